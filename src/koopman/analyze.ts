@@ -1,0 +1,289 @@
+/**
+ * The engine's front door: the spectrum of a snapshot set (or of a Gram matrix) under `SpectrumOptions`.
+ *
+ * Pipeline (paper 1, methods notes §1.2): select snapshots (window, every k) → optional sketch → optional centering
+ * → optional PCA projection → delay embedding per run → pairs stacked across runs → rank-r projected DMD.
+ * Two routes compute the same quantities (see dmd.ts): an SVD of the explicit embedded data when its dimension is
+ * small (most accurate), otherwise the method of snapshots on the Gram matrix.
+ */
+import { gram, type FloatArray } from '../linalg/gram';
+import { symmetricEig } from '../linalg/eig';
+import { pairProblemFromData, pairProblemFromGram, rankFor, solveReduced, type PairProblem } from './dmd';
+import { delayEmbed, delayGram } from './hankel';
+import { Sketcher, sketchError, type SketchSpec } from './sketch';
+import { checkSnapshotSet, runStarts, totalSnapshots, type EnsembleGram, type SnapshotSet } from './snapshots';
+import { describeEigenvalue, spectrumOrder } from './spectrum';
+import { DEFAULT_RANK, type ModeKind, type RankRule, type Spectrum } from './types';
+
+export interface SpectrumOptions {
+  rank?: RankRule;
+  /** d ≥ 0 delays (types.ts DmdOptions.delays). Default 0. */
+  delays?: number;
+  /** Subtract the mean snapshot before delays (types.ts Preprocessing.center). Default false. */
+  center?: boolean;
+  /** Project onto the top `pca` principal components before delays (types.ts Preprocessing.pca). */
+  pca?: number;
+  /** Snapshot interval in optimizer steps (before `every`; the effective Δt is dt·every). Default 1. */
+  dt?: number;
+  /** Which modes the amplitudes are fitted with. Default 'projected'. */
+  modes?: ModeKind;
+  /** Snapshots [start, end) of every run, indices before `every` is applied. Default: all. */
+  window?: { start: number; end: number };
+  /** Keep every k-th snapshot of the window. Default 1. */
+  every?: number;
+  /** Random-projection sketch of each snapshot before anything else (sketch.ts). */
+  sketch?: SketchSpec;
+  /** Force a route; 'auto' uses the SVD route when the embedded dimension is at most 600. */
+  route?: 'auto' | 'gram' | 'svd';
+}
+
+/** A spectrum plus what is needed to ask for modes later. */
+export interface Fit {
+  spectrum: Spectrum;
+  route: 'gram' | 'svd';
+}
+
+const DIRECT_MAX_DIM = 600;
+
+interface Resolved {
+  rank: RankRule; delays: number; center: boolean; pca: number; dt: number; modes: ModeKind;
+  every: number; route: 'auto' | 'gram' | 'svd';
+}
+
+function resolve(o: SpectrumOptions): Resolved {
+  const delays = o.delays ?? 0;
+  const every = o.every ?? 1;
+  const dt = o.dt ?? 1;
+  const pca = o.pca ?? 0;
+  if (!(Number.isInteger(delays) && delays >= 0)) throw new Error(`delays must be a whole number ≥ 0, got ${o.delays}`);
+  if (!(Number.isInteger(every) && every >= 1)) throw new Error(`every must be a whole number ≥ 1, got ${o.every}`);
+  if (!(dt > 0 && Number.isFinite(dt))) throw new Error(`dt must be a positive number, got ${o.dt}`);
+  if (!(Number.isInteger(pca) && pca >= 0)) throw new Error(`pca must be a whole number ≥ 0, got ${o.pca}`);
+  return {
+    rank: o.rank ?? DEFAULT_RANK, delays, center: o.center ?? false, pca, dt: dt * every,
+    modes: o.modes ?? 'projected', every, route: o.route ?? 'auto',
+  };
+}
+
+/** Row offsets (into `data`) of the selected snapshots, run by run, and the per-run count. */
+function selectRows(set: SnapshotSet, o: SpectrumOptions, every: number): { offsets: number[]; T: number } {
+  const start = o.window?.start ?? 0;
+  const end = o.window?.end ?? set.T;
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= set.T && start < end)) {
+    throw new Error(`window ${start}:${end} is outside the ${set.T} snapshots of each run`);
+  }
+  const offsets: number[] = [];
+  let T = 0;
+  for (let r = 0; r < set.runs; r++) {
+    let count = 0;
+    for (let t = start; t < end; t += every) { offsets.push((r * set.T + t) * set.N); count++; }
+    T = count;
+  }
+  return { offsets, T };
+}
+
+/** Gather (and optionally sketch) the selected rows into a dense float64 M × n matrix. */
+function gatherRows(set: SnapshotSet, offsets: number[], sketch?: Sketcher): { data: Float64Array; n: number } {
+  const n = sketch ? sketch.spec.dim : set.N;
+  const out = new Float64Array(offsets.length * n);
+  const buf = new Float64Array(n);
+  offsets.forEach((off, i) => {
+    if (sketch) { sketch.apply(set.data, off, buf); out.set(buf, i * n); }
+    else for (let j = 0; j < n; j++) out[i * n + j] = set.data[off + j];
+  });
+  return { data: out, n };
+}
+
+/** Gram of rows at the given offsets of `data` (each n long). */
+function gramOfRows(data: FloatArray, offsets: number[], n: number): Float64Array {
+  const contiguous = offsets.every((o, i) => o === offsets[0] + i * n);
+  if (contiguous) return gram(data.subarray(offsets[0], offsets[0] + offsets.length * n), offsets.length, n);
+  const { data: dense } = gatherRows({ runs: 1, T: offsets.length, N: n, data }, offsets);
+  return gram(dense, offsets.length, n);
+}
+
+/** The spectrum of an ensemble of explicit snapshots (see SpectrumOptions). */
+export function computeSpectrum(set: SnapshotSet, options: SpectrumOptions = {}): Fit {
+  checkSnapshotSet(set);
+  const o = resolve(options);
+  const { offsets, T } = selectRows(set, options, o.every);
+  const warnings: string[] = [];
+  const sketcher = options.sketch ? new Sketcher(set.N, options.sketch) : undefined;
+  const N = sketcher ? options.sketch!.dim : set.N;
+  const obsDim = o.pca > 0 ? o.pca : N;
+  const embedded = (o.delays + 1) * obsDim;
+  const useSvd = o.route === 'svd' || (o.route === 'auto' && (o.pca > 0 || embedded <= DIRECT_MAX_DIM));
+  const runLengths = Array(set.runs).fill(T);
+  checkEnoughSnapshots(T, o.delays);
+
+  let fit: Fit;
+  if (useSvd) {
+    let rows = sketcher || offsets.some((off, i) => off !== offsets[0] + i * N) || !(set.data instanceof Float64Array)
+      ? gatherRows(set, offsets, sketcher).data
+      : (set.data as Float64Array).slice(offsets[0], offsets[0] + offsets.length * N);
+    let dim = N;
+    if (o.center) rows = centerRows(rows, offsets.length, dim);
+    if (o.pca > 0) {
+      const G = gram(rows, offsets.length, dim);
+      rows = pcaCoordinates(G, offsets.length, o.pca, warnings);
+      dim = o.pca;
+    }
+    fit = fitDirect({ runs: set.runs, T, N: dim, data: rows }, { ...o, center: false }, warnings);
+  } else {
+    let G: Float64Array;
+    if (sketcher) {
+      const dense = gatherRows(set, offsets, sketcher);
+      G = gram(dense.data, offsets.length, dense.n);
+    } else {
+      G = gramOfRows(set.data, offsets, set.N);
+    }
+    fit = fitGram({ G, runLengths, dim: N }, o, warnings);
+  }
+  if (options.sketch) {
+    fit.spectrum.sketched = true;
+    fit.spectrum.sketch = { ...options.sketch, relativeInnerProductError: sketchError(options.sketch.dim) };
+  }
+  return fit;
+}
+
+/** The spectrum from a Gram matrix alone (live windows; see snapshots.ts). PCA and centering work here too. */
+export function spectrumFromGram(eg: EnsembleGram, options: SpectrumOptions = {}): Fit {
+  const o = resolve(options);
+  if (options.window || (options.every ?? 1) !== 1) {
+    throw new Error('window and every are applied when the Gram is built; pass them to the window, not here');
+  }
+  for (const T of eg.runLengths) checkEnoughSnapshots(T, o.delays);
+  return fitGram(eg, o, []);
+}
+
+function checkEnoughSnapshots(T: number, delays: number): void {
+  if (T - delays < 3) {
+    throw new Error(
+      `too few snapshots: ${T} per run leave ${Math.max(T - delays, 0)} after ${delays} delays; at least 3 are needed`,
+    );
+  }
+}
+
+function fitGram(eg: EnsembleGram, o: Resolved, warnings: string[]): Fit {
+  let base = eg;
+  const M = totalSnapshots(eg);
+  if (o.center) base = { ...base, G: centerGram(base.G, M) };
+  if (o.pca > 0) {
+    const Z = pcaCoordinates(base.G, M, o.pca, warnings);
+    const set = { runs: eg.runLengths.length, T: eg.runLengths[0], N: o.pca, data: Z };
+    if (eg.runLengths.some((T) => T !== set.T)) throw new Error('PCA needs runs of equal length');
+    return fitDirect(set, { ...o, center: false }, warnings);
+  }
+  const emb = delayGram(base, o.delays);
+  const Me = totalSnapshots(emb);
+  const xs: number[] = [], ys: number[] = [];
+  runStarts(emb.runLengths).forEach((s, r) => {
+    for (let t = 0; t + 1 < emb.runLengths[r]; t++) { xs.push(s + t); ys.push(s + t + 1); }
+  });
+  const m = xs.length;
+  const block = (I: number[], J: number[]) => {
+    const B = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) B[i * m + j] = emb.G[I[i] * Me + J[j]];
+    return B;
+  };
+  const problem = pairProblemFromGram(block(xs, xs), block(xs, ys), block(ys, ys), m, emb.dim);
+  return finish(problem, o, eg.runLengths.length, warnings);
+}
+
+function fitDirect(set: SnapshotSet, o: Resolved, warnings: string[]): Fit {
+  let data = set.data as Float64Array;
+  if (o.center) data = centerRows(data, set.runs * set.T, set.N);
+  const emb = delayEmbed({ ...set, data }, o.delays);
+  const n = emb.N, Te = emb.T;
+  const m = set.runs * (Te - 1);
+  const XT = new Float64Array(m * n), YT = new Float64Array(m * n);
+  let row = 0;
+  for (let r = 0; r < set.runs; r++) {
+    for (let t = 0; t + 1 < Te; t++, row++) {
+      XT.set(emb.data.subarray((r * Te + t) * n, (r * Te + t + 1) * n), row * n);
+      YT.set(emb.data.subarray((r * Te + t + 1) * n, (r * Te + t + 2) * n), row * n);
+    }
+  }
+  return finish(pairProblemFromData(XT, YT, m, n), o, set.runs, warnings);
+}
+
+function finish(problem: PairProblem, o: Resolved, runs: number, warnings: string[]): Fit {
+  const { r, warnings: rankWarnings } = rankFor(problem, o.rank);
+  const projected = problem.project(r);
+  const sol = solveReduced(projected, o.modes);
+  const order = spectrumOrder(sol.re, sol.im);
+  const eigenvalues = order.map((i) => describeEigenvalue(sol.re[i], sol.im[i], o.dt, sol.amplitudes[i]));
+  const sigma = problem.sigma;
+  let total = 0, kept = 0;
+  for (let i = 0; i < sigma.length; i++) { total += sigma[i] ** 2; if (i < r) kept += sigma[i] ** 2; }
+  const spectrum: Spectrum = {
+    eigenvalues,
+    singularValues: Array.from(sigma.subarray(0, problem.numericalRank)),
+    rank: r,
+    rankRule: o.rank,
+    delays: o.delays,
+    runs,
+    pairs: problem.m,
+    embeddedDim: problem.n,
+    residual: sol.residual,
+    truncatedEnergy: total > 0 ? (total - kept) / total : 0,
+    conditionNumber: sigma[0] / sigma[r - 1],
+    sketched: false,
+    dt: o.dt,
+    warnings: [...warnings, ...rankWarnings],
+  };
+  if (eigenvalues.some((e) => !Number.isFinite(e.re) || !Number.isFinite(e.im))) {
+    spectrum.warnings.push('some eigenvalues are not finite: the data contain NaN or Inf, or the fit is degenerate');
+  }
+  return { spectrum, route: problem.route };
+}
+
+/** Subtract the mean row from an M × n matrix (returns a new array). */
+export function centerRows(data: Float64Array, M: number, n: number): Float64Array {
+  const mean = new Float64Array(n);
+  for (let i = 0; i < M; i++) for (let j = 0; j < n; j++) mean[j] += data[i * n + j];
+  for (let j = 0; j < n; j++) mean[j] /= M;
+  const out = new Float64Array(M * n);
+  for (let i = 0; i < M; i++) for (let j = 0; j < n; j++) out[i * n + j] = data[i * n + j] - mean[j];
+  return out;
+}
+
+/** The Gram of the centered snapshots, C G C with C = I − 11ᵀ/M, from the uncentered Gram. */
+export function centerGram(G: Float64Array, M: number): Float64Array {
+  const rowMean = new Float64Array(M);
+  let all = 0;
+  for (let i = 0; i < M; i++) {
+    let s = 0;
+    for (let j = 0; j < M; j++) s += G[i * M + j];
+    rowMean[i] = s / M;
+    all += s;
+  }
+  all /= M * M;
+  const out = new Float64Array(M * M);
+  for (let i = 0; i < M; i++) for (let j = 0; j < M; j++) out[i * M + j] = G[i * M + j] - rowMean[i] - rowMean[j] + all;
+  return out;
+}
+
+/**
+ * Coordinates (M × k, row-major) of the snapshots on the top k principal components, from their Gram G alone:
+ * the components are fitted on the centered snapshots (eigenvectors u of C G C, eigenvalues s²) and the snapshots
+ * are projected without centering, Z[:, k] = G u_k / s_k (paper 1's Transformer pipeline). Signs are arbitrary.
+ */
+export function pcaCoordinates(G: Float64Array, M: number, k: number, warnings: string[]): Float64Array {
+  const { values, vectors } = symmetricEig(centerGram(G, M), M);
+  let kk = k;
+  const floor = values[0] * M * 2.2e-16 * 16;
+  while (kk > 0 && !(values[kk - 1] > floor)) kk--;
+  if (kk < k) warnings.push(`PCA: only ${kk} of the ${k} requested components carry variance; using ${kk}`);
+  if (kk === 0) throw new Error('PCA: the snapshots do not vary; nothing to fit');
+  const Z = new Float64Array(M * k);
+  for (let c = 0; c < kk; c++) {
+    const s = Math.sqrt(values[c]);
+    for (let i = 0; i < M; i++) {
+      let acc = 0;
+      for (let j = 0; j < M; j++) acc += G[i * M + j] * vectors[j * M + c];
+      Z[i * k + c] = acc / s;
+    }
+  }
+  return Z;
+}

@@ -1,0 +1,99 @@
+/**
+ * Inner products of snapshots, accumulated in float64 whatever the storage precision.
+ *
+ * Written by hand because this is the hot loop of every fit: a new snapshot of N parameters against a window of
+ * m stored snapshots costs m·N multiply-adds and is bound by memory bandwidth (the window is read once). No
+ * maintained JS library offers a float32-storage / float64-accumulation dot kernel (ml-matrix is float64 only and
+ * would need a copy of the window). The kernels below read the new vector once per block of 4 stored rows and keep
+ * independent accumulators so the JIT can overlap the loads.
+ *
+ * Layout contract: a matrix of snapshots is row-major (rows = snapshots, N values each) in one typed array.
+ */
+
+export type FloatArray = Float32Array | Float64Array;
+
+/** Σ_k a[ia + k]·b[ib + k] for k < n, accumulated in float64. */
+export function dot(a: FloatArray, ia: number, b: FloatArray, ib: number, n: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let k = 0;
+  for (; k + 3 < n; k += 4) {
+    s0 += a[ia + k] * b[ib + k];
+    s1 += a[ia + k + 1] * b[ib + k + 1];
+    s2 += a[ia + k + 2] * b[ib + k + 2];
+    s3 += a[ia + k + 3] * b[ib + k + 3];
+  }
+  for (; k < n; k++) s0 += a[ia + k] * b[ib + k];
+  return s0 + s1 + s2 + s3;
+}
+
+/**
+ * Inner products of one vector x (length n, from offset ix) with `count` rows of `rows`: row j starts at
+ * `rowOffsets[j]`. Writes out[j] = ⟨x, row_j⟩. Rows are processed four at a time so x is streamed once per four.
+ */
+export function dotRows(
+  x: FloatArray, ix: number, rows: FloatArray, rowOffsets: ArrayLike<number>, count: number, n: number,
+  out: Float64Array,
+): void {
+  let j = 0;
+  for (; j + 3 < count; j += 4) {
+    const o0 = rowOffsets[j], o1 = rowOffsets[j + 1], o2 = rowOffsets[j + 2], o3 = rowOffsets[j + 3];
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    let k = 0;
+    for (; k + 1 < n; k += 2) {
+      const xa = x[ix + k], xb = x[ix + k + 1];
+      s0 += xa * rows[o0 + k]; t0 += xb * rows[o0 + k + 1];
+      s1 += xa * rows[o1 + k]; t1 += xb * rows[o1 + k + 1];
+      s2 += xa * rows[o2 + k]; t2 += xb * rows[o2 + k + 1];
+      s3 += xa * rows[o3 + k]; t3 += xb * rows[o3 + k + 1];
+    }
+    if (k < n) {
+      const xa = x[ix + k];
+      s0 += xa * rows[o0 + k]; s1 += xa * rows[o1 + k]; s2 += xa * rows[o2 + k]; s3 += xa * rows[o3 + k];
+    }
+    out[j] = s0 + t0; out[j + 1] = s1 + t1; out[j + 2] = s2 + t2; out[j + 3] = s3 + t3;
+  }
+  for (; j < count; j++) out[j] = dot(x, ix, rows, rowOffsets[j], n);
+}
+
+/** Columns per cache block of the batch Gram: 4 rows × 8192 float32 = 128 KiB, about an L2's worth. */
+const BLOCK = 8192;
+
+/**
+ * The full M×M Gram G[i][j] = ⟨x_i, x_j⟩ of the M rows (N values each) of `data`, row-major float64.
+ * Cache-blocked over N so each 4-row tile is reused from cache against every other row; symmetric, so only the
+ * upper triangle is computed. `onProgress(fraction)` is called between column blocks.
+ */
+export function gram(data: FloatArray, M: number, N: number, onProgress?: (fraction: number) => void): Float64Array {
+  const G = new Float64Array(M * M);
+  const offs = new Float64Array(M);
+  for (let i = 0; i < M; i++) offs[i] = i * N;
+  const tmp = new Float64Array(M);
+  const blocks = Math.ceil(N / BLOCK) || 1;
+  for (let b = 0; b < blocks; b++) {
+    const k0 = b * BLOCK;
+    const len = Math.min(BLOCK, N - k0);
+    for (let i = 0; i < M; i++) {
+      // rows i..M-1 against row i, over columns [k0, k0+len)
+      const count = M - i;
+      const sub = offs.subarray(i, M);
+      dotRowsShifted(data, i * N + k0, data, sub, k0, count, len, tmp);
+      const gi = i * M;
+      for (let j = 0; j < count; j++) G[gi + i + j] += tmp[j];
+    }
+    onProgress?.((b + 1) / blocks);
+  }
+  for (let i = 0; i < M; i++) for (let j = 0; j < i; j++) G[i * M + j] = G[j * M + i];
+  return G;
+}
+
+/** dotRows with a common column shift added to every row offset (avoids allocating shifted offset arrays). */
+function dotRowsShifted(
+  x: FloatArray, ix: number, rows: FloatArray, rowOffsets: Float64Array, shift: number, count: number, n: number,
+  out: Float64Array,
+): void {
+  if (shift === 0) return dotRows(x, ix, rows, rowOffsets, count, n, out);
+  const shifted = new Float64Array(count);
+  for (let j = 0; j < count; j++) shifted[j] = rowOffsets[j] + shift;
+  dotRows(x, ix, rows, shifted, count, n, out);
+}
