@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { describe, it, expect } from 'vitest';
+import type { ComplexPoints } from '../../src/koopman/wasserstein';
+import { wasserstein1 } from '../../src/koopman/wasserstein';
+import {
+  betweenSeedNull,
+  betweenSeedNulls,
+  compareToNull,
+  rowwiseW1,
+  splitRows,
+  summarizeDistances,
+} from '../../src/koopman/seedNull';
+
+/** Paper 1's published eigenvalues (row-major (seeds, k) or (k,)) and the NumPy/SciPy numbers computed from them. */
+interface Stats {
+  values: number[];
+  count: number;
+  mean: number;
+  std_ddof0: number;
+  std_ddof1: number;
+  min: number;
+  max: number;
+  median: number;
+  p95: number;
+}
+interface Paper1 {
+  eigenvalues: Record<'h5' | 'h10' | 'h40' | 'grokking' | 'constrained' | 'omd' | 'ogd' | 'bm', ComplexPoints & { shape: number[] }>;
+  expected: Record<'h5_h10' | 'h5_h40' | 'h10_h40' | 'null_h40' | 'grokking_constrained', Stats> &
+    Record<'omd_ogd' | 'ogd_bm' | 'omd_bm', number>;
+}
+const paper1 = (JSON.parse(readFileSync(new URL('../fixtures/w1.json', import.meta.url), 'utf8')) as { paper1: Paper1 }).paper1;
+const rows = (key: keyof Paper1['eigenvalues']) => splitRows(paper1.eigenvalues[key], paper1.eigenvalues[key].shape[0]);
+
+function expectStats(got: ReturnType<typeof summarizeDistances>, want: Stats, tol: number) {
+  expect(got.count).toBe(want.count);
+  for (const [k, w] of [['mean', want.mean], ['stdPopulation', want.std_ddof0], ['std', want.std_ddof1], ['min', want.min],
+    ['max', want.max], ['median', want.median], ['p95', want.p95]] as const) {
+    expect(Math.abs(got[k] - w), k).toBeLessThan(tol);
+  }
+}
+
+describe('summarizeDistances', () => {
+  it('uses ddof = 1 for std, ddof = 0 for stdPopulation and NumPy linear percentiles', () => {
+    const s = summarizeDistances([4, 1, 3, 2]);
+    expect(s).toMatchObject({ count: 4, mean: 2.5, min: 1, max: 4, median: 2.5 });
+    expect(s.std).toBeCloseTo(Math.sqrt(5 / 3), 15);
+    expect(s.stdPopulation).toBeCloseTo(Math.sqrt(5 / 4), 15);
+    expect(s.p95).toBeCloseTo(3.85, 15); // np.percentile([1, 2, 3, 4], 95)
+    expect(Number.isNaN(summarizeDistances([1]).std)).toBe(true);
+    expect(() => summarizeDistances([])).toThrow(/empty/);
+  });
+});
+
+describe('compareToNull', () => {
+  const nul = [1, 2, 3, 4, 5]; // mean 3, sample std √2.5 ≈ 1.581, threshold ≈ 6.162
+  it('calls a distance within mean + 2·std conjugate-like', () => {
+    const v = compareToNull(4, nul);
+    expect(v).toMatchObject({ distance: 4, count: 1, nullMean: 3, conjugateLike: true, pValue: 0.4 });
+    expect(v.zScore).toBeCloseTo(1 / Math.sqrt(2.5), 15);
+    expect(v.verdict).toBe('conjugate-like: distance within seed-to-seed spread');
+  });
+  it('calls a larger distance non-conjugate and states k = distance / null mean to one decimal', () => {
+    const v = compareToNull([7, 9], nul);
+    expect(v).toMatchObject({ distance: 8, count: 2, conjugateLike: false, pValue: 0 });
+    expect(v.ratio).toBeCloseTo(8 / 3, 15);
+    expect(v.verdict).toBe('non-conjugate: distance 2.7× the seed spread');
+  });
+  it('needs two null values', () => {
+    expect(() => compareToNull(1, [1])).toThrow(/at least 2/);
+  });
+});
+
+describe('paper 1 spectra (E9), against NumPy/SciPy', () => {
+  const e = paper1.expected;
+
+  it('per-row W1 between widths matches to 1e-9 (h5–h10, h5–h40, h10–h40)', () => {
+    for (const [p, q, key] of [['h5', 'h10', 'h5_h10'], ['h5', 'h40', 'h5_h40'], ['h10', 'h40', 'h10_h40']] as const) {
+      const res = rowwiseW1(rows(p), rows(q));
+      res.values.forEach((v, i) => expect(Math.abs(v - e[key].values[i])).toBeLessThan(1e-9));
+      expectStats(res.summary, e[key], 1e-9);
+    }
+    // The methods notes' quoted numbers (7 decimals; their stds are NumPy's ddof = 0).
+    expect(rowwiseW1(rows('h5'), rows('h10')).summary.mean).toBeCloseTo(0.006523, 7);
+    expect(rowwiseW1(rows('h5'), rows('h40')).summary.stdPopulation).toBeCloseTo(0.0016686, 7);
+    expect(rowwiseW1(rows('h10'), rows('h40')).summary.mean).toBeCloseTo(0.0047097, 7);
+  });
+
+  it('between-seed null within h=40 has 300 pairs, mean 0.0042818 (std 0.0016287, ddof = 0)', () => {
+    const nul = betweenSeedNull(rows('h40'));
+    expect(nul.pairs.length).toBe(300);
+    expect(nul.pairs[0]).toEqual([0, 1]);
+    nul.values.forEach((v, k) => expect(Math.abs(v - e.null_h40.values[k])).toBeLessThan(1e-9));
+    expectStats(nul.summary, e.null_h40, 1e-9);
+    expect(nul.summary.mean).toBeCloseTo(0.0042818, 7);
+    expect(nul.summary.stdPopulation).toBeCloseTo(0.0016287, 7);
+  });
+
+  it('grokking vs constrained: mean 0.0275272 (std 0.0013779, ddof = 0) over 20 seeds', () => {
+    const res = rowwiseW1(rows('grokking'), rows('constrained'));
+    expectStats(res.summary, e.grokking_constrained, 1e-9);
+    expect(res.summary.mean).toBeCloseTo(0.0275272, 7);
+  });
+
+  it('OMD–OGD is 0.0080732 and BM is far from both', () => {
+    const [omd, ogd, bm] = (['omd', 'ogd', 'bm'] as const).map((k) => paper1.eigenvalues[k]);
+    expect(Math.abs(wasserstein1(omd, ogd) - e.omd_ogd)).toBeLessThan(1e-9);
+    expect(wasserstein1(omd, ogd)).toBeCloseTo(0.0080732, 7);
+    expect(Math.abs(wasserstein1(ogd, bm) - e.ogd_bm)).toBeLessThan(1e-9);
+    expect(Math.abs(wasserstein1(omd, bm) - e.omd_bm)).toBeLessThan(1e-9);
+  });
+
+  it('h=40 seed indices 0 and 5 hold identical spectra in the published file (one zero in the null)', () => {
+    const nul = betweenSeedNull(rows('h40'));
+    expect(nul.summary.min).toBe(0);
+    expect(nul.pairs[Array.from(nul.values).indexOf(0)]).toEqual([0, 5]);
+  });
+
+  it('gives plain-words verdicts against the same experiment’s between-seed null', () => {
+    const nulls = betweenSeedNulls({ h40: rows('h40'), constrained: rows('constrained') });
+    expect(Object.keys(nulls)).toEqual(['h40', 'constrained']);
+    const h10h40 = compareToNull(rowwiseW1(rows('h10'), rows('h40')).values, nulls.h40);
+    expect(h10h40.conjugateLike).toBe(true);
+    expect(h10h40.verdict).toBe('conjugate-like: distance within seed-to-seed spread');
+    // Grokking vs constrained: mean 0.02753 against a constrained-seed null of mean 0.002585 → 10.65, shown as 10.7×.
+    const grok = compareToNull(rowwiseW1(rows('grokking'), rows('constrained')).values, nulls.constrained);
+    expect(grok.conjugateLike).toBe(false);
+    expect(grok.pValue).toBe(0);
+    expect(grok.verdict).toBe('non-conjugate: distance 10.7× the seed spread');
+  });
+});
+
+describe('splitRows and rowwiseW1 shapes', () => {
+  it('splits row-major data and rejects mismatched row counts', () => {
+    const parts = splitRows({ re: [1, 2, 3, 4, 5, 6], im: [0, 0, 0, 0, 0, 1] }, 2);
+    expect(parts.map((p) => Array.from(p.re))).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(() => splitRows({ re: [1, 2, 3], im: [0, 0, 0] }, 2)).toThrow(/equal rows/);
+    expect(() => rowwiseW1(parts, parts.slice(1))).toThrow(/as many rows/);
+  });
+});
