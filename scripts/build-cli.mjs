@@ -1,0 +1,18 @@
+// Bundles the command line (src/cli/node.ts and the pure core it imports) into dist-cli/koopscope.mjs, so
+// `npx koopscope` runs with plain Node after `npm install` (the package's `prepare` runs this).
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+await build({
+  entryPoints: [`${root}/src/cli/node.ts`],
+  outfile: `${root}/dist-cli/koopscope.mjs`,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  // ml-matrix and friends are CommonJS-free ESM or dual; a require shim covers any CJS dependency
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});

@@ -1,0 +1,43 @@
+/** `koopscope spectrum FILE [options]`: the DMD spectrum of a trajectory file. */
+import { parseArgs } from 'node:util';
+import { computeSpectrum } from '../../koopman/analyze';
+import { spectrumReport, type SpectrumReport } from '../../koopman/report';
+import { UsageError } from '../errors';
+import { formatSpectrum } from '../format';
+import { loadTrajectory, stepSpacing } from '../load';
+import { readOptionsFrom, spectrumFlags, spectrumOptionsFrom, SPECTRUM_USAGE } from '../options';
+import type { Io } from '../main';
+
+export const usage = `usage: koopscope spectrum FILE [options]
+
+Prints the Koopman (DMD) spectrum of the weight trajectory in FILE (.npy, .npz, .safetensors, .json).
+
+${SPECTRUM_USAGE}`;
+
+/** Spectrum of one file under the parsed flags (shared with `compare`). */
+export function spectrumOfFile(path: string, values: Record<string, unknown>): SpectrumReport {
+  const traj = loadTrajectory(path, readOptionsFrom(values));
+  const spacing = stepSpacing(traj);
+  const options = spectrumOptionsFrom(values, spacing.dt);
+  let fit;
+  try {
+    fit = computeSpectrum(traj, options);
+  } catch (e) {
+    throw new UsageError(`${traj.source}: ${(e as Error).message}`);
+  }
+  const report = spectrumReport(fit.spectrum, traj.source);
+  if (spacing.warning) report.warnings.unshift(spacing.warning);
+  if (traj.dropped && traj.dropped.length) {
+    report.warnings.unshift(`${traj.source}: dropped ${traj.dropped.length} snapshot(s) with NaN/Inf values`);
+  }
+  return report;
+}
+
+export function run(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({ args, options: { ...spectrumFlags, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+  if (values.help) { io.out(usage); return 0; }
+  if (positionals.length !== 1) throw new UsageError(`spectrum needs exactly one FILE, got ${positionals.length} (see koopscope spectrum --help)`);
+  const report = spectrumOfFile(positionals[0], values);
+  io.out(values.json ? JSON.stringify(report) : formatSpectrum(report));
+  return 0;
+}

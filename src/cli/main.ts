@@ -1,0 +1,54 @@
+/**
+ * The `koopscope` command line: a thin shell over the pure core. `main` takes the arguments and an output sink and
+ * returns the exit status, so tests call it in-process; node.ts wires it to the real process.
+ *
+ * Exit status: 0 success, 2 user error (one line on stderr), 1 internal error.
+ */
+import * as compare from './commands/compare';
+import * as demo from './commands/demo';
+import * as spectrum from './commands/spectrum';
+import { UsageError } from './errors';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+interface Command { run(args: string[], io: Io): number | Promise<number>; usage: string }
+
+const COMMANDS: Record<string, { cmd: Command; summary: string }> = {
+  spectrum: { cmd: spectrum, summary: 'the Koopman (DMD) spectrum of a weight trajectory file' },
+  compare: { cmd: compare, summary: 'W1 distance between two spectra (trajectories or eigenvalue files)' },
+  demo: { cmd: demo, summary: "the papers' small experiments (omd-ogd)" },
+};
+
+export const VERSION = '0.1.0';
+
+export const USAGE = `koopscope ${VERSION}: Koopman spectra of neural-network training
+
+usage: koopscope COMMAND [options]   (koopscope COMMAND --help for its options)
+
+commands:
+${Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(10)} ${v.summary}`).join('\n')}`;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === 'help' || name === '--help' || name === '-h') { io.out(USAGE); return name === undefined ? 2 : 0; }
+    if (name === '--version' || name === '-V') { io.out(VERSION); return 0; }
+    const entry = COMMANDS[name];
+    if (!entry) throw new UsageError(`unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return await entry.cmd.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) { io.err(`koopscope: ${e.message}`); return 2; }
+    const code = (e as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      // node:util parseArgs: unknown option, missing value, …
+      io.err(`koopscope: ${(e as Error).message.split('\n')[0]} (see koopscope ${name} --help)`);
+      return 2;
+    }
+    io.err(`koopscope: internal error: ${(e as Error).message ?? String(e)} (please report; KOOPSCOPE_DEBUG=1 shows details)`);
+    if (process.env.KOOPSCOPE_DEBUG) io.err(String((e as Error).stack));
+    return 1;
+  }
+}
