@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import type { ComplexPoints } from '../../src/koopman/wasserstein';
@@ -10,8 +11,13 @@ import {
   splitRows,
   summarizeDistances,
 } from '../../src/koopman/seedNull';
+import { loadPaperEigenvalues, notePaperDataSkipped, paperDataAvailable, readPaperFile } from '../paperData';
 
-/** Paper 1's published eigenvalues (row-major (seeds, k) or (k,)) and the NumPy/SciPy numbers computed from them. */
+/**
+ * Paper 1's published eigenvalues are read from the shared folder (../shared/data/paper1, never copied into the
+ * repository) by test/paperData.ts; w1.json holds only the NumPy/SciPy numbers computed from them plus each file's
+ * name, shape and SHA-256. Rows are the (seeds, k) array's rows; a (k,) file is one set.
+ */
 interface Stats {
   values: number[];
   count: number;
@@ -23,13 +29,25 @@ interface Stats {
   median: number;
   p95: number;
 }
+type PaperKey = 'h5' | 'h10' | 'h40' | 'grokking' | 'constrained' | 'omd' | 'ogd' | 'bm';
 interface Paper1 {
-  eigenvalues: Record<'h5' | 'h10' | 'h40' | 'grokking' | 'constrained' | 'omd' | 'ogd' | 'bm', ComplexPoints & { shape: number[] }>;
+  files: Record<PaperKey, { file: string; shape: number[]; sha256: string }>;
   expected: Record<'h5_h10' | 'h5_h40' | 'h10_h40' | 'null_h40' | 'grokking_constrained', Stats> &
     Record<'omd_ogd' | 'ogd_bm' | 'omd_bm', number>;
 }
 const paper1 = (JSON.parse(readFileSync(new URL('../fixtures/w1.json', import.meta.url), 'utf8')) as { paper1: Paper1 }).paper1;
-const rows = (key: keyof Paper1['eigenvalues']) => splitRows(paper1.eigenvalues[key], paper1.eigenvalues[key].shape[0]);
+const loaded = new Map<PaperKey, ComplexPoints[]>();
+/** The published file's sets (rows), read once through src/io's reader. */
+const rows = (key: PaperKey): ComplexPoints[] => {
+  let r = loaded.get(key);
+  if (!r) loaded.set(key, (r = loadPaperEigenvalues(paper1.files[key].file).sets));
+  return r;
+};
+const single = (key: PaperKey): ComplexPoints => {
+  const r = rows(key);
+  expect(r.length, key).toBe(1);
+  return r[0]!;
+};
 
 function expectStats(got: ReturnType<typeof summarizeDistances>, want: Stats, tol: number) {
   expect(got.count).toBe(want.count);
@@ -70,8 +88,20 @@ describe('compareToNull', () => {
   });
 });
 
-describe('paper 1 spectra (E9), against NumPy/SciPy', () => {
+notePaperDataSkipped('paper 1 spectra (E9) in seedNull.test.ts');
+
+describe.skipIf(!paperDataAvailable())('paper 1 spectra (E9), against NumPy/SciPy', () => {
   const e = paper1.expected;
+
+  it('reads the same published files the fixture was computed from (name, shape, SHA-256)', () => {
+    for (const [key, f] of Object.entries(paper1.files) as [PaperKey, Paper1['files'][PaperKey]][]) {
+      expect(createHash('sha256').update(readPaperFile(f.file)).digest('hex'), f.file).toBe(f.sha256);
+      const sets = rows(key);
+      const [seeds, k] = f.shape.length === 2 ? f.shape : [1, f.shape[0]!];
+      expect(sets.length, f.file).toBe(seeds);
+      for (const s of sets) expect([s.re.length, s.im.length], f.file).toEqual([k, k]);
+    }
+  });
 
   it('per-row W1 between widths matches to 1e-9 (h5–h10, h5–h40, h10–h40)', () => {
     for (const [p, q, key] of [['h5', 'h10', 'h5_h10'], ['h5', 'h40', 'h5_h40'], ['h10', 'h40', 'h10_h40']] as const) {
@@ -102,7 +132,7 @@ describe('paper 1 spectra (E9), against NumPy/SciPy', () => {
   });
 
   it('OMD–OGD is 0.0080732 and BM is far from both', () => {
-    const [omd, ogd, bm] = (['omd', 'ogd', 'bm'] as const).map((k) => paper1.eigenvalues[k]);
+    const [omd, ogd, bm] = (['omd', 'ogd', 'bm'] as const).map(single);
     expect(Math.abs(wasserstein1(omd, ogd) - e.omd_ogd)).toBeLessThan(1e-9);
     expect(wasserstein1(omd, ogd)).toBeCloseTo(0.0080732, 7);
     expect(Math.abs(wasserstein1(ogd, bm) - e.ogd_bm)).toBeLessThan(1e-9);
