@@ -35,6 +35,7 @@ interface Piece {
   src: ArraySource; name: string; shape: number[]; size: number; base: number; stride: number; a: number; b: number;
 }
 
+const ordinal = (k: number) => `${k}${[, 'st', 'nd', 'rd'][k % 100 > 10 && k % 100 < 14 ? 0 : k % 10] ?? 'th'}`;
 const shapeText = (s: readonly number[]): string => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
 
 /** Reads a list-valued meta key; safetensors metadata holds strings, so a JSON-encoded list is accepted too. */
@@ -133,7 +134,7 @@ export function toTrajectory(file: string, c: Contents, opts: ReadOptions = {}):
   }
   if (rows.length < 3) {
     throw err('too-few-snapshots', `needs at least 3 snapshots but has ${rows.length} (${T} in the file` +
-      (k > 1 ? `, every ${k}-th kept` : '') + (dropped?.length ? `, ${dropped.length} dropped for non-finite values` : '') + ')');
+      (k > 1 ? `, keeping every ${ordinal(k)}` : '') + (dropped?.length ? `, ${dropped.length} dropped for non-finite values` : '') + ')');
   }
 
   const pick = (v: Float64Array) => (rows.length === T ? v : Float64Array.from(rows, (t) => v[t]!));

@@ -134,7 +134,8 @@ export function extractEntry(bytes: Uint8Array, e: ZipEntry, budget: Budget, fil
   return out!;
 }
 
-const PIECE = 1 << 16;
+/** Input bytes per push: deflate expands at most ~1032×, so one push yields at most ~17 MB beyond the check. */
+const PIECE = 1 << 14;
 
 function inflateBounded(input: Uint8Array, e: ZipEntry, fail: Fail): Uint8Array {
   let out: Uint8Array;
