@@ -41,6 +41,20 @@ export interface SpectrumOptions {
 export interface Fit {
   spectrum: Spectrum;
   route: 'gram' | 'svd';
+  /**
+   * DMD modes on request, in the order of `spectrum.eigenvalues`: N × r complex, row-major (entry i·r + k is
+   * parameter i of mode k). Projected modes U W = X V S⁻¹ W, exact modes Y V S⁻¹ W (PyDMD's `exact=True`); with
+   * delays, the block of the first delay copy (x_t's part). Available when the fit came from explicit snapshots
+   * without PCA or sketching (modes of those live in a reduced space); undefined otherwise.
+   */
+  modes?: (kind: ModeKind) => Modes;
+}
+
+export interface Modes {
+  N: number;
+  r: number;
+  re: Float64Array;
+  im: Float64Array;
 }
 
 const DIRECT_MAX_DIM = 600;
@@ -129,6 +143,7 @@ export function computeSpectrum(set: SnapshotSet, options: SpectrumOptions = {})
       dim = o.pca;
     }
     fit = fitDirect({ runs: set.runs, T, N: dim, data: rows }, { ...o, center: false }, warnings);
+    if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, T, o);
   } else {
     let G: Float64Array;
     if (sketcher) {
@@ -138,6 +153,7 @@ export function computeSpectrum(set: SnapshotSet, options: SpectrumOptions = {})
       G = gramOfRows(set.data, offsets, set.N);
     }
     fit = fitGram({ G, runLengths, dim: N }, o, warnings);
+    if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, T, o);
   }
   if (options.sketch) {
     fit.spectrum.sketched = true;
@@ -235,7 +251,57 @@ function finish(problem: PairProblem, o: Resolved, runs: number, warnings: strin
   if (eigenvalues.some((e) => !Number.isFinite(e.re) || !Number.isFinite(e.im))) {
     spectrum.warnings.push('some eigenvalues are not finite: the data contain NaN or Inf, or the fit is degenerate');
   }
-  return { spectrum, route: problem.route };
+  const basis = { V: projected.V, S: projected.S, wRe: sol.wRe, wIm: sol.wIm, order, r };
+  return { spectrum, route: problem.route, basis } as Fit;
+}
+
+interface ModeBasis { V: Float64Array; S: Float64Array; wRe: Float64Array; wIm: Float64Array; order: number[]; r: number }
+
+/**
+ * Give `fit` its `modes` function: Φ[:, k] = Σ_p x_p C[p, k] with C = V S⁻¹ W, where x_p is the base snapshot that
+ * starts X column p (projected) or Y column p (exact); centered when the fit was.
+ */
+function attachModes(fit: Fit, set: SnapshotSet, offsets: number[], T: number, o: Resolved): void {
+  const basis = (fit as Fit & { basis?: ModeBasis }).basis;
+  delete (fit as Fit & { basis?: ModeBasis }).basis;
+  if (!basis) return;
+  const N = set.N, Te = T - o.delays, runs = set.runs;
+  fit.modes = (kind) => {
+    const { V, S, wRe, wIm, order, r } = basis;
+    const m = runs * (Te - 1);
+    // C = V S⁻¹ W, columns permuted into spectrum order
+    const Cr = new Float64Array(m * r), Ci = new Float64Array(m * r);
+    for (let p = 0; p < m; p++) {
+      for (let k = 0; k < r; k++) {
+        const src = order[k];
+        let cr = 0, ci = 0;
+        for (let a = 0; a < r; a++) {
+          const v = V[p * r + a] / S[a];
+          cr += v * wRe[a * r + src]; ci += v * wIm[a * r + src];
+        }
+        Cr[p * r + k] = cr; Ci[p * r + k] = ci;
+      }
+    }
+    const mean = new Float64Array(N);
+    if (o.center) {
+      for (const off of offsets) for (let i = 0; i < N; i++) mean[i] += set.data[off + i];
+      for (let i = 0; i < N; i++) mean[i] /= offsets.length;
+    }
+    const re = new Float64Array(N * r), im = new Float64Array(N * r);
+    const shift = kind === 'exact' ? 1 : 0;
+    let p = 0;
+    for (let run = 0; run < runs; run++) {
+      for (let t = 0; t + 1 < Te; t++, p++) {
+        const off = offsets[run * T + t + shift];
+        for (let i = 0; i < N; i++) {
+          const x = set.data[off + i] - mean[i];
+          if (x === 0) continue;
+          for (let k = 0; k < r; k++) { re[i * r + k] += x * Cr[p * r + k]; im[i * r + k] += x * Ci[p * r + k]; }
+        }
+      }
+    }
+    return { N, r, re, im };
+  };
 }
 
 /** Subtract the mean row from an M × n matrix (returns a new array). */
