@@ -35,6 +35,8 @@ export interface SpectrumOptions {
   sketch?: SketchSpec;
   /** Force a route; 'auto' uses the SVD route when the embedded dimension is at most 600. */
   route?: 'auto' | 'gram' | 'svd';
+  /** Called with a fraction in [0, 1] during the long phases ('sketch', 'gram'); for progress bars. */
+  onProgress?: (fraction: number, phase: string) => void;
 }
 
 /** A spectrum plus what is needed to ask for modes later. */
@@ -109,11 +111,11 @@ function gatherRows(set: SnapshotSet, offsets: number[], sketch?: Sketcher): { d
 }
 
 /** Gram of rows at the given offsets of `data` (each n long). */
-function gramOfRows(data: FloatArray, offsets: number[], n: number): Float64Array {
+function gramOfRows(data: FloatArray, offsets: number[], n: number, onProgress?: (f: number) => void): Float64Array {
   const contiguous = offsets.every((o, i) => o === offsets[0] + i * n);
-  if (contiguous) return gram(data.subarray(offsets[0], offsets[0] + offsets.length * n), offsets.length, n);
+  if (contiguous) return gram(data.subarray(offsets[0], offsets[0] + offsets.length * n), offsets.length, n, onProgress);
   const { data: dense } = gatherRows({ runs: 1, T: offsets.length, N: n, data }, offsets);
-  return gram(dense, offsets.length, n);
+  return gram(dense, offsets.length, n, onProgress);
 }
 
 /** The spectrum of an ensemble of explicit snapshots (see SpectrumOptions). */
@@ -146,11 +148,12 @@ export function computeSpectrum(set: SnapshotSet, options: SpectrumOptions = {})
     if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, T, o);
   } else {
     let G: Float64Array;
+    const progress = options.onProgress && ((f: number) => options.onProgress!(f, 'gram'));
     if (sketcher) {
       const dense = gatherRows(set, offsets, sketcher);
-      G = gram(dense.data, offsets.length, dense.n);
+      G = gram(dense.data, offsets.length, dense.n, progress);
     } else {
-      G = gramOfRows(set.data, offsets, set.N);
+      G = gramOfRows(set.data, offsets, set.N, progress);
     }
     fit = fitGram({ G, runLengths, dim: N }, o, warnings);
     if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, T, o);

@@ -25,16 +25,16 @@ async function cli(...argv: string[]) {
 }
 
 /** A (T, N) trajectory of a known linear system: rotation 0.95·e^{±0.3i}, 0.9 and 0.5 in a random 40-D basis. */
-function linearTrajectory(T = 60, N = 40) {
+function linearTrajectory(T = 60, N = 40, rot = [0.95, 0.3], reals = [0.9, 0.5]) {
   let s = 11;
   const rnd = () => ((s = (s * 1664525 + 1013904223) % 4294967296), s / 4294967296 - 0.5);
   const Q = Array.from({ length: N }, () => [rnd(), rnd(), rnd(), rnd()]);
   let z = [1, 0.4, -0.7, 0.9];
-  const c = 0.95 * Math.cos(0.3), d = 0.95 * Math.sin(0.3);
+  const c = rot[0] * Math.cos(rot[1]), d = rot[0] * Math.sin(rot[1]);
   const data = new Float64Array(T * N);
   for (let t = 0; t < T; t++) {
     for (let i = 0; i < N; i++) data[t * N + i] = Q[i][0] * z[0] + Q[i][1] * z[1] + Q[i][2] * z[2] + Q[i][3] * z[3];
-    z = [c * z[0] - d * z[1], d * z[0] + c * z[1], 0.9 * z[2], 0.5 * z[3]];
+    z = [c * z[0] - d * z[1], d * z[0] + c * z[1], reals[0] * z[2], reals[1] * z[3]];
   }
   return { T, N, data };
 }
@@ -43,6 +43,10 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'koopscope-cli-'));
   const { T, N, data } = linearTrajectory();
   writeFileSync(join(dir, 'lin.npy'), writeNpy({ dtype: 'float64', shape: [T, N], data }));
+  // slowly decaying modes, so every window stays well conditioned (the live/window path uses the Gram route,
+  // which loses modes that decayed below ~1e-7 of the largest)
+  const slow = linearTrajectory(60, 40, [0.99, 0.1], [0.97, 0.95]);
+  writeFileSync(join(dir, 'slow.npy'), writeNpy({ dtype: 'float64', shape: [60, 40], data: slow.data }));
   writeFileSync(join(dir, 'two.npy'), writeNpy({ dtype: 'float64', shape: [2], data: [1, 2] }));
   writeFileSync(join(dir, 'junk.npy'), new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]));
   writeFileSync(join(dir, 'empty.npz'), new Uint8Array());
@@ -94,6 +98,23 @@ describe('koopscope spectrum', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('lin.npy');
     expect(r.out).toMatch(/0\.900000000/);
+  });
+});
+
+describe('koopscope windows', () => {
+  it('gives one spectrum per window and zero W1 between windows of the same linear system', async () => {
+    const r = await cli('windows', join(dir, 'slow.npy'), '--length', '20', '--stride', '10', '--rank', '4', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.windows.map((w: { start: number }) => w.start)).toEqual([0, 10, 20, 30, 40]);
+    expect(j.windows[0].w1FromPrevious).toBeNull();
+    for (const w of j.windows.slice(1)) expect(w.w1FromPrevious).toBeLessThan(1e-8);
+    expect(j.windows[2].spectrum.eigenvalues[2][0]).toBeCloseTo(0.97, 8);
+  });
+  it('needs --length', async () => {
+    const r = await cli('windows', join(dir, 'lin.npy'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--length/);
   });
 });
 

@@ -5,6 +5,7 @@ import { spectrumReport, type SpectrumReport } from '../../koopman/report';
 import { UsageError } from '../errors';
 import { formatSpectrum } from '../format';
 import { loadTrajectory, stepSpacing } from '../load';
+import { progressBar } from '../progress';
 import { readOptionsFrom, spectrumFlags, spectrumOptionsFrom, SPECTRUM_USAGE } from '../options';
 import type { Io } from '../main';
 
@@ -16,14 +17,17 @@ ${SPECTRUM_USAGE}`;
 
 /** Spectrum of one file under the parsed flags (shared with `compare`). */
 export function spectrumOfFile(path: string, values: Record<string, unknown>): SpectrumReport {
-  const traj = loadTrajectory(path, readOptionsFrom(values));
+  const bar = progressBar(path);
+  const traj = loadTrajectory(path, { ...readOptionsFrom(values), onProgress: (f, phase) => bar.update(f, phase) });
   const spacing = stepSpacing(traj);
   const options = spectrumOptionsFrom(values, spacing.dt);
   let fit;
   try {
-    fit = computeSpectrum(traj, options);
+    fit = computeSpectrum(traj, { ...options, onProgress: (f, phase) => bar.update(f, phase) });
   } catch (e) {
     throw new UsageError(`${traj.source}: ${(e as Error).message}`);
+  } finally {
+    bar.done();
   }
   const report = spectrumReport(fit.spectrum, traj.source);
   if (spacing.warning) report.warnings.unshift(spacing.warning);

@@ -1,0 +1,63 @@
+/**
+ * `koopscope windows FILE --length L [--stride s] [options]`: spectra of sliding windows over a recorded
+ * trajectory and the W1 distance between consecutive windows (paper 1's CNN early-phase analysis: the distance
+ * falls while training dynamics change, then levels off).
+ */
+import { parseArgs } from 'node:util';
+import { spectrumReport } from '../../koopman/report';
+import { windowSpectra } from '../../koopman/window';
+import { UsageError } from '../errors';
+import { loadTrajectory, stepSpacing } from '../load';
+import { readOptionsFrom, spectrumFlags, spectrumOptionsFrom, SPECTRUM_USAGE } from '../options';
+import { progressBar } from '../progress';
+import type { Io } from '../main';
+
+export const usage = `usage: koopscope windows FILE --length L [--stride s] [options]
+
+Spectra of the windows [a, a+L) for a = 0, s, 2s, … (snapshot indices after --every), with W1 between consecutive
+windows. Each slide costs s rows of inner products (streaming update), not a new fit from scratch.
+  --length L             window length in snapshots (≥ 3)
+  --stride s             slide between windows (default L/4)
+
+${SPECTRUM_USAGE.replace(/\n  --window a:b[^\n]*/, '')}`;
+
+export function run(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { ...spectrumFlags, length: { type: 'string' }, stride: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) { io.out(usage); return 0; }
+  if (positionals.length !== 1) throw new UsageError(`windows needs exactly one FILE, got ${positionals.length}`);
+  if (values.window !== undefined) throw new UsageError('windows takes --length and --stride, not --window');
+  if (values.length === undefined) throw new UsageError('windows needs --length L (snapshots per window)');
+  const every = values.every !== undefined ? Number(values.every) : 1;
+  const traj = loadTrajectory(positionals[0], { ...readOptionsFrom(values), every: Number.isInteger(every) && every > 0 ? every : undefined });
+  const { every: _every, window: _window, ...options } = spectrumOptionsFrom(values, stepSpacing(traj).dt);
+  if (_every !== undefined && options.dt !== undefined) options.dt *= _every;
+  const length = Number(values.length);
+  const stride = values.stride !== undefined ? Number(values.stride) : Math.max(1, Math.floor(length / 4));
+  const bar = progressBar(positionals[0]);
+  let wins;
+  try {
+    wins = windowSpectra(traj, { length, stride, ...options }, (f) => bar.update(f, 'windows'));
+  } catch (e) {
+    throw new UsageError(`${traj.source}: ${(e as Error).message}`);
+  } finally {
+    bar.done();
+  }
+  const steps = traj.steps;
+  const rows = wins.map((w) => ({
+    start: w.start, end: w.end,
+    startStep: steps ? steps[w.start] : w.start, endStep: steps ? steps[w.end - 1] : w.end - 1,
+    w1FromPrevious: w.w1FromPrevious ?? null,
+    spectrum: spectrumReport(w.fit.spectrum, `${traj.source}[${w.start}:${w.end}]`),
+  }));
+  if (values.json) { io.out(JSON.stringify({ source: traj.source, length, stride, windows: rows })); return 0; }
+  const lines = [`${traj.source}: ${wins.length} windows of ${length} snapshots, stride ${stride}`, '  window (steps)          W1 to previous   |λ|max    leading eigenvalue'];
+  for (const r of rows) {
+    const [re, im] = r.spectrum.eigenvalues[0];
+    lines.push(`  ${`${r.startStep}–${r.endStep}`.padEnd(22)}  ${(r.w1FromPrevious === null ? '—' : r.w1FromPrevious.toExponential(3)).padStart(14)}   ${r.spectrum.details[0].abs.toFixed(5)}   ${re.toFixed(5)}${im >= 0 ? '+' : '−'}${Math.abs(im).toFixed(5)}i`);
+  }
+  io.out(lines.join('\n'));
+  return 0;
+}
