@@ -119,6 +119,10 @@ export function extractEntry(bytes: Uint8Array, e: ZipEntry, budget: Budget, fil
     fail('too-large', `refusing to decompress: member '${e.name}' would bring the decompressed total above the ` +
       `limit of ${budget.limit} bytes (maxDecompressedBytes)`);
   }
+  // Deflate cannot expand more than ~1032:1, so a larger declared size is a lie; refuse it before allocating.
+  if (e.method === 8 && e.size > e.compressedSize * 1032 + 1024) {
+    fail('bad-zip', `zip member '${e.name}' declares ${e.size} bytes, more than ${e.compressedSize} compressed bytes can hold`);
+  }
   const input = bytes.subarray(start, start + e.compressedSize);
   let out: Uint8Array;
   if (e.method === 0) {
