@@ -1,0 +1,36 @@
+/** Spectrum export: JSON keeps everything (non-finite numbers as strings), CSV has the documented columns. */
+import { describe, expect, it } from 'vitest';
+import { SPECTRUM_CSV_COLUMNS, spectrumToCsv, spectrumToJson } from '../../src/io/index';
+import type { Spectrum } from '../../src/koopman/types';
+
+const spectrum: Spectrum = {
+  eigenvalues: [
+    { re: 0.9, im: 0.1, abs: Math.hypot(0.9, 0.1), arg: Math.atan2(0.1, 0.9), ctRe: Math.log(Math.hypot(0.9, 0.1)),
+      ctIm: Math.atan2(0.1, 0.9), growthRate: Math.log(Math.hypot(0.9, 0.1)), frequency: Math.atan2(0.1, 0.9) / (2 * Math.PI),
+      amplitude: 2.5 },
+    { re: 0, im: 0, abs: 0, arg: 0, ctRe: -Infinity, ctIm: 0, growthRate: -Infinity, frequency: 0 },
+  ],
+  singularValues: [3, 1e-3], rank: 2, rankRule: { kind: 'rank', r: 2 }, delays: 0, runs: 1, pairs: 9, embeddedDim: 4,
+  residual: 0.01, truncatedEnergy: 0, conditionNumber: 3000, sketched: false, dt: 1, warnings: ['ill-conditioned'],
+};
+
+describe('spectrum export', () => {
+  it('spectrumToJson survives JSON.stringify without losing -Infinity', () => {
+    const j = JSON.parse(JSON.stringify(spectrumToJson(spectrum))) as typeof spectrum & { eigenvalues: { ctRe: unknown }[] };
+    expect(j.eigenvalues[1]!.ctRe).toBe('-Infinity');
+    expect(j.eigenvalues[0]).toEqual(spectrum.eigenvalues[0]);
+    expect(j.rankRule).toEqual({ kind: 'rank', r: 2 });
+    expect(j.warnings).toEqual(['ill-conditioned']);
+    expect('sketch' in j).toBe(false);
+  });
+  it('spectrumToCsv writes a header and one row per eigenvalue', () => {
+    const lines = spectrumToCsv(spectrum).split('\n');
+    expect(lines[0]).toBe('re,im,abs,arg,growth_rate,frequency,ct_re,ct_im,amplitude');
+    expect(SPECTRUM_CSV_COLUMNS).toHaveLength(9);
+    expect(lines[1]!.split(',').map(Number)).toEqual([0.9, 0.1, Math.hypot(0.9, 0.1), Math.atan2(0.1, 0.9),
+      Math.log(Math.hypot(0.9, 0.1)), Math.atan2(0.1, 0.9) / (2 * Math.PI), Math.log(Math.hypot(0.9, 0.1)),
+      Math.atan2(0.1, 0.9), 2.5]);
+    expect(lines[2]).toBe('0,0,0,0,-inf,0,-inf,0,');
+    expect(lines[3]).toBe('');
+  });
+});
