@@ -5,7 +5,7 @@
  * Zip-bomb protection with bounded memory: a member's declared size is checked against the remaining budget before
  * anything is allocated; deflate data is inflated in 64 KiB input pieces (fflate's streaming `Inflate`) into a buffer
  * of exactly the declared size, and inflation aborts as soon as the output would pass that size. So no member can
- * make us hold more than min(declared size, budget) bytes plus one piece's output, whatever its headers claim.
+ * make us hold more than its declared size (≤ the budget) plus one piece's output, whatever its headers claim.
  */
 
 import { Inflate } from 'fflate';
@@ -138,8 +138,12 @@ export function extractEntry(bytes: Uint8Array, e: ZipEntry, budget: Budget, fil
   return out!;
 }
 
-/** Input bytes per push: deflate expands at most ~1032×, so one push yields at most ~17 MB beyond the check. */
-const PIECE = 1 << 14;
+/**
+ * Input bytes per push. Deflate expands at most ~1032×, so a push yields at most ~1032·piece bytes before the size
+ * check sees them. Pieces scale with the declared size (small pieces are slow in fflate) between 16 KiB and 1 MiB,
+ * which bounds that overshoot by max(17 MB, the declared size).
+ */
+const pieceFor = (size: number) => Math.min(1 << 20, Math.max(1 << 14, Math.floor(size / 1032)));
 
 function inflateBounded(input: Uint8Array, e: ZipEntry, fail: Fail): Uint8Array {
   let out: Uint8Array;
@@ -159,8 +163,9 @@ function inflateBounded(input: Uint8Array, e: ZipEntry, fail: Fail): Uint8Array 
     if (final) ended = true;
   });
   try {
-    for (let p = 0; p < input.length || p === 0; p += PIECE) {
-      inf.push(input.subarray(p, p + PIECE), p + PIECE >= input.length);
+    const piece = pieceFor(e.size);
+    for (let p = 0; p < input.length || p === 0; p += piece) {
+      inf.push(input.subarray(p, p + piece), p + piece >= input.length);
     }
   } catch (err) {
     if (err instanceof NpzError) throw err;
@@ -172,19 +177,32 @@ function inflateBounded(input: Uint8Array, e: ZipEntry, fail: Fail): Uint8Array 
   return out;
 }
 
-let crcTable: Int32Array | undefined;
+let crcTables: Int32Array[] | undefined;
 
+/** CRC-32 (zip's polynomial 0xEDB88320), slicing-by-4: four table lookups per 4 input bytes. */
 export function crc32(data: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Int32Array(256);
+  if (!crcTables) {
+    const t0 = new Int32Array(256);
     for (let n = 0; n < 256; n++) {
       let c = n;
       for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c;
+      t0[n] = c;
+    }
+    crcTables = [t0];
+    for (let j = 1; j < 4; j++) {
+      const prev = crcTables[j - 1]!, t = new Int32Array(256);
+      for (let n = 0; n < 256; n++) t[n] = (prev[n]! >>> 8) ^ t0[prev[n]! & 0xff]!;
+      crcTables.push(t);
     }
   }
-  const t = crcTable;
+  const [t0, t1, t2, t3] = crcTables as [Int32Array, Int32Array, Int32Array, Int32Array];
   let c = -1;
-  for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  let i = 0;
+  const n4 = data.length - (data.length % 4);
+  for (; i < n4; i += 4) {
+    c ^= data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
+    c = t3[c & 0xff]! ^ t2[(c >>> 8) & 0xff]! ^ t1[(c >>> 16) & 0xff]! ^ t0[c >>> 24]!;
+  }
+  for (; i < data.length; i++) c = t0[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ -1) >>> 0;
 }
