@@ -57,6 +57,49 @@ export function toTrajectory(file: string, c: Contents, opts: ReadOptions = {}):
     throw err('unsupported-dtype', `array '${a.name}' is complex (${a.dtype.name}, shape ${shapeText(a.shape)}); ` +
       'complex arrays are read only as eigenvalue files, of shape (k,) or (seeds, k)');
   }
+  const plan = planLayout(c, err);
+  const { R, T, series } = plan;
+  const pieces = select(plan.pieces, opts, err);
+  const k = opts.every ?? 1;
+  if (!Number.isSafeInteger(k) || k < 1) throw err('selection', `'every' must be a positive integer, not ${k}`);
+  let rows = Array.from({ length: Math.ceil(T / k) }, (_, i) => i * k);
+  const N = pieces.reduce((s, p) => s + p.b - p.a, 0);
+  if (N === 0) throw err('selection', 'the selected parameters hold no values');
+
+  let data = gather(pieces, R, T, rows, N, k, opts, err);
+  const bad = scanNonFinite(data, R, rows, N, pieces, opts.nonFinite ?? 'error', err);
+  let dropped: number[] | undefined;
+  if (bad) {
+    dropped = rows.filter((_, i) => bad[i]);
+    data = dropRows(data, R, rows.length, N, bad);
+    rows = rows.filter((_, i) => !bad[i]);
+  }
+  if (rows.length < 3) {
+    throw err('too-few-snapshots', `needs at least 3 snapshots but has ${rows.length} (${T} in the file` +
+      (k > 1 ? `, keeping every ${ordinal(k)}` : '') + (dropped?.length ? `, ${dropped.length} dropped for non-finite values` : '') + ')');
+  }
+
+  const pick = (v: Float64Array) => (rows.length === T ? v : Float64Array.from(rows, (t) => v[t]!));
+  const metrics: Record<string, Float64Array> = {};
+  for (const [name, v] of series) if (name !== 'steps') metrics[name] = pick(v);
+  let offset = 0;
+  const entries: ParamEntry[] = pieces.map((p) => {
+    const size = p.b - p.a;
+    const e = { name: p.name, shape: size === p.size ? p.shape.slice() : [size], offset, size };
+    offset += size;
+    return e;
+  });
+  const steps = series.get('steps');
+  return {
+    kind: 'trajectory', source: file, runs: R, T: rows.length, N, params: entries, data, metrics,
+    ...(steps ? { steps: pick(steps) } : {}), ...(c.meta ? { meta: c.meta } : {}), ...(dropped ? { dropped } : {}),
+  };
+}
+
+/** Rules 2–5: which arrays are parameters (as unselected pieces) and per-step series, and the common R and T. */
+function planLayout(c: Contents, err: (c: IoErrorCode, m: string) => Error):
+  { R: number; T: number; pieces: Piece[]; series: Map<string, Float64Array> } {
+  const all = [...c.arrays.values()];
   const meta = c.meta;
   const ensemble = meta?.layout === 'ensemble' || c.arrays.get('weights')?.shape.length === 3;
   const ax = ensemble ? 1 : 0;
@@ -91,7 +134,7 @@ export function toTrajectory(file: string, c: Contents, opts: ReadOptions = {}):
   if (R < 1) throw err('layout', 'the ensemble holds no runs');
   if (T < 3) throw err('too-few-snapshots', `needs at least 3 snapshots but has ${T}`);
 
-  // Per-step series: decoded whole (they are short), run 0 for ensembles.
+  // Rule 4: per-step series, decoded whole (they are short), run 0 for ensembles.
   const series = new Map<string, Float64Array>();
   for (const a of all) {
     if (paramNames.includes(a.name)) continue;
@@ -106,52 +149,23 @@ export function toTrajectory(file: string, c: Contents, opts: ReadOptions = {}):
     decodeInto(a, 0, T, v, 0);
     series.set(a.name, v);
   }
-
-  const pieces = select(split ?? params.map((p) => {
+  const pieces = split ?? params.map((p) => {
     const shape = p.shape.slice(ax + 1);
     const size = elementCount(shape)!;
     return { src: p, name: p.name, shape, size, base: 0, stride: size, a: 0, b: 0 };
-  }), opts, err);
-  const k = opts.every ?? 1;
-  if (!Number.isSafeInteger(k) || k < 1) throw err('selection', `'every' must be a positive integer, not ${k}`);
-  let rows = Array.from({ length: Math.ceil(T / k) }, (_, i) => i * k);
-  const N = pieces.reduce((s, p) => s + p.b - p.a, 0);
-  if (N === 0) throw err('selection', 'the selected parameters hold no values');
-
-  let data = gather(pieces, R, T, rows, N, k, opts, err);
-  const bad = scanNonFinite(data, R, rows, N, pieces, opts.nonFinite ?? 'error', err);
-  let dropped: number[] | undefined;
-  if (bad) {
-    dropped = rows.filter((_, i) => bad[i]);
-    const keep = rows.map((_, i) => i).filter((i) => !bad[i]);
-    const out = new (data.constructor as Float64ArrayConstructor)(R * keep.length * N);
-    for (let r = 0; r < R; r++) {
-      keep.forEach((i, j) => out.set(data.subarray((r * rows.length + i) * N, (r * rows.length + i + 1) * N),
-        (r * keep.length + j) * N));
-    }
-    data = out;
-    rows = keep.map((i) => rows[i]!);
-  }
-  if (rows.length < 3) {
-    throw err('too-few-snapshots', `needs at least 3 snapshots but has ${rows.length} (${T} in the file` +
-      (k > 1 ? `, keeping every ${ordinal(k)}` : '') + (dropped?.length ? `, ${dropped.length} dropped for non-finite values` : '') + ')');
-  }
-
-  const pick = (v: Float64Array) => (rows.length === T ? v : Float64Array.from(rows, (t) => v[t]!));
-  const metrics: Record<string, Float64Array> = {};
-  for (const [name, v] of series) if (name !== 'steps') metrics[name] = pick(v);
-  let offset = 0;
-  const entries: ParamEntry[] = pieces.map((p) => {
-    const size = p.b - p.a;
-    const e = { name: p.name, shape: size === p.size ? p.shape.slice() : [size], offset, size };
-    offset += size;
-    return e;
   });
-  const steps = series.get('steps');
-  return {
-    kind: 'trajectory', source: file, runs: R, T: rows.length, N, params: entries, data, metrics,
-    ...(steps ? { steps: pick(steps) } : {}), ...(meta ? { meta } : {}), ...(dropped ? { dropped } : {}),
-  };
+  return { R, T, pieces, series };
+}
+
+/** Copies the (R·rows, N) data without the row indices flagged in `bad` (flags are per row index, for all runs). */
+function dropRows(data: Float32Array | Float64Array, R: number, rows: number, N: number, bad: Uint8Array):
+  Float32Array | Float64Array {
+  const keep = Array.from({ length: rows }, (_, i) => i).filter((i) => !bad[i]);
+  const out = data instanceof Float32Array ? new Float32Array(R * keep.length * N) : new Float64Array(R * keep.length * N);
+  for (let r = 0; r < R; r++) {
+    keep.forEach((i, j) => out.set(data.subarray((r * rows + i) * N, (r * rows + i + 1) * N), (r * keep.length + j) * N));
+  }
+  return out;
 }
 
 /** Applies `opts.params`, setting each kept piece's column range [a, b). */
