@@ -141,9 +141,10 @@ describe('errors and sniffing', () => {
     expect(sniffFormat(fixture('random.bin'))).toBeUndefined();
   });
   it('a lying zip header stops inflation right after the declared size', () => {
+    // The member holds 256 MiB of zeros; inflating all of it takes seconds, stopping early takes milliseconds.
     const t0 = performance.now();
     expect(() => readTrajectoryFile('b.npz', fixture('bomb_lying.npz'))).toThrow(/declared 1000 bytes/);
-    expect(performance.now() - t0).toBeLessThan(200);
+    expect(performance.now() - t0).toBeLessThan(250);
   });
 });
 

@@ -3,7 +3,7 @@
  * zip64 compressed npz) read back to numpy's values, and files we write load in numpy.load with our values.
  * Skipped, with a visible note, when python3 with numpy is unavailable.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -146,4 +146,26 @@ print(json.dumps({k: (json.loads(bytes(z[k])) if k == 'meta.json' else
       expect(back.meta).toMatchObject({ optimizer: 'adam', seed: 3 });
     });
   }
+});
+
+const PAPER1 = '/work/shared/data/paper1/';
+describe.skipIf(!HAS_NUMPY || !existsSync(PAPER1))("paper 1's published eigenvalue files", () => {
+  it('read as eigenvalue sets with numpy\'s values', () => {
+    const files = readdirSync(PAPER1).filter((f) => f.endsWith('.npy'));
+    const want = JSON.parse(python(`
+import json, numpy as np
+print(json.dumps({f: [[a.real.tolist(), a.imag.tolist()] for a in np.atleast_2d(np.load(f))] for f in ${JSON.stringify(files)}}))`,
+      PAPER1)) as Record<string, [number[], number[]][]>;
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const got = readTrajectoryFile(f, new Uint8Array(readFileSync(PAPER1 + f)));
+      expect(got.kind, f).toBe('eigenvalues');
+      if (got.kind !== 'eigenvalues') continue;
+      expect(got.sets.length, f).toBe(want[f]!.length);
+      got.sets.forEach((s, i) => {
+        expect(diffNumbers(s.re, want[f]![i]![0]), `${f} set ${i}`).toBe('');
+        expect(diffNumbers(s.im, want[f]![i]![1]), `${f} set ${i}`).toBe('');
+      });
+    }
+  });
 });
