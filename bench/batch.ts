@@ -1,0 +1,121 @@
+/**
+ * Section "batch": spectrum of a big float32 trajectory read from disk (.npy, shape (T, N) = (256, N)), time axis
+ * first as the io layout rules require). Times the file read, then `computeSpectrum` with rank 10 (Gram route:
+ * 256·257/2 inner products of length N). The NumPy comparison is run by scripts/bench.mjs (bench/numpy_batch.py) on
+ * the same file right after this process exits.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { computeSpectrum } from '../src/koopman/analyze';
+import type { SnapshotSet } from '../src/koopman/snapshots';
+import { emit, log, now, quick, type Metric } from './common';
+import { eigenvalueError, TrajectoryGenerator } from './synthetic';
+
+const T = 256;
+const N = quick ? 100_000 : 1_000_000;
+export const dataFile = path.join('bench', 'data', `traj-${T}x${N}-f32.npy`);
+
+function npyHeader(shape: number[]): Buffer {
+  let h = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}), }`;
+  const total = 10 + h.length + 1;
+  h += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  const b = Buffer.alloc(10 + h.length);
+  b.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
+  b.writeUInt16LE(h.length, 8);
+  b.write(h, 10, 'latin1');
+  return b;
+}
+
+/** Write the trajectory row by row (one N-vector in memory at a time). */
+function generate(file: string): number {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = file + '.partial';
+  const fd = fs.openSync(tmp, 'w');
+  const t0 = now();
+  fs.writeSync(fd, npyHeader([T, N]));
+  const gen = new TrajectoryGenerator(N, 11);
+  const row = new Float32Array(N);
+  for (let t = 0; t < T; t++) {
+    gen.next(row);
+    fs.writeSync(fd, new Uint8Array(row.buffer, row.byteOffset, row.byteLength));
+    if (t % 32 === 31) log(`  generated ${t + 1}/${T} rows`);
+  }
+  fs.closeSync(fd);
+  fs.renameSync(tmp, file);
+  return now() - t0;
+}
+
+/** Minimal .npy parse (fallback while src/io has no readTrajectoryFile): little-endian float32, C order, 2-D. */
+function parseNpyMinimal(bytes: Uint8Array): SnapshotSet {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const major = bytes[6]!;
+  const hlen = major === 1 ? dv.getUint16(8, true) : dv.getUint32(8, true);
+  const start = (major === 1 ? 10 : 12) + hlen;
+  const header = Buffer.from(bytes.buffer, bytes.byteOffset + (major === 1 ? 10 : 12), hlen).toString('latin1');
+  if (!header.includes("'<f4'") || header.includes('True')) throw new Error(`unexpected npy header ${header}`);
+  const shape = header.match(/\(([^)]*)\)/)![1]!.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const [rows, cols] = shape as [number, number];
+  const off = bytes.byteOffset + start;
+  const data = off % 4 === 0 ? new Float32Array(bytes.buffer, off, rows * cols)
+    : new Float32Array(bytes.slice(start, start + rows * cols * 4).buffer);
+  return { runs: 1, T: rows, N: cols, data };
+}
+
+async function main(): Promise<void> {
+  let genMs: number | undefined;
+  if (!fs.existsSync(dataFile)) {
+    log(`generating ${dataFile} (${(T * N * 4 / 1e9).toFixed(2)} GB, written row by row)`);
+    genMs = generate(dataFile);
+    log(`generated in ${(genMs / 1000).toFixed(1)} s`);
+  } else log(`reusing ${dataFile}`);
+  const fileBytes = fs.statSync(dataFile).size;
+
+  // --- read (page cache is warm on a second run; the first run after generation is also mostly cached) ---
+  let t0 = now();
+  const bytes = fs.readFileSync(dataFile);
+  const readMs = now() - t0;
+  log(`readFileSync: ${readMs.toFixed(0)} ms (${(fileBytes / readMs / 1e6).toFixed(2)} GB/s)`);
+
+  let reader = 'minimal header parse (bench/batch.ts)';
+  let set: SnapshotSet | undefined;
+  t0 = now();
+  try {
+    const io: Record<string, unknown> = await import('../src/io/index');
+    if (typeof io.readTrajectoryFile === 'function') {
+      const traj = await (io.readTrajectoryFile as (n: string, b: Uint8Array) => unknown)(path.basename(dataFile), bytes) as
+        SnapshotSet & { kind?: string };
+      if (traj.kind !== 'trajectory') throw new Error(`io returned ${traj.kind}`);
+      set = { runs: traj.runs, T: traj.T, N: traj.N, data: traj.data };
+      reader = 'src/io readTrajectoryFile';
+    }
+  } catch (e) {
+    log(`io module not usable (${(e as Error).message.split('\n')[0]}); using the minimal parse`);
+  }
+  set ??= parseNpyMinimal(bytes);
+  const parseMs = now() - t0;
+  const zeroCopy = set.data.buffer === bytes.buffer;
+  log(`parse (${reader}): ${parseMs.toFixed(0)} ms, ${zeroCopy ? 'zero-copy view' : 'copied'}, ` +
+    `${set.data.constructor.name} ${set.T}×${set.N}`);
+
+  // --- computeSpectrum, rank 10, Gram route ---
+  t0 = now();
+  const fit = computeSpectrum(set, { rank: { kind: 'rank', r: 10 } });
+  const specMs = now() - t0;
+  const eigErr = eigenvalueError(fit.spectrum.eigenvalues);
+  const madds = (set.T * (set.T + 1)) / 2 * set.N;
+  log(`computeSpectrum rank 10: ${(specMs / 1000).toFixed(2)} s (route ${fit.route}, ` +
+    `${(madds / specMs / 1e6).toFixed(2)} G madd/s), worst true-eigenvalue miss ${eigErr.toExponential(1)}`);
+
+  const metrics: Metric[] = [
+    { id: 'batch.read', label: `read ${(fileBytes / 1e9).toFixed(2)} GB .npy (readFileSync)`, value: readMs, unit: 'ms', note: `${(fileBytes / readMs / 1e6).toFixed(2)} GB/s` },
+    { id: 'batch.parse', label: 'parse to SnapshotSet', value: parseMs, unit: 'ms', note: `${reader}${zeroCopy ? ', zero-copy' : ', copy'}` },
+    { id: 'batch.spectrum', label: `computeSpectrum rank 10 (${set.T}×${set.N})`, value: specMs, unit: 'ms', note: `route ${fit.route}` },
+    { id: 'batch.spectrum.gflops', label: 'Gram multiply-add rate', value: madds / (specMs * 1e-3) / 1e9, unit: 'G madd/s' },
+    { id: 'batch.eigErr', label: 'worst true-eigenvalue miss', value: eigErr, unit: '' },
+  ];
+  emit('batch', metrics, {
+    file: dataFile, fileBytes, T: set.T, N: set.N, reader, zeroCopy, generatedMs: genMs,
+    eigenvalues: fit.spectrum.eigenvalues.map((e) => [e.re, e.im]),
+  });
+}
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+/**
+ * Koopscope benchmarks: `npm run bench` (full sizes) or `npm run bench -- --quick` (small sizes; the default when the
+ * CI environment variable is set, `--full` overrides). `--only=streaming,batch` runs a subset, `--list` lists the
+ * sections. Prints a table and writes bench/results.json. What each number means: docs/benchmarks.md.
+ *
+ * Every ratio is taken against a baseline measured in the same run on the same data (timings are never asserted in
+ * tests: the machines are noisy). Each section runs in its own process (`node --import tsx bench/<x>.ts`), which
+ * prints progress to stderr and one JSON object { section, mode, metrics: [{ id, label, value, unit, note? }], info }
+ * on the last line of stdout.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick') || (!!process.env.CI && !argv.includes('--full'));
+const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',').filter(Boolean);
+
+/** Run `bench/<file>` under tsx in a child process; returns its parsed JSON result. */
+function runTs(file, extraArgs = []) {
+  const args = ['--import', 'tsx', path.join('bench', file), ...(quick ? ['--quick'] : []), ...extraArgs];
+  const r = spawnSync(process.execPath, args, {
+    cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20,
+  });
+  if (r.status !== 0) throw new Error(`${file} exited with ${r.status ?? r.signal}`);
+  return lastJson(r.stdout, file);
+}
+
+function lastJson(stdout, what) {
+  const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (!line) throw new Error(`${what} printed no JSON result`);
+  return JSON.parse(line);
+}
+
+/** Run a Python script (NumPy reference); returns its JSON, or undefined (with a note) if python3/NumPy is missing. */
+function runPython(script, args, env = {}) {
+  const r = spawnSync('python3', [path.join('bench', script), ...args], {
+    cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, ...env },
+  });
+  if (r.error || r.status !== 0) {
+    console.error(`  (python3 ${script} failed: ${r.error?.message ?? `exit ${r.status}`}; NumPy comparison skipped)`);
+    return undefined;
+  }
+  return lastJson(r.stdout, script);
+}
+
+const m = (id, label, value, unit, note) => ({ id, label, value, unit, ...(note ? { note } : {}) });
+
+// ---------------------------------------------------------------------------------------------------------------
+// SECTIONS. Each entry: { id, title, run() → { metrics: Metric[], info?: object } }. Sections run in this order.
+// To add one: write bench/<name>.ts (print progress to stderr and finish with `emit(...)` from bench/common.ts),
+// then add an entry below that calls runTs('<name>.ts') (and, if needed, a reference such as runPython(...)).
+// ---------------------------------------------------------------------------------------------------------------
+const SECTIONS = [
+  {
+    id: 'streaming',
+    title: 'Streaming update: SnapshotWindow.push on a full 256-snapshot float32 window',
+    run: () => runTs('streaming.ts'),
+  },
+  {
+    id: 'batch',
+    title: 'Batch spectrum of a float32 trajectory .npy from disk, vs NumPy on the same file',
+    run: () => {
+      const js = runTs('batch.ts');
+      const file = js.info.file;
+      const get = (id) => js.metrics.find((x) => x.id === id).value;
+      const jsTotal = get('batch.read') + get('batch.parse') + get('batch.spectrum');
+      js.metrics.push(m('batch.total', 'JS total: read + parse + spectrum', jsTotal, 'ms'));
+      for (const [tag, env] of [['np1', { OPENBLAS_NUM_THREADS: '1' }], ['npN', {}]]) {
+        const threads = tag === 'np1' ? '1 BLAS thread' : 'default BLAS threads';
+        console.error(`  [numpy, ${threads}] ${file}`);
+        const np = runPython('numpy_batch.py', [file, '10'], env);
+        if (!np) continue;
+        js.info[tag] = np;
+        const npTotal = np.total_f64_ms;
+        js.metrics.push(
+          m(`batch.${tag}.gram64`, `NumPy Gram float64 (chunked), ${threads}`, np.gram_f64_ms, 'ms'),
+          m(`batch.${tag}.gram32`, `NumPy Gram float32 BLAS, ${threads}`, np.gram_f32_ms, 'ms',
+            `rel. err vs f64 ${np.gram_f32_relerr.toExponential(1)}`),
+          m(`batch.${tag}.eigh`, `NumPy eigh + DMD steps, ${threads}`, np.eigh_ms + np.dmd_ms, 'ms'),
+          m(`batch.${tag}.total`, `NumPy total (mmap + f64 Gram + eigh + DMD), ${threads}`, npTotal, 'ms',
+            'file already in the page cache'),
+          m(`batch.ratio.${tag}`, `JS computeSpectrum / NumPy f64 total, ${threads}`, get('batch.spectrum') / npTotal, '×'),
+          m(`batch.ratio.${tag}.f32`, `JS computeSpectrum / NumPy f32 Gram + eigh + DMD, ${threads}`,
+            get('batch.spectrum') / (np.gram_f32_ms + np.eigh_ms + np.dmd_ms), '×'),
+        );
+      }
+      return js;
+    },
+  },
+  {
+    id: 'candidates',
+    title: 'Gram kernel candidates (bench/gram-candidates.ts, not used by src/ yet) vs the src JS kernel',
+    run: () => {
+      const N = quick ? 100_000 : 1_000_000;
+      const r = runTs('gram-candidates.ts', [`--file=bench/data/traj-256x${N}-f32.npy`]);
+      const batch = results.sections.batch?.metrics?.find((x) => x.id === 'batch.spectrum');
+      const wasm = r.metrics.find((x) => x.id === 'cand.file.spectrum');
+      if (batch && wasm) {
+        r.metrics.push(m('cand.file.speedup', 'batch computeSpectrum (src JS) / wasm-simd route', batch.value / wasm.value, '×'));
+        for (const tag of ['np1', 'npN']) {
+          const np = results.sections.batch.info?.[tag];
+          if (np) r.metrics.push(m(`cand.file.ratio.${tag}`, `wasm-simd route / NumPy f64 total, ${tag === 'np1' ? '1 BLAS thread' : 'default BLAS threads'}`, wasm.value / np.total_f64_ms, '×'));
+        }
+      }
+      return r;
+    },
+  },
+  // ---- HOOKS: sections planned, not written yet (uncomment and implement the bench file) ----
+  // { id: 'parse',   title: 'File parse throughput: .npy / .npz (stored and deflated) / safetensors → Trajectory (MB/s)',
+  //   run: () => runTs('parse.ts') },
+  // { id: 'train',   title: 'Training steps/s of the built-in demos (OMD/OGD, small MLP), with and without live spectra',
+  //   run: () => runTs('train.ts') },
+  // { id: 'browser', title: 'Browser metrics: time to first spectrum, frame time while streaming, WebGPU vs CPU Gram',
+  //   run: () => runBrowser() /* e.g. spawn playwright-core with the system Chromium, as CI does */ },
+];
+
+if (argv.includes('--list')) {
+  for (const s of SECTIONS) console.log(`${s.id.padEnd(12)} ${s.title}`);
+  process.exit(0);
+}
+
+const cpus = os.cpus();
+const machine = {
+  cpu: cpus[0]?.model, cores: cpus.length, memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+  node: process.version, platform: `${os.platform()} ${os.arch()}`,
+};
+console.log(`Koopscope bench (${quick ? 'quick' : 'full'} mode) on ${machine.cpu}, ${machine.cores} cores, ` +
+  `${machine.memGiB} GiB, Node ${machine.node}`);
+
+const results = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', machine, sections: {} };
+let failed = 0;
+for (const s of SECTIONS) {
+  if (only && !only.includes(s.id)) continue;
+  console.log(`\n== ${s.id}: ${s.title}`);
+  const t0 = performance.now();
+  try {
+    const r = s.run();
+    results.sections[s.id] = { title: s.title, seconds: +((performance.now() - t0) / 1000).toFixed(1), ...r };
+    printTable(r.metrics);
+  } catch (e) {
+    failed++;
+    console.error(`  section ${s.id} failed: ${e.message}`);
+    results.sections[s.id] = { title: s.title, error: e.message };
+  }
+}
+
+function fmt(v, unit) {
+  if (unit === '') return v.toExponential(1);
+  if (Math.abs(v) >= 1000) return v.toFixed(0);
+  if (Math.abs(v) >= 100) return v.toFixed(1);
+  return v.toFixed(2);
+}
+
+function printTable(metrics) {
+  const w = Math.max(...metrics.map((x) => x.label.length));
+  for (const x of metrics) {
+    console.log(`  ${x.label.padEnd(w)}  ${fmt(x.value, x.unit).padStart(9)} ${x.unit.padEnd(8)} ${x.note ?? ''}`);
+  }
+}
+
+const out = path.join(root, 'bench', 'results.json');
+fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+console.log(`\nwrote ${path.relative(root, out)}`);
+process.exit(failed ? 1 : 0);
