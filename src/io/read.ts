@@ -2,7 +2,7 @@
  * Entry points: detect the format from the bytes (never only from the extension), parse, apply the layout rules.
  *
  * Sniffing order: `\x93NUMPY` → .npy; `PK\x03\x04` → zip (.npz, or a refused PyTorch zip holding `data.pkl`);
- * 0x80 0x02–0x05 → a pickle (refused); u64 header length < 100 MB followed by `{` → safetensors; first non-blank
+ * u64 header length < 100 MB followed by `{` → safetensors; 0x80 0x02–0x05 → a pickle (refused); first non-blank
  * character `{` → JSON; other text → "text file" error; anything else → "unrecognised format".
  */
 
@@ -22,8 +22,9 @@ export type FileFormat = 'npy' | 'npz' | 'safetensors' | 'json' | 'pickle';
 export function sniffFormat(bytes: Uint8Array): FileFormat | undefined {
   if (isNpy(bytes)) return 'npy';
   if (isZip(bytes)) return 'npz';
-  if (bytes[0] === 0x80 && bytes[1]! >= 2 && bytes[1]! <= 5) return 'pickle';
+  // Safetensors before pickles: a header length of e.g. 640 (0x280) starts with the bytes 0x80 0x02 too.
   if (isSafetensors(bytes)) return 'safetensors';
+  if (bytes[0] === 0x80 && bytes[1]! >= 2 && bytes[1]! <= 5) return 'pickle';
   let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0; // UTF-8 byte order mark
   while (i < bytes.length && i < 4096 && (bytes[i] === 0x20 || (bytes[i]! >= 0x09 && bytes[i]! <= 0x0d))) i++;
   if (bytes[i] === 0x7b) return 'json';

@@ -140,6 +140,17 @@ describe('errors and sniffing', () => {
     expect(sniffFormat(fixture('legacy.pt'))).toBe('pickle');
     expect(sniffFormat(fixture('random.bin'))).toBeUndefined();
   });
+  it('a safetensors header of 640 bytes (0x80 0x02 …) is not taken for a pickle', () => {
+    const json = JSON.stringify({ w: { dtype: 'F32', shape: [3, 1], data_offsets: [0, 12] }, __metadata__: { pad: '' } });
+    const header = new TextEncoder().encode(json.replace('"pad":""', `"pad":"${' '.repeat(640 - json.length)}"`));
+    expect(header.length).toBe(640);
+    const bytes = new Uint8Array(8 + 640 + 12);
+    new DataView(bytes.buffer).setUint32(0, 640, true);
+    bytes.set(header, 8);
+    bytes.set(new Uint8Array(Float32Array.from([1, 2, 3]).buffer), 648);
+    expect([bytes[0], bytes[1]]).toEqual([0x80, 0x02]);
+    expect(Array.from(traj(readTrajectoryFile('w.safetensors', bytes)).data)).toEqual([1, 2, 3]);
+  });
   it('a lying zip header stops inflation right after the declared size', () => {
     // The member holds 256 MiB of zeros; inflating all of it takes seconds, stopping early takes milliseconds.
     const t0 = performance.now();
