@@ -6,7 +6,8 @@ import type { Spectrum } from '../koopman/types';
  * A plain JSON-able, field-for-field copy of the `Spectrum` type (for round trips and debugging). The canonical
  * export that the command line and the app write is `spectrumReport` in src/koopman/report.ts (docs/engine.md);
  * io does not import it, to keep io free of runtime dependencies on the engine.
- * JSON has no Infinity/NaN (ctRe is −Infinity for λ = 0), so non-finite numbers become the strings "Infinity", "-Infinity" and "NaN" instead of silently turning into null.
+ * JSON has no Infinity/NaN (ctRe is −Infinity for λ = 0), so non-finite numbers become the strings "Infinity",
+ * "-Infinity" and "NaN" here (spectrumReport writes null instead).
  */
 export function spectrumToJson(s: Spectrum): Record<string, unknown> {
   const fix = (v: unknown): unknown => {
