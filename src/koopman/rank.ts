@@ -68,6 +68,8 @@ export function chooseRank(
     case 'full':
       r = numericalRank;
       break;
+    default:
+      throw new Error(`unknown rank rule ${JSON.stringify(rule)}; use rank, energy, optimal or full`);
   }
   if (r > numericalRank) {
     warnings.push(`rank ${r} exceeds the numerical rank ${numericalRank}; using ${numericalRank}`);

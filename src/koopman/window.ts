@@ -9,7 +9,7 @@
  * Sliding-window sequences over a recorded trajectory (`windowSpectra`) reuse the same update: each slide by
  * `stride` snapshots costs `stride` rows of inner products.
  */
-import { dotRows, type FloatArray } from '../linalg/gram';
+import { dotRows, offsetArray, type FloatArray } from '../linalg/gram';
 import { spectrumFromGram, type Fit, type SpectrumOptions } from './analyze';
 import { Sketcher, sketchError, type SketchSpec } from './sketch';
 import type { EnsembleGram, SnapshotSet } from './snapshots';
@@ -44,7 +44,7 @@ export class SnapshotWindow {
   private count = 0;
   private head = 0;          // slot the next snapshot goes to
   private readonly stepOf: number[];
-  private readonly offsets: Float64Array;
+  private readonly offsets: Int32Array | Float64Array;
   private readonly row: Float64Array;
 
   constructor(N: number, opts: WindowOptions) {
@@ -66,7 +66,7 @@ export class SnapshotWindow {
     this.store = opts.precision === 'float64' || opts.sketch ? new Float64Array(size) : new Float32Array(size);
     this.G = new Float64Array(slots * slots);
     this.stepOf = Array(this.capacity).fill(0);
-    this.offsets = new Float64Array(slots);
+    this.offsets = offsetArray(slots, size);
     this.row = new Float64Array(slots);
   }
 
@@ -102,9 +102,9 @@ export class SnapshotWindow {
     for (let i = 0; i < held.length; i++) this.offsets[i] = held[i] * dim;
     for (let r = 0; r < this.runs; r++) {
       const idx = r * C + slot;
-      const src = this.sketcher ? this.store : xs[r];
-      const srcOff = this.sketcher ? idx * dim : 0;
-      dotRows(src, srcOff, this.store, this.offsets, held.length, dim, this.row);
+      // read the new snapshot back from the store: with float32 storage of float64 input, the Gram must be that of
+      // the stored (rounded) values, or it would not equal the Gram of the window's own snapshots
+      dotRows(this.store, idx * dim, this.store, this.offsets, held.length, dim, this.row);
       for (let i = 0; i < held.length; i++) {
         this.G[idx * slots + held[i]] = this.row[i];
         this.G[held[i] * slots + idx] = this.row[i];

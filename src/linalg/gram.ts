@@ -66,7 +66,7 @@ const BLOCK = 8192;
  */
 export function gram(data: FloatArray, M: number, N: number, onProgress?: (fraction: number) => void): Float64Array {
   const G = new Float64Array(M * M);
-  const offs = new Float64Array(M);
+  const offs = offsetArray(M, M * N);
   for (let i = 0; i < M; i++) offs[i] = i * N;
   const tmp = new Float64Array(M);
   const blocks = Math.ceil(N / BLOCK) || 1;
@@ -89,11 +89,20 @@ export function gram(data: FloatArray, M: number, N: number, onProgress?: (fract
 
 /** dotRows with a common column shift added to every row offset (avoids allocating shifted offset arrays). */
 function dotRowsShifted(
-  x: FloatArray, ix: number, rows: FloatArray, rowOffsets: Float64Array, shift: number, count: number, n: number,
-  out: Float64Array,
+  x: FloatArray, ix: number, rows: FloatArray, rowOffsets: Int32Array | Float64Array, shift: number, count: number,
+  n: number, out: Float64Array,
 ): void {
   if (shift === 0) return dotRows(x, ix, rows, rowOffsets, count, n, out);
-  const shifted = new Float64Array(count);
+  const shifted = offsetArray(count, rows.length);
   for (let j = 0; j < count; j++) shifted[j] = rowOffsets[j] + shift;
   dotRows(x, ix, rows, shifted, count, n, out);
+}
+
+/**
+ * An array for row offsets into a typed array of `extent` elements: Int32Array when every offset fits in 31 bits,
+ * because V8 then indexes with integers (1.2–2× faster dot kernels than double-valued offsets; bench/README),
+ * Float64Array beyond that.
+ */
+export function offsetArray(count: number, extent: number): Int32Array | Float64Array {
+  return extent < 2 ** 31 ? new Int32Array(count) : new Float64Array(count);
 }

@@ -118,11 +118,8 @@ describe('invalid rank rules throw', () => {
     });
   }
 
-  // ENGINE BUG (minor): src/koopman/rank.ts chooseRank's `switch (rule.kind)` has no default branch, so an unknown
-  // kind (e.g. from a hand-written JSON config or the command line) returns { r: undefined, warnings: [] } and
-  // computeSpectrum later fails inside ml-matrix with "First argument must be a positive number or an array".
-  // Fix: `default: throw new Error(\`unknown rank rule ${JSON.stringify(rule)}\`)`.
-  it.fails('an unknown rule kind throws a clear Error naming the rule (engine bug)', () => {
+  // Regression: an unknown kind (hand-written JSON config) must not reach ml-matrix as rank undefined.
+  it('an unknown rule kind throws a clear Error naming the rule', () => {
     const rule = { kind: 'bogus' } as unknown as RankRule;
     expect(() => chooseRank([3, 2, 1], 3, rule, 3, 5)).toThrow(/rank rule|bogus/);
     expect(() => computeSpectrum(set, { rank: rule })).toThrow(/rank rule|bogus/);

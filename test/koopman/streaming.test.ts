@@ -141,11 +141,8 @@ describe('SnapshotWindow with float32 storage', () => {
     expectEigenvaluesClose(live.eigenvalues, SYS.eigenvalues, 1e-4, 'f64 input, f32 storage vs true');
   });
 
-  // ENGINE BUG (minor; src/koopman/window.ts push(), `const src = this.sketcher ? this.store : xs[r]`): with float32
-  // storage and float64 input, the new row's inner products use the caller's float64 vector, so the kept Gram differs
-  // from the Gram of the stored rows by ~1.8e-8 relative (measured) instead of ~1e-16. Fix: always read the new
-  // snapshot back from the store (src = this.store, srcOff = idx·dim), as the sketch branch already does.
-  it.fails('float64 input into float32 storage: Gram equals ensembleGram of the stored rows to 1e-12 (engine bug)', () => {
+  // Regression: the new row's inner products must use the stored (float32-rounded) snapshot, not the caller's vector.
+  it('float64 input into float32 storage: Gram equals ensembleGram of the stored rows to 1e-12', () => {
     const win = new SnapshotWindow(SYS.set.N, { capacity: 40, runs: 3 });
     feed(win, SYS.set, 0, 60);
     const ref = ensembleGram(sliceRuns(f32, 20, 60));
