@@ -19,4 +19,4 @@ export { readNpy, writeNpy } from './npy';
 export { readNpz, DEFAULT_MAX_DECOMPRESSED_BYTES } from './npz';
 export { readSafetensors } from './safetensors';
 export { writeNpz } from './write';
-export { spectrumToJson, spectrumToCsv, SPECTRUM_CSV_COLUMNS } from './spectrum';
+export { spectrumToCsv, SPECTRUM_CSV_COLUMNS } from './spectrum';

@@ -1,6 +1,7 @@
-/** Spectrum export: JSON keeps everything (non-finite numbers as strings), CSV has the documented columns. */
+/** Spectrum export: the canonical JSON (spectrumReport, non-finite numbers as null) and CSV with the documented columns. */
 import { describe, expect, it } from 'vitest';
-import { SPECTRUM_CSV_COLUMNS, spectrumToCsv, spectrumToJson } from '../../src/io/index';
+import { SPECTRUM_CSV_COLUMNS, spectrumToCsv } from '../../src/io/index';
+import { spectrumReport } from '../../src/koopman/report';
 import type { Spectrum } from '../../src/koopman/types';
 
 const spectrum: Spectrum = {
@@ -15,10 +16,11 @@ const spectrum: Spectrum = {
 };
 
 describe('spectrum export', () => {
-  it('spectrumToJson survives JSON.stringify without losing -Infinity', () => {
-    const j = JSON.parse(JSON.stringify(spectrumToJson(spectrum))) as typeof spectrum & { eigenvalues: { ctRe: unknown }[] };
-    expect(j.eigenvalues[1]!.ctRe).toBe('-Infinity');
-    expect(j.eigenvalues[0]).toEqual(spectrum.eigenvalues[0]);
+  it('the JSON export (spectrumReport) survives JSON.stringify, non-finite numbers as null', () => {
+    const j = JSON.parse(JSON.stringify(spectrumReport(spectrum, 'x.npz')));
+    expect(j.eigenvalues).toEqual([[0.9, 0.1], [0, 0]]);
+    expect(j.details[1].ct[0]).toBeNull();
+    expect(j.details[0].amplitude).toBe(2.5);
     expect(j.rankRule).toEqual({ kind: 'rank', r: 2 });
     expect(j.warnings).toEqual(['ill-conditioned']);
     expect('sketch' in j).toBe(false);
