@@ -110,9 +110,12 @@ const SECTIONS = [
       return r;
     },
   },
+  {
+    id: 'parse',
+    title: 'File parse throughput: large .npy and deflated .npz → Trajectory',
+    run: () => runTs('parse.ts'),
+  },
   // ---- HOOKS: sections planned, not written yet (uncomment and implement the bench file) ----
-  // { id: 'parse',   title: 'File parse throughput: .npy / .npz (stored and deflated) / safetensors → Trajectory (MB/s)',
-  //   run: () => runTs('parse.ts') },
   // { id: 'train',   title: 'Training steps/s of the built-in demos (OMD/OGD, small MLP), with and without live spectra',
   //   run: () => runTs('train.ts') },
   // { id: 'browser', title: 'Browser metrics: time to first spectrum, frame time while streaming, WebGPU vs CPU Gram',
