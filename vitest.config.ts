@@ -8,12 +8,16 @@ const chromiumArgs = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-backg
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 export default defineConfig({
+  resolve: { mainFields: ['module', 'jsnext:main', 'jsnext'] },
   test: {
     projects: [
       {
         test: {
           name: 'node',
           environment: 'node',
+          // tfjs-core's ESM build uses directory imports that Node's loader rejects: let Vite transform it, and
+          // resolve the ESM build first so gradients register into the same copy (src/train/tf.ts)
+          server: { deps: { inline: [/@tensorflow\//] } },
           include: ['test/**/*.test.ts'],
           exclude: ['test/browser/**'],
           testTimeout: 60_000,

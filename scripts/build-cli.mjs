@@ -13,6 +13,9 @@ await build({
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
+  // tfjs-core: take the ESM build for every import, so the deep side-effect imports in src/train/tf.ts register
+  // gradients into the same copy of the engine as the main import
+  mainFields: ['module', 'main'],
   // ml-matrix and friends are CommonJS-free ESM or dual; a require shim covers any CJS dependency
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
