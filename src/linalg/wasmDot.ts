@@ -1,0 +1,190 @@
+/**
+ * A WebAssembly SIMD inner-product kernel with the engine's numerical contract (float32 storage, float64
+ * accumulation) that does two float64 multiply-adds per instruction: 6–12× the scalar JS kernel in gram.ts
+ * (docs/benchmarks.md). gram.ts remains the reference and the fallback.
+ *
+ * Why hand-assembled: the module is one ~300-byte function; emitting its bytes here needs no compiler toolchain in
+ * the build, no binary asset to load (it works unchanged in Node, the browser and workers) and keeps it reviewable.
+ *
+ * Why an arena: wasm code reads only its own linear memory, so the data must live in a `WebAssembly.Memory`.
+ * `Float32Arena` owns one of fixed size (never grown, so its buffer and views stay valid) and hands out a
+ * Float32Array view of it; callers store their rows there and ask for inner products by float32-element offset.
+ *
+ * The core is typechecked without DOM/Node types, where `WebAssembly` is not declared: it is reached through
+ * `globalThis` with the minimal interface below (a `declare namespace` would clash with the DOM lib in the app build).
+ */
+
+interface WasmMemory { readonly buffer: ArrayBuffer }
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
+}
+
+/** dot4(x, r0, r1, r2, r3, nbytes, out): see dot4Body. All arguments are byte addresses / counts (i32, unsigned). */
+type Dot4 = (x: number, r0: number, r1: number, r2: number, r3: number, nbytes: number, out: number) => void;
+
+// ------------------------------------------------------------------------------------------------ tiny assembler
+/** Unsigned / signed LEB128, the integer encoding of the wasm binary format. */
+const uleb = (n: number): number[] => { const o: number[] = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; o.push(b); } while (n); return o; };
+const sleb = (n: number): number[] => {
+  const o: number[] = [];
+  for (;;) { const b = n & 0x7f; n >>= 7; if ((n === 0 && !(b & 0x40)) || (n === -1 && (b & 0x40))) { o.push(b); return o; } o.push(b | 0x80); }
+};
+/** A length-prefixed vector, a section (id, byte size, body) and a name. */
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
+const I32 = 0x7f, V128 = 0x7b;
+const get = (i: number) => [0x20, ...uleb(i)];                               // local.get i
+const set = (i: number) => [0x21, ...uleb(i)];                               // local.set i
+const I32_ADD = 0x6a, I32_LT_U = 0x49, I32_CONST = 0x41, LOCAL_TEE = 0x22, F64_ADD = 0xa0, F64_STORE = 0x39;
+const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
+const load64zero = (offset: number) => simd(0x5d, 2, ...uleb(offset));     // v128.load64_zero (align hint 4 bytes)
+const PROMOTE = simd(0x5f);                                                  // f64x2.promote_low_f32x4
+const F64X2_ADD = simd(0xf0), F64X2_MUL = simd(0xf2);
+const lane = (l: number) => simd(0x21, l);                                   // f64x2.extract_lane l
+
+/**
+ * dot4(x, r0, r1, r2, r3, nbytes, out): out[q] = Σ_k x[k]·r_q[k] for q < 4, float32 data at byte addresses x, r_q,
+ * nbytes a positive multiple of 16 (4 floats per iteration), four float64 results stored at byte address `out`.
+ *
+ * Per iteration (byte offset k): xa = promote(x[k], x[k+1]), xb = promote(x[k+2], x[k+3]) as f64x2 pairs, loaded once
+ * for the four rows; then for each row q: a_q += xa·promote(r_q[k..k+1]), b_q += xb·promote(r_q[k+2..k+3]). Eight
+ * independent f64x2 accumulators hide the add latency. At the end out[q] = lane0(a_q + b_q) + lane1(a_q + b_q).
+ */
+function dot4Body(): number[] {
+  // params 0..6: x r0 r1 r2 r3 nbytes out; locals: 7 = k (i32, starts at 0); 8..11 = a0..a3, 12..15 = b0..b3,
+  // 16 = xa, 17 = xb (v128, start at zero)
+  const A = (q: number) => 8 + q, B = (q: number) => 12 + q, XA = 16, XB = 17, K = 7, NBYTES = 5, OUT = 6;
+  const c: number[] = [];
+  c.push(0x03, 0x40);                                                                    // loop (no result)
+  c.push(...get(0), ...get(K), I32_ADD, ...load64zero(0), ...PROMOTE, ...set(XA));       //   xa = x[k..k+1]
+  c.push(...get(0), ...get(K), I32_ADD, ...load64zero(8), ...PROMOTE, ...set(XB));       //   xb = x[k+2..k+3]
+  for (let q = 0; q < 4; q++) {
+    c.push(...get(A(q)), ...get(XA), ...get(1 + q), ...get(K), I32_ADD, ...load64zero(0), ...PROMOTE,
+      ...F64X2_MUL, ...F64X2_ADD, ...set(A(q)));                                        //   a_q += xa·r_q[k..k+1]
+    c.push(...get(B(q)), ...get(XB), ...get(1 + q), ...get(K), I32_ADD, ...load64zero(8), ...PROMOTE,
+      ...F64X2_MUL, ...F64X2_ADD, ...set(B(q)));                                        //   b_q += xb·r_q[k+2..k+3]
+  }
+  c.push(...get(K), I32_CONST, ...sleb(16), I32_ADD, LOCAL_TEE, ...uleb(K));             //   k += 16
+  c.push(...get(NBYTES), I32_LT_U, 0x0d, 0x00);                                          //   br_if 0 (k < nbytes)
+  c.push(0x0b);                                                                          // end loop
+  for (let q = 0; q < 4; q++) {
+    c.push(...get(OUT));                                                                 // store address
+    c.push(...get(A(q)), ...get(B(q)), ...F64X2_ADD, ...set(A(q)));                      // a_q += b_q
+    c.push(...get(A(q)), ...lane(0), ...get(A(q)), ...lane(1), F64_ADD);                 // lane 0 + lane 1
+    c.push(F64_STORE, 3, ...uleb(8 * q));                                                // f64.store out + 8q
+  }
+  c.push(0x0b);                                                                          // end function
+  const body = [...vec([[1, I32], [10, V128]]), ...c];                                   // locals: 1 i32, 10 v128
+  return [...uleb(body.length), ...body];
+}
+
+/** The module: imports memory `env.mem`, exports `dot4` (type: 7 × i32 → nothing). */
+function moduleBytes(): Uint8Array {
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,                                      // magic, version 1
+    ...section(1, vec([[0x60, ...vec(Array.from({ length: 7 }, () => [I32])), ...vec([])]])), // type 0
+    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 0x01]])),             // import memory, min 1 page
+    ...section(3, vec([[0]])),                                                            // function 0 : type 0
+    ...section(7, vec([[...name('dot4'), 0x00, 0x00]])),                                  // export function 0
+    ...section(10, vec([dot4Body()])),                                                    // code
+  ]);
+}
+
+// ------------------------------------------------------------------------------------------------ detection
+let compiled: { api: WasmApi; module: object } | null | undefined;
+
+function load(): { api: WasmApi; module: object } | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  try {
+    const bytes = moduleBytes();
+    // validate() is false where the engine lacks fixed-width SIMD; compiling can still throw (e.g. a CSP without
+    // 'wasm-unsafe-eval'), which also means "not available"
+    if (api && typeof api.validate === 'function' && api.validate(bytes)) compiled = { api, module: new api.Module(bytes) };
+  } catch { compiled = null; }
+  return compiled;
+}
+
+/** Whether WebAssembly with fixed-width SIMD can be used here (checked once, then cached). */
+export function wasmSimdAvailable(): boolean { return load() !== null; }
+
+// ------------------------------------------------------------------------------------------------ arena
+const PAGE = 65536;
+/** wasm32 memories hold at most 65536 pages of 64 KiB = 4 GiB. */
+export const MAX_WASM_PAGES = 65536;
+/** Bytes 0..31 receive dot4's four results; data starts at byte 64. */
+const OUT_PTR = 0, DATA_BASE = 64;
+/** The most float32 values one arena can hold. */
+export const ARENA_MAX_FLOATS = (MAX_WASM_PAGES * PAGE - DATA_BASE) / 4;
+
+/** Pages of memory an arena of `floats` float32 values needs; a clear Error beyond the 4 GiB wasm32 limit. */
+export function arenaPages(floats: number): number {
+  if (!(Number.isInteger(floats) && floats >= 0)) throw new Error(`arena size must be a whole number of floats, got ${floats}`);
+  if (floats > ARENA_MAX_FLOATS) {
+    throw new Error(`a WebAssembly arena of ${floats} float32 values (${(floats * 4 / 2 ** 30).toFixed(2)} GiB) exceeds ` +
+      `the 4 GiB limit of a WebAssembly memory (65536 pages of 64 KiB)`);
+  }
+  return Math.max(1, Math.ceil((DATA_BASE + 4 * floats) / PAGE));
+}
+
+/**
+ * `length` float32 values in a fixed-size WebAssembly.Memory (`f32` is the view to store them in) plus the SIMD dot
+ * kernel over them. Throws if wasm SIMD is unavailable (check `wasmSimdAvailable()`), past 4 GiB, or when the engine
+ * cannot allocate the memory (a RangeError).
+ */
+export class Float32Arena {
+  readonly length: number;
+  /** The arena's values: float32 element offsets below are indices into this view. */
+  readonly f32: Float32Array;
+  private readonly res: Float64Array;
+  private readonly dot4: Dot4;
+
+  constructor(length: number) {
+    const pages = arenaPages(length);
+    const wasm = load();
+    if (!wasm) throw new Error('WebAssembly SIMD is not available in this environment');
+    const memory = new wasm.api.Memory({ initial: pages, maximum: pages });
+    const instance = new wasm.api.Instance(wasm.module, { env: { mem: memory } });
+    this.dot4 = instance.exports.dot4 as Dot4;
+    this.length = length;
+    this.f32 = new Float32Array(memory.buffer, DATA_BASE, length);
+    this.res = new Float64Array(memory.buffer, OUT_PTR, 4);
+  }
+
+  /** Bytes of the arena's memory (whole 64 KiB pages). */
+  get byteLength(): number { return this.f32.buffer.byteLength; }
+
+  /**
+   * out[j] = ⟨x, row_j⟩ (float64) for j < count, where x = f32[xOff, xOff + n) and row_j = f32[rowOffsets[j], … + n).
+   * Same contract as gram.ts dotRows; the summation order differs (results agree to ~1e-15 relative). Rows go to
+   * dot4 four at a time (a short last group repeats its last row); the n mod 4 trailing columns are added in JS.
+   */
+  dotRows(xOff: number, rowOffsets: ArrayLike<number>, count: number, n: number, out: Float64Array): void {
+    const f = this.f32, res = this.res, len = this.length;
+    if (!(xOff >= 0 && xOff + n <= len)) throw new RangeError(`x [${xOff}, ${xOff + n}) is outside the arena (${len})`);
+    const nv = n & ~3, nb = nv * 4, x = DATA_BASE + 4 * xOff, last = count - 1;
+    for (let j = 0; j < count; j += 4) {
+      const o0 = rowOffsets[j], o1 = rowOffsets[j + 1 <= last ? j + 1 : last];
+      const o2 = rowOffsets[j + 2 <= last ? j + 2 : last], o3 = rowOffsets[j + 3 <= last ? j + 3 : last];
+      const m = count - j < 4 ? count - j : 4;
+      for (let q = 0; q < m; q++) {
+        const o = rowOffsets[j + q];
+        if (!(o >= 0 && o + n <= len)) throw new RangeError(`row ${j + q} [${o}, ${o + n}) is outside the arena (${len})`);
+      }
+      if (nb > 0) {
+        this.dot4(x, DATA_BASE + 4 * o0, DATA_BASE + 4 * o1, DATA_BASE + 4 * o2, DATA_BASE + 4 * o3, nb, OUT_PTR);
+      }
+      for (let q = 0; q < m; q++) {
+        const o = rowOffsets[j + q];
+        let s = nb > 0 ? res[q] : 0;
+        for (let k = nv; k < n; k++) s += f[xOff + k] * f[o + k];
+        out[j + q] = s;
+      }
+    }
+  }
+}
