@@ -8,9 +8,16 @@
  * independent accumulators so the JIT can overlap the loads.
  *
  * Layout contract: a matrix of snapshots is row-major (rows = snapshots, N values each) in one typed array.
+ *
+ * These JS kernels are the reference and the fallback. Float32 data takes the WebAssembly SIMD kernel of
+ * wasmDot.ts where it is available (`gram()` below, and SnapshotWindow, whose ring buffer lives in a wasm arena).
  */
+import { Float32Arena, wasmSimdAvailable } from './wasmDot';
 
 export type FloatArray = Float32Array | Float64Array;
+
+/** Which dot kernel: 'auto' (wasm SIMD for float32 data where available, else JS), or force one. */
+export type DotKernel = 'auto' | 'js' | 'wasm';
 
 /** Σ_k a[ia + k]·b[ib + k] for k < n, accumulated in float64. */
 export function dot(a: FloatArray, ia: number, b: FloatArray, ib: number, n: number): number {
@@ -59,12 +66,72 @@ export function dotRows(
 /** Columns per cache block of the batch Gram: 4 rows × 8192 float32 = 128 KiB, about an L2's worth. */
 const BLOCK = 8192;
 
+/** Below this many values (M·N) 'auto' keeps the JS kernel: allocating a wasm memory would cost more than it saves. */
+const WASM_MIN_VALUES = 1 << 15;
+/** Float32 values per column block copied into the wasm arena (8 MiB; ≥ 1024 columns per block). */
+const WASM_BLOCK_FLOATS = 1 << 21;
+
 /**
  * The full M×M Gram G[i][j] = ⟨x_i, x_j⟩ of the M rows (N values each) of `data`, row-major float64.
  * Cache-blocked over N so each 4-row tile is reused from cache against every other row; symmetric, so only the
  * upper triangle is computed. `onProgress(fraction)` is called between column blocks.
+ *
+ * Float32 data (kernel 'auto', wasm SIMD available, M·N ≥ 32768) goes to the wasm kernel: each column block of all
+ * M rows is copied into a wasm arena (one extra pass over the data, ≤ 8 MiB held whatever the size), then its Gram
+ * is taken there, 3–6× faster overall. Results agree with the JS kernel to ~1e-14 relative (summation order).
  */
-export function gram(data: FloatArray, M: number, N: number, onProgress?: (fraction: number) => void): Float64Array {
+export function gram(
+  data: FloatArray, M: number, N: number, onProgress?: (fraction: number) => void, kernel: DotKernel = 'auto',
+): Float64Array {
+  if (kernel === 'wasm') {
+    if (!(data instanceof Float32Array)) throw new Error('the wasm Gram kernel needs Float32Array data');
+    if (!wasmSimdAvailable()) throw new Error('WebAssembly SIMD is not available in this environment');
+    return gramWasm(data, M, N, onProgress);
+  }
+  if (kernel === 'auto' && data instanceof Float32Array && M * N >= WASM_MIN_VALUES && wasmSimdAvailable()) {
+    let arena: Float32Arena | undefined;
+    try { arena = new Float32Arena(M * wasmBlock(M, N)); } catch { /* e.g. memory exhausted: the JS kernel */ }
+    if (arena) return gramWasm(data, M, N, onProgress, arena);
+  }
+  return gramJs(data, M, N, onProgress);
+}
+
+/** Columns per block of the wasm Gram: WASM_BLOCK_FLOATS / M, a multiple of 4 in [1024, BLOCK], at most N. */
+function wasmBlock(M: number, N: number): number {
+  const len = Math.min(BLOCK, Math.max(1024, Math.floor(WASM_BLOCK_FLOATS / Math.max(M, 1)) & ~3));
+  return Math.max(1, Math.min(len, N));
+}
+
+function gramWasm(
+  data: Float32Array, M: number, N: number, onProgress?: (fraction: number) => void, arena?: Float32Arena,
+): Float64Array {
+  const G = new Float64Array(M * M);
+  const len = wasmBlock(M, N);
+  arena ??= new Float32Arena(M * len);
+  const f = arena.f32;
+  const offs = new Int32Array(M);
+  const tmp = new Float64Array(M);
+  const blocks = Math.ceil(N / len) || 1;
+  for (let b = 0; b < blocks; b++) {
+    const k0 = b * len;
+    const w = Math.min(len, N - k0);
+    // the block's M rows, packed with stride w
+    for (let i = 0; i < M; i++) f.set(data.subarray(i * N + k0, i * N + k0 + w), i * w);
+    for (let i = 0; i < M; i++) offs[i] = i * w;
+    for (let i = 0; i < M; i++) {
+      const count = M - i;
+      arena.dotRows(i * w, offs.subarray(i), count, w, tmp);
+      const gi = i * M + i;
+      for (let j = 0; j < count; j++) G[gi + j] += tmp[j];
+    }
+    onProgress?.((b + 1) / blocks);
+  }
+  for (let i = 0; i < M; i++) for (let j = 0; j < i; j++) G[i * M + j] = G[j * M + i];
+  return G;
+}
+
+/** The JS Gram (the reference). */
+function gramJs(data: FloatArray, M: number, N: number, onProgress?: (fraction: number) => void): Float64Array {
   const G = new Float64Array(M * M);
   const offs = offsetArray(M, M * N);
   for (let i = 0; i < M; i++) offs[i] = i * N;
