@@ -6,10 +6,15 @@
  * `memory()`. With a sketch, snapshots are projected to `sketch.dim` values as they arrive (sketch.ts) and only the
  * sketches are stored.
  *
+ * With float32 storage and no sketch the ring buffer lives in a WebAssembly memory (linalg/wasmDot.ts) and the new
+ * row of inner products is computed by the wasm SIMD kernel (6–12× the JS kernel); elsewhere, or with
+ * `kernel: 'js'`, by the JS kernel of linalg/gram.ts. Either way the Gram is that of the stored rows.
+ *
  * Sliding-window sequences over a recorded trajectory (`windowSpectra`) reuse the same update: each slide by
  * `stride` snapshots costs `stride` rows of inner products.
  */
-import { dotRows, offsetArray, type FloatArray } from '../linalg/gram';
+import { dotRows, offsetArray, type DotKernel, type FloatArray } from '../linalg/gram';
+import { ARENA_MAX_FLOATS, Float32Arena, wasmSimdAvailable } from '../linalg/wasmDot';
 import { spectrumFromGram, type Fit, type SpectrumOptions } from './analyze';
 import { Sketcher, sketchError, type SketchSpec } from './sketch';
 import type { EnsembleGram, SnapshotSet } from './snapshots';
@@ -23,6 +28,11 @@ export interface WindowOptions {
   /** Storage precision of the ring buffer. Default 'float32' (training snapshots are float32). */
   precision?: 'float32' | 'float64';
   sketch?: SketchSpec;
+  /**
+   * Dot kernel for new snapshots: 'auto' (default) takes wasm SIMD when storage is float32, there is no sketch and
+   * the engine supports it, else JS; 'wasm' requires those conditions (throws otherwise); 'js' forces the JS kernel.
+   */
+  kernel?: DotKernel;
 }
 
 export interface WindowMemory {
@@ -36,7 +46,10 @@ export class SnapshotWindow {
   readonly dim: number;
   readonly capacity: number;
   readonly runs: number;
+  /** The kernel in use. */
+  readonly kernel: 'js' | 'wasm';
   private readonly store: FloatArray;
+  private readonly arena?: Float32Arena;
   /** Gram over slots: index of (run r, slot s) is r·capacity + s; (R·capacity)² row-major. */
   private readonly G: Float64Array;
   private readonly sketcher?: Sketcher;
@@ -63,7 +76,19 @@ export class SnapshotWindow {
     this.dim = opts.sketch ? opts.sketch.dim : N;
     const slots = runs * this.capacity;
     const size = slots * this.dim;
-    this.store = opts.precision === 'float64' || opts.sketch ? new Float64Array(size) : new Float32Array(size);
+    const f64 = opts.precision === 'float64' || !!opts.sketch;
+    const kernel = opts.kernel ?? 'auto';
+    if (kernel === 'wasm') {
+      if (f64) throw new Error("kernel 'wasm' needs float32 storage and no sketch");
+      if (!wasmSimdAvailable()) throw new Error('WebAssembly SIMD is not available in this environment');
+      this.arena = new Float32Arena(size);
+    } else if (kernel === 'auto' && !f64 && size <= ARENA_MAX_FLOATS && wasmSimdAvailable()) {
+      try { this.arena = new Float32Arena(size); } catch { /* memory exhausted: a plain array and the JS kernel */ }
+    } else if (kernel !== 'auto' && kernel !== 'js') {
+      throw new Error(`unknown kernel '${kernel}' (expected 'auto', 'js' or 'wasm')`);
+    }
+    this.kernel = this.arena ? 'wasm' : 'js';
+    this.store = this.arena ? this.arena.f32 : f64 ? new Float64Array(size) : new Float32Array(size);
     this.G = new Float64Array(slots * slots);
     this.stepOf = Array(this.capacity).fill(0);
     this.offsets = offsetArray(slots, size);
@@ -104,7 +129,8 @@ export class SnapshotWindow {
       const idx = r * C + slot;
       // read the new snapshot back from the store: with float32 storage of float64 input, the Gram must be that of
       // the stored (rounded) values, or it would not equal the Gram of the window's own snapshots
-      dotRows(this.store, idx * dim, this.store, this.offsets, held.length, dim, this.row);
+      if (this.arena) this.arena.dotRows(idx * dim, this.offsets, held.length, dim, this.row);
+      else dotRows(this.store, idx * dim, this.store, this.offsets, held.length, dim, this.row);
       for (let i = 0; i < held.length; i++) {
         this.G[idx * slots + held[i]] = this.row[i];
         this.G[held[i] * slots + idx] = this.row[i];
