@@ -6,9 +6,10 @@
  * PractRand/BigCrush, period at least 2³² (expected ~2¹²⁷). The state is filled from the seed by splitmix32, and the
  * first 12 outputs are discarded so that nearby seeds (1, 2, 3, …) give unrelated streams.
  *
- * Determinism: the same seed gives the same sequence on every platform (only 32-bit integer arithmetic and exact
- * float conversions; `normal` uses Math.log/sqrt/cos/sin, which are correctly rounded enough in practice that V8 on
- * every platform agrees, but exact cross-engine equality of normals is not promised).
+ * Determinism: `nextUint32`, `uniform`, `int` and `shuffle` give bit-identical sequences for a seed on every engine
+ * (32-bit integer arithmetic and exact float conversions). `normal` goes through Math.log/sqrt/cos/sin, which the
+ * standard does not require to be correctly rounded, so normals are identical within one engine (V8: browser, worker
+ * and Node alike) but may differ in the last bit across engines.
  */
 
 /** splitmix32 step: a strong 32-bit mixer, used to expand a seed into generator state. */
