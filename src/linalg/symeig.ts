@@ -1,0 +1,342 @@
+/**
+ * Dense symmetric eigensolver on flat row-major Float64Array: Householder tridiagonalisation (EISPACK tred2)
+ * followed by the implicit QL algorithm with Wilkinson-type shifts (EISPACK tql2), as in JAMA.
+ *
+ * Why hand-written: ml-matrix's EigenvalueDecomposition runs the very same tred2/tql2, but on `Matrix` objects
+ * through get/set and nested arrays, walking columns in its inner loops; that costs ~200 ms at n = 256 (the live
+ * app's 256-snapshot Gram), 20-30× more than the same arithmetic needs. No maintained npm package offers a fast
+ * flat-array symmetric eigensolver: `numeric` (1.2.6) was last published in 2012, math.js's `eigs` works on nested
+ * arrays, `@stdlib/lapack` (0.2.1) has no syev/steqr yet. So this is a careful port of JAMA with
+ *  - the working matrix stored TRANSPOSED (W = Vᵀ), so that every O(n³) inner loop of tred2, of the accumulation
+ *    of the Householder reflections and of the QL plane rotations runs along a contiguous row;
+ *  - local variables and precomputed row offsets instead of accessor calls;
+ *  - a non-finite input check (NaN makes tql2's convergence test never succeed: JAMA loops for ever) and an
+ *    iteration cap (30·n QL sweeps in all, LAPACK dsteqr's limit) so that it can never hang.
+ * Accuracy is that of tred2/tql2 (backward stable): eigenvalues to ~n·ε·‖A‖ absolute, eigenvectors orthonormal to
+ * ~n·ε; the tests compare it with NumPy's eigh (test/linalg/symeig.test.ts).
+ *
+ * Only the lower triangle of A is read (as JAMA does); no imports, so the numerical core can use it anywhere.
+ */
+
+/** Eigenvalues (descending) and eigenvectors as columns of a row-major n×n array: vectors[i*n + k] = v_k[i]. */
+export interface SymmetricEigResult {
+  values: Float64Array;
+  vectors: Float64Array;
+}
+
+const EPS = 2.220446049250313e-16; // 2^-52, as JAMA
+
+/** √(a² + b²) without overflow or destructive underflow (Math.hypot is variadic and slow in V8). */
+function hypot(a: number, b: number): number {
+  const x = a < 0 ? -a : a;
+  const y = b < 0 ? -b : b;
+  if (x > y) { const r = y / x; return x * Math.sqrt(1 + r * r); }
+  if (y === 0) return 0;
+  const r = x / y;
+  return y * Math.sqrt(1 + r * r);
+}
+
+/** Σ_{k<len} x[a+k]·x[b+k], with four partial sums (one sum is a latency-bound add chain; V8 keeps the order). */
+function dot(x: Float64Array, a: number, b: number, len: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let k = 0;
+  for (; k + 3 < len; k += 4) {
+    s0 += x[a + k] * x[b + k];
+    s1 += x[a + k + 1] * x[b + k + 1];
+    s2 += x[a + k + 2] * x[b + k + 2];
+    s3 += x[a + k + 3] * x[b + k + 3];
+  }
+  for (; k < len; k++) s0 += x[a + k] * x[b + k];
+  return (s0 + s1) + (s2 + s3);
+}
+
+function checkInput(a: ArrayLike<number>, n: number, fn: string): void {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${fn}: n must be a non-negative integer, got ${n}`);
+  if (a.length < n * n) throw new Error(`${fn}: expected ${n}×${n} = ${n * n} entries, got ${a.length}`);
+  for (let idx = 0, nn = n * n; idx < nn; idx++) {
+    const v = a[idx];
+    if (v - v !== 0) { // NaN or ±Infinity
+      const i = Math.floor(idx / n);
+      throw new Error(`${fn}: eigenproblem with non-finite entries (A[${i}][${idx - i * n}] = ${v})`);
+    }
+  }
+}
+
+/**
+ * Householder reduction to tridiagonal form (tred2) on W, where W holds Vᵀ (W[j*n + k] = V[k][j]) and starts as
+ * Aᵀ. On return d is the diagonal, e[1..n-1] the subdiagonal (e[0] = 0) and, if `vectors`, W holds Qᵀ (the rows of W
+ * are the columns of the orthogonal Q with Qᵀ A Q = T).
+ */
+function tred2(W: Float64Array, n: number, d: Float64Array, e: Float64Array, vectors: boolean): void {
+  const last = (n - 1) * n;
+  for (let j = 0; j < n; j++) d[j] = W[j * n + n - 1]; // V[n-1][j]
+
+  for (let i = n - 1; i > 0; i--) {
+    const oi = i * n;
+    let scale = 0;
+    let h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
+    if (scale === 0) {
+      e[i] = d[i - 1];
+      for (let j = 0; j < i; j++) {
+        const oj = j * n;
+        d[j] = W[oj + i - 1]; // V[i-1][j]
+        W[oj + i] = 0; // V[i][j]
+        W[oi + j] = 0; // V[j][i]
+      }
+    } else {
+      // Generate the Householder vector.
+      const inv = 1 / scale;
+      for (let k = 0; k < i; k++) { const x = d[k] * inv; d[k] = x; h += x * x; }
+      let f = d[i - 1];
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+
+      // Apply the similarity transformation to the remaining columns: e = A d (lower triangle of the leading
+      // i×i block, stored as rows of W).
+      for (let j = 0; j < i; j++) {
+        const oj = j * n;
+        f = d[j];
+        W[oi + j] = f; // V[j][i] = f
+        // g = e[j] + Σ_k V[k][j]·d[k] with two partial sums (a single one is a latency-bound add chain)
+        let g0 = e[j] + W[oj + j] * f;
+        let g1 = 0;
+        let k = j + 1;
+        for (; k + 1 < i; k += 2) {
+          const w0 = W[oj + k], w1 = W[oj + k + 1]; // V[k][j], V[k+1][j]
+          g0 += w0 * d[k];
+          g1 += w1 * d[k + 1];
+          e[k] += w0 * f;
+          e[k + 1] += w1 * f;
+        }
+        if (k < i) {
+          const w = W[oj + k];
+          g0 += w * d[k];
+          e[k] += w * f;
+        }
+        e[j] = g0 + g1;
+      }
+      f = 0;
+      const invh = 1 / h;
+      for (let j = 0; j < i; j++) { const x = e[j] * invh; e[j] = x; f += x * d[j]; }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      for (let j = 0; j < i; j++) {
+        const oj = j * n;
+        const fj = d[j];
+        const gj = e[j];
+        for (let k = j; k < i; k++) W[oj + k] -= fj * e[k] + gj * d[k]; // V[k][j]
+        d[j] = W[oj + i - 1]; // V[i-1][j]
+        W[oj + i] = 0; // V[i][j]
+      }
+    }
+    d[i] = h;
+  }
+
+  if (!vectors) {
+    for (let j = 0; j < n; j++) d[j] = W[j * n + j];
+    e[0] = 0;
+    return;
+  }
+
+  // Accumulate the transformations.
+  for (let i = 0; i < n - 1; i++) {
+    const oi = i * n;
+    const oi1 = oi + n;
+    W[oi + n - 1] = W[oi + i]; // V[n-1][i] = V[i][i]
+    W[oi + i] = 1;
+    const h = d[i + 1];
+    if (h !== 0) {
+      const invh = 1 / h;
+      for (let k = 0; k <= i; k++) d[k] = W[oi1 + k] * invh; // V[k][i+1] / h
+      for (let j = 0; j <= i; j++) {
+        const oj = j * n;
+        const g = dot(W, oi1, oj, i + 1);
+        for (let k = 0; k <= i; k++) W[oj + k] -= g * d[k];
+      }
+    }
+    for (let k = 0; k <= i; k++) W[oi1 + k] = 0;
+  }
+  for (let j = 0; j < n; j++) {
+    d[j] = W[j * n + n - 1];
+    W[j * n + n - 1] = 0;
+  }
+  W[last + n - 1] = 1;
+  e[0] = 0;
+}
+
+/**
+ * Implicit QL on the symmetric tridiagonal (d, e) from tred2 (tql2). If V (row-major n×n, eigenvectors as columns)
+ * is given, its columns are rotated along. Eigenvalues are left unsorted in d.
+ */
+function tql2(d: Float64Array, e: Float64Array, n: number, V: Float64Array | null): void {
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+
+  // The rotations of one sweep are recorded here and applied to V afterwards, row by row (see below).
+  const cs = V === null ? null : new Float64Array(n);
+  const ss = V === null ? null : new Float64Array(n);
+  let f = 0;
+  let tst1 = 0;
+  let sweeps = 0;
+  const maxSweeps = 30 * n;
+  for (let l = 0; l < n; l++) {
+    // Find a small subdiagonal element.
+    const t = Math.abs(d[l]) + Math.abs(e[l]);
+    if (t > tst1) tst1 = t;
+    let m = l;
+    while (m < n - 1) {
+      if (Math.abs(e[m]) <= EPS * tst1) break;
+      m++;
+    }
+    // If m == l, d[l] is an eigenvalue; otherwise iterate.
+    if (m > l) {
+      do {
+        if (++sweeps > maxSweeps) {
+          throw new Error(`symmetric eigensolver: QL iteration did not converge in ${maxSweeps} sweeps (n = ${n})`);
+        }
+        // Compute the implicit shift.
+        let g = d[l];
+        let p = (d[l + 1] - g) / (2 * e[l]);
+        let r = hypot(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const dl1 = d[l + 1];
+        let h = g - d[l];
+        for (let i = l + 2; i < n; i++) d[i] -= h;
+        f += h;
+
+        // Implicit QL transformation.
+        p = d[m];
+        let c = 1;
+        let c2 = c;
+        let c3 = c;
+        const el1 = e[l + 1];
+        let s = 0;
+        let s2 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          const ei = e[i];
+          g = c * ei;
+          h = c * p;
+          r = hypot(p, ei);
+          e[i + 1] = s * r;
+          s = ei / r;
+          c = p / r;
+          const di = d[i];
+          p = c * di - s * g;
+          d[i + 1] = h + s * (c * g + s * di);
+          if (cs !== null) { cs[i] = c; ss![i] = s; }
+        }
+        if (V !== null) {
+          // Accumulate the sweep's rotations (i = m-1 down to l, each on columns i, i+1 of V) one row of V at a
+          // time: column i+1 is final after rotation i and column i is carried in a register to rotation i-1, so
+          // each row is read and written once per sweep, contiguously (LAPACK dlasr's scheme), instead of n
+          // strided passes over two columns.
+          // Four rows at a time: the carried value is a dependency chain, four independent chains hide latency.
+          const c_ = cs!, s_ = ss!;
+          let k = 0;
+          for (; k + 4 <= n; k += 4) {
+            const o0 = k * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+            let q0 = V[o0 + m], q1 = V[o1 + m], q2 = V[o2 + m], q3 = V[o3 + m];
+            for (let i = m - 1; i >= l; i--) {
+              const ci = c_[i], si = s_[i];
+              const v0 = V[o0 + i], v1 = V[o1 + i], v2 = V[o2 + i], v3 = V[o3 + i];
+              V[o0 + i + 1] = si * v0 + ci * q0; q0 = ci * v0 - si * q0;
+              V[o1 + i + 1] = si * v1 + ci * q1; q1 = ci * v1 - si * q1;
+              V[o2 + i + 1] = si * v2 + ci * q2; q2 = ci * v2 - si * q2;
+              V[o3 + i + 1] = si * v3 + ci * q3; q3 = ci * v3 - si * q3;
+            }
+            V[o0 + l] = q0; V[o1 + l] = q1; V[o2 + l] = q2; V[o3 + l] = q3;
+          }
+          for (; k < n; k++) {
+            const o = k * n;
+            let q = V[o + m];
+            for (let i = m - 1; i >= l; i--) {
+              const vi = V[o + i];
+              const ci = c_[i], si = s_[i];
+              V[o + i + 1] = si * vi + ci * q;
+              q = ci * vi - si * q;
+            }
+            V[o + l] = q;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+        // Check for convergence.
+      } while (Math.abs(e[l]) > EPS * tst1);
+    }
+    d[l] += f;
+    e[l] = 0;
+  }
+}
+
+/** Indices of d sorted by value, descending (ties in index order). */
+function descendingOrder(d: Float64Array): number[] {
+  const order = Array.from({ length: d.length }, (_, i) => i);
+  order.sort((x, y) => d[y] - d[x] || x - y);
+  return order;
+}
+
+/** W = Aᵀ (reads the lower triangle of A as JAMA does; for a symmetric A this is a plain copy). */
+function transposedCopy(a: ArrayLike<number>, n: number): Float64Array {
+  const W = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const oi = i * n;
+    for (let j = 0; j < n; j++) W[j * n + i] = a[oi + j];
+  }
+  return W;
+}
+
+/**
+ * Eigen-decomposition of a symmetric n×n matrix (row-major, only the lower triangle is read): eigenvalues in
+ * descending order, eigenvectors as columns (vectors[i*n + k] is component i of eigenvector k), orthonormal.
+ * Throws an Error for non-finite entries.
+ */
+export function symmetricEigFlat(a: ArrayLike<number>, n: number): SymmetricEigResult {
+  checkInput(a, n, 'symmetricEig');
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  if (n === 0) return { values, vectors };
+  const W = transposedCopy(a, n);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  tred2(W, n, d, e, true);
+  // W = Qᵀ; QL wants Q itself (rows of Q walked contiguously by the rotations), so transpose once (O(n²)).
+  const V = transposedCopy(W, n);
+  tql2(d, e, n, V);
+  const order = descendingOrder(d);
+  for (let k = 0; k < n; k++) values[k] = d[order[k]];
+  for (let i = 0; i < n; i++) {
+    const o = i * n;
+    for (let k = 0; k < n; k++) vectors[o + k] = V[o + order[k]];
+  }
+  return { values, vectors };
+}
+
+/**
+ * Eigenvalues only (descending) of a symmetric n×n matrix (row-major, lower triangle read): tred2 without the
+ * accumulation of the reflections and QL without rotating vectors (tql1-style), about 3-4× cheaper than
+ * symmetricEigFlat. Throws an Error for non-finite entries.
+ */
+export function symmetricEigenvalues(a: ArrayLike<number>, n: number): Float64Array {
+  checkInput(a, n, 'symmetricEigenvalues');
+  const values = new Float64Array(n);
+  if (n === 0) return values;
+  const W = transposedCopy(a, n);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  tred2(W, n, d, e, false);
+  tql2(d, e, n, null);
+  const order = descendingOrder(d);
+  for (let k = 0; k < n; k++) values[k] = d[order[k]];
+  return values;
+}
