@@ -1,0 +1,204 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-cpu';
+import { tf } from '../../src/train/tf';
+import { buildModel, quadraticHessian, seededOrthogonal, type Model } from '../../src/train/models/index';
+import { makeOptimizer, minimize } from '../../src/train/optim';
+import { Rng } from '../../src/train/rng';
+import type { Dataset, ModelSpec, OptimizerSpec } from '../../src/train/types';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const none: Dataset = {
+  spec: { kind: 'none' }, task: 'none', inputShape: [], outputs: 0, nTrain: 0, nTest: 0,
+  xTrain: new Float32Array(0), yTrain: new Float32Array(0), xTest: new Float32Array(0), yTest: new Float32Array(0),
+};
+
+function dataset(task: 'classification' | 'regression', inputShape: number[], x: Float32Array | Int32Array, y: Float32Array | Int32Array, n: number, outputs: number, vocab?: number): Dataset {
+  return { spec: { kind: 'none' }, task, inputShape, xTrain: x, yTrain: y, xTest: x, yTest: y, nTrain: n, nTest: n, outputs, vocab };
+}
+
+/** XOR of signs in 2-D: label 1 when x₁x₂ > 0. */
+function xor(n: number): Dataset {
+  const r = new Rng(5);
+  const x = new Float32Array(2 * n), y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    x[2 * i] = r.uniform(-1, 1);
+    x[2 * i + 1] = r.uniform(-1, 1);
+    y[i] = x[2 * i] * x[2 * i + 1] > 0 ? 1 : 0;
+  }
+  return dataset('classification', [2], x, y, n, 2);
+}
+
+/** 8×8 one-channel images, class = which half holds a bright bar. */
+function bars(n: number): Dataset {
+  const r = new Rng(9);
+  const x = new Float32Array(n * 64), y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 2;
+    for (let p = 0; p < 64; p++) x[i * 64 + p] = 0.1 * r.normal() + ((p % 8 < 4) === (y[i] === 0) ? 1 : 0);
+  }
+  return dataset('classification', [8, 8, 1], x, y, n, 2);
+}
+
+/** Modular addition mod p, all p² pairs as [a, b, p]. */
+function modular(p: number): Dataset {
+  const n = p * p;
+  const x = new Int32Array(3 * n), y = new Int32Array(n);
+  for (let a = 0, i = 0; a < p; a++) for (let b = 0; b < p; b++, i++) x.set([a, b, p], 3 * i), (y[i] = (a + b) % p);
+  return dataset('classification', [3], x, y, n, p, p + 1);
+}
+
+/** Sequences (n, T, 1) of U[−1, 1] inputs; targets the running sum at every step, or only the last one. */
+function sums(n: number, T: number, everyStep: boolean): Dataset {
+  const r = new Rng(3);
+  const x = new Float32Array(n * T), y = new Float32Array(everyStep ? n * T : n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let t = 0; t < T; t++) {
+      s += x[i * T + t] = r.uniform(-1, 1);
+      if (everyStep) y[i * T + t] = 0.5 * s;
+    }
+    if (!everyStep) y[i] = 0.5 * s;
+  }
+  return dataset('regression', [T, 1], x, y, n, 1);
+}
+
+function sine(n: number): Dataset {
+  const x = new Float32Array(n), y = new Float32Array(n);
+  for (let i = 0; i < n; i++) (x[i] = -1 + (2 * i) / (n - 1)), (y[i] = Math.sin(3 * x[i]));
+  return dataset('regression', [1], x, y, n, 1);
+}
+
+function tensors(d: Dataset): [tf.Tensor, tf.Tensor] {
+  const x = tf.tensor(d.xTrain, [d.nTrain, ...d.inputShape], d.xTrain instanceof Int32Array ? 'int32' : 'float32');
+  const y = d.task === 'classification' ? tf.tensor1d(d.yTrain as Int32Array, 'int32') : tf.tensor2d(d.yTrain as Float32Array, [d.nTrain, d.yTrain.length / d.nTrain]);
+  return [x, y];
+}
+
+/** Full-batch training: the first and last loss. */
+async function fit(model: Model, d: Dataset, opt: OptimizerSpec, steps: number): Promise<[number, number]> {
+  const [x, y] = d.task === 'none' ? [tf.zeros([0]), tf.zeros([0])] : tensors(d);
+  const vars = model.params.map((p) => p.variable);
+  const o = makeOptimizer(opt, vars);
+  const first = await model.loss(x, y).data(); // leaks one scalar per call: fine in a test
+  let last = first;
+  for (let i = 0; i < steps; i++) {
+    const l = minimize(o, () => model.loss(x, y), vars);
+    if (i === steps - 1) last = await l.data();
+    l.dispose();
+  }
+  o.dispose();
+  x.dispose();
+  y.dispose();
+  return [first[0], last[0]];
+}
+
+const adam = (lr: number): OptimizerSpec => ({ kind: 'adam', lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+
+describe('models: the loss falls on a small task', () => {
+  const cases: [string, ModelSpec, () => Dataset, OptimizerSpec, number, number][] = [
+    ['mlp classification (xor)', { kind: 'mlp', hidden: [16], activation: 'relu', bias: true }, () => xor(64), adam(0.05), 100, 0.5],
+    // no biases: an odd function of x, so an odd target (XOR's labels are even, unlearnable)
+    ['mlp tanh, no bias (sine)', { kind: 'mlp', hidden: [16, 16], activation: 'tanh', bias: false }, () => sine(32), adam(0.03), 100, 0.3],
+    ['mlp gelu regression (sine)', { kind: 'mlp', hidden: [16], activation: 'gelu', bias: true }, () => sine(32), adam(0.03), 150, 0.3],
+    ['cnn (bars)', { kind: 'cnn', channels: [2, 4], hidden: 8 }, () => bars(16), adam(0.01), 30, 0.5],
+    ['transformer (a + b mod 5)', { kind: 'transformer', dModel: 16, dMlp: 32, heads: 2, dHead: 8 }, () => modular(5), adam(0.01), 100, 0.3],
+    ['rnn (running sums, every step)', { kind: 'rnn', hidden: 8 }, () => sums(16, 5, true), adam(0.02), 100, 0.3],
+    ['gru (running sums, last step)', { kind: 'gru', hidden: 8 }, () => sums(16, 5, false), adam(0.02), 100, 0.3],
+    ['quadratic', { kind: 'quadratic', curvatures: [0.5, 1, 2] }, () => none, { kind: 'sgd', lr: 0.2 }, 50, 0.01],
+  ];
+  for (const [name, spec, data, opt, steps, ratio] of cases) {
+    it(name, async () => {
+      const model = buildModel(spec, data(), 1);
+      const [first, last] = await fit(model, data(), opt, steps);
+      expect(Number.isFinite(first)).toBe(true);
+      expect(last).toBeLessThan(ratio * first);
+      model.dispose();
+    });
+  }
+});
+
+describe('models: parameters', () => {
+  const mnistLike = dataset('classification', [28, 28, 1], new Float32Array(784), new Int32Array(1), 1, 10);
+
+  it("paper 1's FCN: fc1.weight (h, 784), fc2.weight (10, h), no biases", () => {
+    const m = buildModel({ kind: 'mlp', hidden: [5], activation: 'relu', bias: false }, mnistLike, 0);
+    expect(m.params.map((p) => [p.name, p.variable.shape])).toEqual([['fc1.weight', [5, 784]], ['fc2.weight', [10, 5]]]);
+    m.dispose();
+  });
+
+  it("paper 1's transformer: mlp.W_out is 128 × 512", () => {
+    const m = buildModel({ kind: 'transformer', dModel: 128, dMlp: 512, heads: 4, dHead: 32 }, modular(113), 0);
+    const shapes = Object.fromEntries(m.params.map((p) => [p.name, p.variable.shape]));
+    expect(shapes).toEqual({
+      embed: [128, 114], pos_embed: [3, 128], 'attn.W_Q': [4, 32, 128], 'attn.W_K': [4, 32, 128], 'attn.W_V': [4, 32, 128],
+      'attn.W_O': [128, 128], 'mlp.W_in': [512, 128], 'mlp.b_in': [512], 'mlp.W_out': [128, 512], 'mlp.b_out': [128], unembed: [128, 113],
+    });
+    m.dispose();
+  });
+
+  it('cnn, rnn and gru parameter tables', () => {
+    const cnn = buildModel({ kind: 'cnn', channels: [6, 16], hidden: 32 }, mnistLike, 0);
+    expect(cnn.params.map((p) => [p.name, p.variable.shape])).toEqual([
+      ['conv1.weight', [6, 1, 5, 5]], ['conv1.bias', [6]], ['conv2.weight', [16, 6, 5, 5]], ['conv2.bias', [16]],
+      ['fc1.weight', [32, 7 * 7 * 16]], ['fc1.bias', [32]], ['fc2.weight', [10, 32]], ['fc2.bias', [10]],
+    ]);
+    cnn.dispose();
+    const gru = buildModel({ kind: 'gru', hidden: 4 }, sums(2, 3, true), 0);
+    expect(gru.params.map((p) => [p.name, p.variable.shape])).toEqual([
+      ['rnn.W_ih', [12, 1]], ['rnn.W_hh', [12, 4]], ['rnn.b_ih', [12]], ['rnn.b_hh', [12]], ['readout.weight', [1, 4]], ['readout.bias', [1]],
+    ]);
+    gru.dispose();
+  });
+
+  it('predict shapes: logits at the last position; rnn readout at every step', () => {
+    const t = buildModel({ kind: 'transformer', dModel: 8, dMlp: 16, heads: 2, dHead: 4 }, modular(5), 0);
+    const r = buildModel({ kind: 'rnn', hidden: 3 }, sums(4, 6, true), 0);
+    tf.tidy(() => {
+      expect(t.predict(tf.tensor2d([[1, 2, 5], [0, 0, 5]], [2, 3], 'int32')).shape).toEqual([2, 5]);
+      expect(r.predict(tf.zeros([4, 6, 1])).shape).toEqual([4, 6, 1]);
+    });
+    t.dispose();
+    r.dispose();
+  });
+
+  it('seeded init: same seed same weights; another seed, other weights; initScale multiplies', async () => {
+    const spec: ModelSpec = { kind: 'mlp', hidden: [8], activation: 'relu', bias: true };
+    const read = async (m: Model) => Promise.all(m.params.map(async (p) => Float32Array.from(await p.variable.data() as Float32Array)));
+    const [a, b, c, s] = [buildModel(spec, xor(4), 7), buildModel(spec, xor(4), 7), buildModel(spec, xor(4), 8), buildModel(spec, xor(4), 7, 0.8)];
+    const [wa, wb, wc, ws] = await Promise.all([a, b, c, s].map(read));
+    expect(wa).toEqual(wb);
+    expect(wa[0]).not.toEqual(wc[0]);
+    wa[0].forEach((v, i) => expect(ws[0][i]).toBeCloseTo(0.8 * v, 6));
+    // He-uniform bound √(6/2) for fc1 (fan-in 2), biases zero
+    expect(Math.max(...wa[0].map(Math.abs))).toBeLessThanOrEqual(Math.sqrt(3));
+    expect(wa[1].every((v) => v === 0)).toBe(true);
+    for (const m of [a, b, c, s]) m.dispose();
+  });
+
+  it('quadratic: Q orthogonal, H = Q diag(c) Qᵀ symmetric with the given spectrum', () => {
+    const d = 4, c = [0.5, 1, 2, 3];
+    const Q = seededOrthogonal(d, 11);
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += Q[k * d + i] * Q[k * d + j];
+      expect(s).toBeCloseTo(i === j ? 1 : 0, 12);
+    }
+    const H = quadraticHessian(c, 11);
+    let trace = 0, frob = 0;
+    for (let i = 0; i < d; i++) {
+      trace += H[i * d + i];
+      for (let j = 0; j < d; j++) (frob += H[i * d + j] ** 2), expect(H[i * d + j]).toBe(H[j * d + i]);
+    }
+    expect(trace).toBeCloseTo(6.5, 12);
+    expect(frob).toBeCloseTo(0.25 + 1 + 4 + 9, 12);
+  });
+
+  it('rejects a model that does not fit the data', () => {
+    expect(() => buildModel({ kind: 'cnn', channels: [2, 2], hidden: 4 }, xor(4), 0)).toThrow(/image inputs/);
+    expect(() => buildModel({ kind: 'transformer', dModel: 8, dMlp: 8, heads: 1, dHead: 8 }, xor(4), 0)).toThrow(/token sequences/);
+    expect(() => buildModel({ kind: 'mlp', hidden: [4], activation: 'relu', bias: true }, none, 0)).toThrow(/needs a data set/);
+  });
+});
