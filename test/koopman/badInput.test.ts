@@ -3,9 +3,9 @@
  *
  * What happens with NaN/Inf today (documented by the tests below; see the report for the engine bugs):
  * - a non-finite value in a snapshot that is part of X (any snapshot but the last of a run) makes computeSpectrum
- *   THROW, but with a misleading message: SVD route "the snapshots are all zero: nothing to fit" (the NaN singular
- *   values fail the rank floor), Gram route a TypeError from inside ml-matrix's tql2 ("Cannot read properties of
- *   undefined (reading '0')"); SnapshotWindow.spectrum() the same TypeError;
+ *   THROW: SVD route with a misleading message, "the snapshots are all zero: nothing to fit" (the NaN singular
+ *   values fail the rank floor); Gram route and SnapshotWindow.spectrum() "symmetricEig: eigenproblem with
+ *   non-finite entries" (since 0f455a8; before that a TypeError from inside ml-matrix's tql2);
  * - a non-finite value only in the LAST snapshot of a run (so only in Y) makes the reduced operator all-NaN, and
  *   ml-matrix's general eigen-solver (hqr2, via src/linalg/eig.ts generalEig) never returns: computeSpectrum HANGS
  *   (both routes). That one is run in a child process with a time limit so it cannot block the suite.
@@ -116,13 +116,19 @@ describe('NaN / Inf data', () => {
         expect(() => computeSpectrum(withValue(inX, v), { ...R4, route })).toThrow();
       });
     }
-    // ENGINE BUG: the error does not say what is wrong (svd: "the snapshots are all zero", gram: a TypeError from
-    // ml-matrix). Fix (src/koopman/analyze.ts computeSpectrum, after checkSnapshotSet / selectRows): scan the selected
-    // rows once and throw Error(`data contain a non-finite value (NaN or Inf) at run r, snapshot t, component j`).
-    it.fails(`[${route}] NaN inside X: the Error names the problem (engine bug)`, () => {
-      expect(() => computeSpectrum(withValue(inX, NaN), { ...R4, route })).toThrow(/NaN|finite/i);
-    });
   }
+  // Gram route: since commit 0f455a8 symmetricEig (src/linalg/symeig.ts) throws "eigenproblem with non-finite
+  // entries", which at least names the problem (though not where in the data it is).
+  it('[gram] NaN inside X: the Error mentions non-finite values', () => {
+    expect(() => computeSpectrum(withValue(inX, NaN), { ...R4, route: 'gram' })).toThrow(/NaN|finite/i);
+  });
+  // ENGINE BUG: on the SVD route the error says "the snapshots are all zero: nothing to fit" (the NaN singular values
+  // fail the numerical-rank floor in dmd.ts pairProblemFromData, so rank.ts sees numerical rank 0). Fix
+  // (src/koopman/analyze.ts computeSpectrum, after selectRows): scan the selected rows once and throw
+  // Error(`data contain a non-finite value (NaN or Inf) at run r, snapshot t, component j`).
+  it.fails('[svd] NaN inside X: the Error names the problem (engine bug: says "all zero")', () => {
+    expect(() => computeSpectrum(withValue(inX, NaN), { ...R4, route: 'svd' })).toThrow(/NaN|finite/i);
+  });
 
   it('SnapshotWindow: a NaN snapshot makes spectrum() throw', () => {
     const w = new SnapshotWindow(6, { capacity: 20, precision: 'float64' });
