@@ -29,7 +29,7 @@ const TOL = {
 
 /**
  * Cases NOT run on the Gram route, and why:
- * - e7_*: 25 runs × 58 pairs = 1425 snapshot pairs, so the Gram route needs a 1425 × 1425 symmetric eigensolve
+ * - e7_*: 25 runs × 57 pairs = 1425 snapshot pairs, so the Gram route needs a 1425 × 1425 symmetric eigensolve
  *   (measured 70–90 s each with ml-matrix; still tens of seconds with the flat solver: far over this suite's
  *   budget), and κ(X) ≈ 1e16 is far below the Gram's √ε floor anyway. The E7 checks below run on the SVD route.
  * - windows: a separate describe (per-window goldens).
