@@ -202,3 +202,56 @@ describe('models: parameters', () => {
     expect(() => buildModel({ kind: 'mlp', hidden: [4], activation: 'relu', bias: true }, none, 0)).toThrow(/needs a data set/);
   });
 });
+
+describe('models: forward passes against plain-JS references (float64, tolerance 1e-4)', () => {
+  const read = async (m: Model) => Object.fromEntries(await Promise.all(m.params.map(async (p) => [p.name, Array.from(await p.variable.data() as Float32Array)] as const)));
+  const at = (W: number[], cols: number, i: number, j: number) => W[i * cols + j];
+
+  it("transformer: Nanda's attention (heads, d_head, d_model) layouts, ReLU MLP, last position", async () => {
+    const [d, dMlp, H, dh, p] = [8, 12, 2, 4, 5];
+    const m = buildModel({ kind: 'transformer', dModel: d, dMlp, heads: H, dHead: dh }, modular(p), 4);
+    const P = await read(m);
+    const seqs = [[1, 3, 5], [4, 0, 5]];
+    const logits = await m.predict(tf.tensor2d(seqs, [2, 3], 'int32')).data();
+    seqs.forEach((tok, s) => {
+      const resid = tok.map((v, t) => Array.from({ length: d }, (_, j) => at(P.embed, p + 1, j, v) + at(P.pos_embed, d, t, j)));
+      const proj = (W: number[], i: number, x: number[]) => Array.from({ length: dh }, (_, a) => x.reduce((acc, xj, j) => acc + W[(i * dh + a) * d + j] * xj, 0));
+      const z: number[] = [];
+      for (let i = 0; i < H; i++) {
+        const q = proj(P['attn.W_Q'], i, resid[2]);
+        const ks = resid.map((x) => proj(P['attn.W_K'], i, x));
+        const vs = resid.map((x) => proj(P['attn.W_V'], i, x));
+        const sc = ks.map((k) => k.reduce((acc, kj, j) => acc + kj * q[j], 0) / Math.sqrt(dh));
+        const e = sc.map((x) => Math.exp(x - Math.max(...sc)));
+        const a = e.map((x) => x / e.reduce((u, w) => u + w, 0));
+        for (let c = 0; c < dh; c++) z.push(vs.reduce((acc, v, t) => acc + a[t] * v[c], 0));
+      }
+      const h1 = resid[2].map((r, j) => r + z.reduce((acc, zf, f) => acc + at(P['attn.W_O'], H * dh, j, f) * zf, 0));
+      const hid = Array.from({ length: dMlp }, (_, u) => Math.max(0, h1.reduce((acc, x, j) => acc + at(P['mlp.W_in'], d, u, j) * x, 0) + P['mlp.b_in'][u]));
+      const h2 = h1.map((x, j) => x + hid.reduce((acc, hu, u) => acc + at(P['mlp.W_out'], dMlp, j, u) * hu, 0) + P['mlp.b_out'][j]);
+      for (let c = 0; c < p; c++) expect(logits[s * p + c]).toBeCloseTo(h2.reduce((acc, x, j) => acc + x * at(P.unembed, p, j, c), 0), 4);
+    });
+    m.dispose();
+  });
+
+  it("gru: PyTorch's gate equations (r, z, n), readout at every step", async () => {
+    const [T, Hd] = [4, 3];
+    const m = buildModel({ kind: 'gru', hidden: Hd }, sums(1, T, true), 6);
+    const P = await read(m);
+    const xs = [0.5, -1, 0.25, 0.8];
+    const out = await m.predict(tf.tensor3d(xs, [1, T, 1])).data();
+    const sig = (v: number) => 1 / (1 + Math.exp(-v));
+    let h = [0, 0, 0];
+    xs.forEach((x, t) => {
+      const gi = Array.from({ length: 3 * Hd }, (_, r) => P['rnn.W_ih'][r] * x + P['rnn.b_ih'][r]);
+      const gh = Array.from({ length: 3 * Hd }, (_, r) => h.reduce((acc, hj, j) => acc + at(P['rnn.W_hh'], Hd, r, j) * hj, 0) + P['rnn.b_hh'][r]);
+      h = h.map((hj, j) => {
+        const r = sig(gi[j] + gh[j]), z = sig(gi[Hd + j] + gh[Hd + j]);
+        const n = Math.tanh(gi[2 * Hd + j] + r * gh[2 * Hd + j]);
+        return (1 - z) * n + z * hj;
+      });
+      expect(out[t]).toBeCloseTo(h.reduce((acc, hj, j) => acc + P['readout.weight'][j] * hj, 0) + P['readout.bias'][0], 5);
+    });
+    m.dispose();
+  });
+});
