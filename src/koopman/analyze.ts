@@ -131,6 +131,7 @@ export function computeSpectrum(set: SnapshotSet, options: SpectrumOptions = {})
   const useSvd = o.route === 'svd' || (o.route === 'auto' && (o.pca > 0 || embedded <= DIRECT_MAX_DIM));
   const runLengths = Array(set.runs).fill(T);
   checkEnoughSnapshots(T, o.delays);
+  checkFinite(set, offsets);
 
   let fit: Fit;
   if (useSvd) {
@@ -173,6 +174,22 @@ export function spectrumFromGram(eg: EnsembleGram, options: SpectrumOptions = {}
   }
   for (const T of eg.runLengths) checkEnoughSnapshots(T, o.delays);
   return fitGram(eg, o, []);
+}
+
+/** Every selected snapshot must be finite; the error says which snapshot and parameter. */
+function checkFinite(set: SnapshotSet, offsets: number[]): void {
+  const { data, N } = set;
+  offsets.forEach((off, i) => {
+    for (let j = 0; j < N; j++) {
+      if (!Number.isFinite(data[off + j])) {
+        const row = off / N;
+        throw new Error(
+          `snapshot ${row % set.T} of run ${Math.floor(row / set.T)} has a non-finite value (${data[off + j]}) at ` +
+          `parameter ${j}; drop such snapshots (--drop-nonfinite) or choose a window without them`,
+        );
+      }
+    }
+  });
 }
 
 function checkEnoughSnapshots(T: number, delays: number): void {

@@ -43,6 +43,10 @@ export interface GeneralEig {
  * its conjugate belongs to d[j+1] + i·e[j+1] = d[j] − i·e[j].
  */
 export function generalEig(a: Float64Array, n: number): GeneralEig {
+  // ml-matrix's hqr2 never returns on NaN input: refuse it here
+  for (let i = 0; i < n * n; i++) {
+    if (!Number.isFinite(a[i])) throw new Error('the reduced operator has non-finite entries (NaN/Inf in the data?)');
+  }
   const evd = new EigenvalueDecomposition(toMatrix(a, n, n));
   const d = evd.realEigenvalues, e = evd.imaginaryEigenvalues, V = evd.eigenvectorMatrix;
   const re = Float64Array.from(d), im = Float64Array.from(e);

@@ -122,11 +122,8 @@ describe('NaN / Inf data', () => {
   it('[gram] NaN inside X: the Error mentions non-finite values', () => {
     expect(() => computeSpectrum(withValue(inX, NaN), { ...R4, route: 'gram' })).toThrow(/NaN|finite/i);
   });
-  // ENGINE BUG: on the SVD route the error says "the snapshots are all zero: nothing to fit" (the NaN singular values
-  // fail the numerical-rank floor in dmd.ts pairProblemFromData, so rank.ts sees numerical rank 0). Fix
-  // (src/koopman/analyze.ts computeSpectrum, after selectRows): scan the selected rows once and throw
-  // Error(`data contain a non-finite value (NaN or Inf) at run r, snapshot t, component j`).
-  it.fails('[svd] NaN inside X: the Error names the problem (engine bug: says "all zero")', () => {
+  // Regression: the SVD route used to say "the snapshots are all zero" for NaN data.
+  it('[svd] NaN inside X: the Error names the problem', () => {
     expect(() => computeSpectrum(withValue(inX, NaN), { ...R4, route: 'svd' })).toThrow(/NaN|finite/i);
   });
 
@@ -140,13 +137,9 @@ describe('NaN / Inf data', () => {
     expect(() => w.spectrum(R4)).toThrow();
   });
 
-  // ENGINE BUG (serious): NaN only in the last snapshot of a run (it appears in Y, not X) hangs computeSpectrum
-  // forever: K = Uᵀ Y V is all-NaN and ml-matrix's EigenvalueDecomposition (hqr2) loops without end; minimal repro:
-  // `generalEig(new Float64Array(9).fill(NaN), 3)` in src/linalg/eig.ts never returns. A synchronous loop cannot
-  // be interrupted by vitest's timeout, so this runs in a child process limited to 4 s. Fix: validate finiteness of
-  // the input (see above) AND guard generalEig/symmetricEig (src/linalg/eig.ts) with a finiteness check of the
-  // matrix before calling ml-matrix (throw Error('eigenproblem with non-finite entries')).
-  it.fails('NaN only in the last snapshot: computeSpectrum returns or throws within 4 s (engine bug: it hangs)', () => {
+  // Regression (was serious): NaN only in the last snapshot of a run reached ml-matrix's hqr2, which never returns on
+  // NaN. A synchronous loop cannot be interrupted by vitest's timeout, so this runs in a child process limited to 4 s.
+  it('NaN only in the last snapshot: computeSpectrum returns or throws within 4 s', () => {
     const analyze = fileURLToPath(new URL('../../src/koopman/analyze.ts', import.meta.url));
     const code = `
       const { computeSpectrum } = await import(${JSON.stringify(analyze)});
