@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { OpenFile } from './OpenFile';
 import { describeWebGpu, probeWebGpu, type WebGpuStatus } from './webgpu';
 
 /**
@@ -27,9 +28,11 @@ export function App() {
       <p className="tagline">Koopman spectra of training, live.</p>
       <p>
         Koopscope watches a neural network train and shows the eigenvalues of a dynamic mode decomposition (DMD) of
-        its weight trajectory as they move. The web app is being built; meanwhile use the <code>koopscope</code>{' '}
-        command line.
+        its weight trajectory as they move. The live training view is being built; you can already open a recorded
+        trajectory below, and the <code>koopscope</code> command line does the rest.
       </p>
+
+      <OpenFile />
 
       <section aria-labelledby="webgpu-heading" className="status">
         <h2 id="webgpu-heading">This browser</h2>

@@ -11,11 +11,18 @@
  */
 import { readBlob, TrajectoryFileError } from '../io';
 import type { ParamEntry } from '../io';
+import { computeSpectrum, type SpectrumOptions } from '../koopman/analyze';
+import { spectrumReport, type SpectrumReport } from '../koopman/report';
 
 export interface ReadRequest {
   type: 'read';
   file: Blob;
   name: string;
+  /**
+   * Also compute the spectrum here, off the main thread, and reply with `analysed` (shape and report, no data)
+   * instead of transferring the data back.
+   */
+  spectrum?: Omit<SpectrumOptions, 'onProgress'>;
 }
 
 export interface WorkerFailure {
@@ -28,6 +35,7 @@ export type WorkerReply =
   | { type: 'progress'; fraction: number; phase: string }
   | { type: 'trajectory'; runs: number; T: number; N: number; params: ParamEntry[]; data: Float32Array | Float64Array }
   | { type: 'eigenvalues'; sets: { re: Float64Array; im: Float64Array }[] }
+  | { type: 'analysed'; runs: number; T: number; N: number; params: ParamEntry[]; report: SpectrumReport }
   | { type: 'failed'; error: WorkerFailure };
 
 /** The part of `DedicatedWorkerGlobalScope` used here (the project's lib is DOM, not WebWorker). */
@@ -66,6 +74,19 @@ async function read(request: ReadRequest): Promise<void> {
   const result = await readBlob(request.name, request.file, { onProgress });
   if (result.kind === 'eigenvalues') {
     scope.postMessage({ type: 'eigenvalues', sets: result.sets });
+    return;
+  }
+  if (request.spectrum) {
+    let report: SpectrumReport;
+    try {
+      const steps = result.steps;
+      const dt = steps && steps.length > 1 && steps[1] > steps[0] ? steps[1] - steps[0] : undefined;
+      const fit = computeSpectrum(result, { dt, ...request.spectrum, onProgress: (f, phase) => onProgress(f, phase) });
+      report = spectrumReport(fit.spectrum, request.name);
+    } catch (e) {
+      throw new Error(`${request.name}: ${(e as Error).message}`);
+    }
+    scope.postMessage({ type: 'analysed', runs: result.runs, T: result.T, N: result.N, params: result.params, report });
     return;
   }
   const data = ownBuffer(result.data);
