@@ -3,7 +3,7 @@
  * accumulation) that does two float64 multiply-adds per instruction: 6–12× the scalar JS kernel in gram.ts
  * (docs/benchmarks.md). gram.ts remains the reference and the fallback.
  *
- * Why hand-assembled: the module is one ~300-byte function; emitting its bytes here needs no compiler toolchain in
+ * Why hand-assembled: the whole module is one function, 386 bytes; emitting them here needs no compiler toolchain in
  * the build, no binary asset to load (it works unchanged in Node, the browser and workers) and keeps it reviewable.
  *
  * Why an arena: wasm code reads only its own linear memory, so the data must live in a `WebAssembly.Memory`.
