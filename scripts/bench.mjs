@@ -94,14 +94,14 @@ const SECTIONS = [
   },
   {
     id: 'candidates',
-    title: 'Gram kernel candidates (bench/gram-candidates.ts, not used by src/ yet) vs the src JS kernel',
+    title: 'Gram kernel candidates (bench/gram-candidates.ts) vs the core kernels',
     run: () => {
       const N = quick ? 100_000 : 1_000_000;
       const r = runTs('gram-candidates.ts', [`--file=bench/data/traj-256x${N}-f32.npy`]);
       const batch = results.sections.batch?.metrics?.find((x) => x.id === 'batch.spectrum');
       const wasm = r.metrics.find((x) => x.id === 'cand.file.spectrum');
       if (batch && wasm) {
-        r.metrics.push(m('cand.file.speedup', 'batch computeSpectrum (src JS) / wasm-simd route', batch.value / wasm.value, '×'));
+        r.metrics.push(m('cand.file.speedup', 'batch computeSpectrum (core, default kernel) / candidate: Gram on data already in wasm memory', batch.value / wasm.value, '×'));
         for (const tag of ['np1', 'npN']) {
           const np = results.sections.batch.info?.[tag];
           if (np) r.metrics.push(m(`cand.file.ratio.${tag}`, `wasm-simd route / NumPy f64 total, ${tag === 'np1' ? '1 BLAS thread' : 'default BLAS threads'}`, wasm.value / np.total_f64_ms, '×'));
