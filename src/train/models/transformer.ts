@@ -42,20 +42,21 @@ export function buildTransformer(spec: TransformerSpec, dataset: Dataset, initSe
 
   const predict = (x: tf.Tensor): tf.Tensor => {
     const n = x.shape[0];
-    const tokens = tf.cast(x, 'int32') as tf.Tensor2D;
-    const resid = tf.add(tf.gather(tf.transpose(embed), tokens), pos) as tf.Tensor3D; // (n, T, d)
+    // embedding as one-hot · Eᵀ: the gradient of tf.gather (UnsortedSegmentSum) is very slow on cpu and missing on wasm
+    const oneHot = tf.oneHot(tf.reshape(tf.cast(x, 'int32'), [n * T]) as tf.Tensor1D, vocab) as tf.Tensor2D;
+    const tokens = tf.matMul(oneHot, embed as tf.Tensor2D, false, true); // (n·T, d)
+    const resid = tf.add(tf.reshape(tokens, [n, T, d]), pos) as tf.Tensor3D;
     const flat = tf.reshape(resid, [n * T, d]) as tf.Tensor2D;
-    // keys and values of every position as (n·heads, T, d_head)
-    const perHead = (W: tf.Tensor) => {
-      const y = tf.matMul(flat, tf.reshape(W, [heads * dHead, d]) as tf.Tensor2D, false, true);
-      return tf.reshape(tf.transpose(tf.reshape(y, [n, T, heads, dHead]), [0, 2, 1, 3]), [n * heads, T, dHead]) as tf.Tensor3D;
-    };
-    const k = perHead(WK);
-    const v = perHead(WV);
+    const project = (W: tf.Tensor, rows: tf.Tensor2D, t: number) =>
+      tf.reshape(tf.matMul(rows, tf.reshape(W, [heads * dHead, d]) as tf.Tensor2D, false, true), [n, t, heads, dHead]);
+    const k = project(WK, flat, T); // (n, T, heads, d_head)
+    const v = project(WV, flat, T);
     const last = tf.reshape(tf.slice(resid, [0, T - 1, 0], [n, 1, d]), [n, d]) as tf.Tensor2D;
-    const q = tf.reshape(tf.matMul(last, tf.reshape(WQ, [heads * dHead, d]) as tf.Tensor2D, false, true), [n * heads, 1, dHead]) as tf.Tensor3D;
-    const scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(dHead)); // (n·heads, 1, T)
-    const z = tf.matMul(tf.softmax(scores) as tf.Tensor3D, v); // (n·heads, 1, d_head)
+    const q = project(WQ, last, 1); // (n, 1, heads, d_head)
+    // scores and mixing by broadcasting (T is tiny; batched 1×T matmuls cost more on cpu)
+    const scores = tf.div(tf.sum(tf.mul(q, k), -1), Math.sqrt(dHead)); // (n, T, heads)
+    const attn = tf.transpose(tf.softmax(tf.transpose(scores, [0, 2, 1])), [0, 2, 1]); // softmax over keys
+    const z = tf.sum(tf.mul(tf.expandDims(attn, -1), v), 1); // (n, heads, d_head)
     const attnOut = tf.matMul(tf.reshape(z, [n, heads * dHead]) as tf.Tensor2D, WO as tf.Tensor2D, false, true);
     const h1 = tf.add(last, attnOut) as tf.Tensor2D;
     const hidden = tf.relu(tf.add(tf.matMul(h1, Win as tf.Tensor2D, false, true), bIn)) as tf.Tensor2D;
