@@ -7,6 +7,7 @@
 import * as compare from './commands/compare';
 import * as demo from './commands/demo';
 import * as spectrum from './commands/spectrum';
+import * as train from './commands/train';
 import * as windows from './commands/windows';
 import { UsageError } from './errors';
 
@@ -20,6 +21,7 @@ interface Command { run(args: string[], io: Io): number | Promise<number>; usage
 const COMMANDS: Record<string, { cmd: Command; summary: string }> = {
   spectrum: { cmd: spectrum, summary: 'the Koopman (DMD) spectrum of a weight trajectory file' },
   compare: { cmd: compare, summary: 'W1 distance between two spectra (trajectories or eigenvalue files)' },
+  train: { cmd: train, summary: 'train a preset in Node and write its weight trajectory (.npz)' },
   windows: { cmd: windows, summary: 'sliding-window spectra and W1 between consecutive windows' },
   demo: { cmd: demo, summary: "the papers' small experiments (omd-ogd)" },
 };

@@ -55,7 +55,7 @@ export type TrainerReply =
 
 /** One time step of every run of the ensemble: runs[r] has the observed parameters of run r (transferred). */
 export type SnapshotMessage =
-  | { type: 'snapshot'; step: number; runs: Float32Array[] }
+  | { type: 'snapshot'; step: number; runs: Float32Array[]; /** training loss of run 0 at this step (NaN at step 0) */ loss: number }
   /** A new run started (init or reset): the Koopman worker drops its window. */
   | { type: 'restart'; N: number; runs: number; snapshotEvery: number; params: ParamInfo[] };
 

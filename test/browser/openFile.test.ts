@@ -52,7 +52,7 @@ describe('Open file', () => {
     expect(alert.textContent).toMatch(/^broken\.npy: /);
 
     const T = 40, N = 30, data = linear(T, N);
-    choose(input, new File([writeNpy({ dtype: 'float64', shape: [T, N], data })], 'lin.npy'));
+    choose(input, new File([writeNpy({ dtype: 'float64', shape: [T, N], data }) as Uint8Array<ArrayBuffer>], 'lin.npy'));
     const table = await until(() => host.querySelector('table.spectrum'));
     expect(host.querySelector('[role="alert"]')).toBeNull();
     const rows = [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent)));
