@@ -4,6 +4,7 @@ import { tf } from '../../src/train/tf';
 import { Trainer } from '../../src/train/trainer';
 import { quadraticHessian } from '../../src/train/models/index';
 import { Rng } from '../../src/train/rng';
+import { makeDataset } from '../../src/train/data/index';
 import type { Dataset, ModelSpec, OptimizerSpec, TrainConfig } from '../../src/train/types';
 
 beforeAll(async () => {
@@ -367,5 +368,32 @@ describe('Trainer: construction errors', () => {
     expect(() => new Trainer(config({ optimizer: { kind: 'momentum', lr: 0.1, beta: 1.5 } }), blobs(8, 0))).toThrow(/beta/);
     expect(() => new Trainer(config({ ensemble: { runs: 2, perturbation: 2 } }), blobs(8, 0), 1)).toThrow(/perturbation/);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('Trainer on makeDataset data', () => {
+  it("transformer on a + b mod 7 with paper 1's AdamW, observing mlp.W_out; regression MLP on a 1-D curve", async () => {
+    const mod = makeDataset({ kind: 'modular', p: 7, trainFraction: 0.6 }, 3);
+    const t = new Trainer(config({
+      model: { kind: 'transformer', dModel: 16, dMlp: 32, heads: 2, dHead: 8 }, data: mod.spec, batchSize: 'full',
+      optimizer: { kind: 'adamw', lr: 1e-2, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 1 }, observe: ['mlp.W_out'],
+    }), mod);
+    expect(t.observedSize).toBe(16 * 32);
+    const e0 = await t.evaluate();
+    await t.train(60);
+    const e = await t.evaluate();
+    expect(e.loss).toBeLessThan(0.5 * e0.loss);
+    expect(e.trainAccuracy).toBeGreaterThan(0.5);
+    t.dispose();
+
+    const reg = makeDataset({ kind: 'regression1d', n: 80, fn: 'sin', noise: 0.05 }, 3);
+    const r = new Trainer(config({ model: { kind: 'mlp', hidden: [16], activation: 'tanh', bias: true }, data: reg.spec, optimizer: { kind: 'adam', lr: 0.03, beta1: 0.9, beta2: 0.999, eps: 1e-8 } }), reg);
+    const r0 = await r.evaluate();
+    await r.train(150);
+    const r1 = await r.evaluate();
+    expect(r1.loss).toBeLessThan(0.3 * r0.loss);
+    expect(r1.trainAccuracy).toBeUndefined();
+    expect(r1.testLoss).toBeDefined();
+    r.dispose();
   });
 });
