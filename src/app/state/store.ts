@@ -1,0 +1,143 @@
+/**
+ * The app's one store (zustand vanilla; React reads it through `useStore(store, selector)` in components). Actions are
+ * plain functions in actions.ts beside it.
+ *
+ * Two kinds of state live here:
+ * - configuration and run status (low rate): React renders these;
+ * - live data (spectra, losses, W1 timeline: up to ~10 updates/s): only the plot modules read them, through
+ *   `store.subscribe` and throttled imperative plotly updates, never through React re-renders. Components must not
+ *   select `live` (see ui/plots).
+ * Everything that reproduces a run (preset, overrides, DMD options, view) is `config`, serialised to the URL hash
+ * (url.ts); trajectories are never put in URLs.
+ */
+import { createStore } from 'zustand/vanilla';
+import type { RankRule } from '../../koopman/types';
+import type { SpectrumReport } from '../../koopman/report';
+import type { ParamInfo, StepMetrics } from '../../train/types';
+import type { BackendReport } from '../../workers/protocol';
+
+/** DMD options of the live view and of loaded files (the same meaning as SpectrumOptions; docs/engine.md). */
+export interface DmdConfig {
+  /** Snapshots per run in the sliding window. */
+  window: number;
+  rank: RankRule;
+  delays: number;
+  center: boolean;
+  /** 0: no PCA. */
+  pca: number;
+}
+
+/** What reproduces a run: a preset plus overrides. Serialised to the URL. */
+export interface RunConfig {
+  preset: string;
+  /** The preset's small variant. */
+  quick: boolean;
+  /** Overrides of the preset (undefined: the preset's value). */
+  lr?: number;
+  initSeed?: number;
+  dataSeed?: number;
+  snapshotEvery?: number;
+  runs?: number;
+  /** Parameter names/prefixes to observe, comma-separated; undefined: the preset's. */
+  observe?: string;
+}
+
+export interface ViewConfig {
+  plane: 'discrete' | 'continuous';
+  zoom: 'unit' | 'near1';
+  /** Show the spectrum as a table as well as the plot. */
+  table: boolean;
+  /** Loss axis. */
+  logLoss: boolean;
+  /** EMA smoothing of the loss curve, 0 ≤ s < 1. */
+  smoothing: number;
+}
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'warning' | 'info';
+  text: string;
+  /** A how-to link or hint shown with it. */
+  help?: string;
+}
+
+/** A finished or loaded run in the comparison list. */
+export interface RunEntry {
+  id: string;
+  name: string;
+  origin: 'trained' | 'file';
+  /** One spectrum per seed (an ensemble fit gives one; a (seeds, k) eigenvalue file gives several). */
+  spectra: SpectrumReport[];
+  /** For trained runs: the recorded trajectory, for export (.npz). */
+  trajectory?: { runs: number; T: number; N: number; params: ParamInfo[]; data: Float32Array; steps: Float64Array; loss: Float64Array };
+}
+
+export interface LivePoint extends StepMetrics {
+  /** Wall-clock ms since the run started, for rates. */
+  t: number;
+}
+
+export interface LiveData {
+  /** The latest spectrum of the sliding window, and recent ones (oldest first) for fading trails. */
+  spectrum?: SpectrumReport;
+  trail: SpectrumReport[];
+  /** Optimizer step the spectrum's window ends at, and snapshots received. */
+  spectrumStep: number;
+  snapshots: number;
+  losses: LivePoint[];
+  /** W1 between consecutive window spectra. */
+  w1: { step: number; w1: number }[];
+  memoryBytes: number;
+}
+
+export interface AppState {
+  config: { run: RunConfig; dmd: DmdConfig; view: ViewConfig };
+  status: {
+    phase: 'idle' | 'starting' | 'ready' | 'failed';
+    playing: boolean;
+    step: number;
+    backend?: BackendReport;
+    modelSize?: number;
+    observed?: ParamInfo[];
+    runs?: number;
+    diverged?: string;
+    /** File being read: name and progress in [0, 1]. */
+    reading?: { name: string; fraction: number; phase: string };
+  };
+  notices: Notice[];
+  runList: RunEntry[];
+  /** Two run ids (or groups) to compare. */
+  compare: { a?: string; b?: string };
+  live: LiveData;
+  /** Shortcut overlay visible. */
+  help: boolean;
+}
+
+export const DEFAULT_DMD: DmdConfig = { window: 64, rank: { kind: 'rank', r: 10 }, delays: 0, center: false, pca: 0 };
+export const DEFAULT_VIEW: ViewConfig = { plane: 'discrete', zoom: 'unit', table: false, logLoss: true, smoothing: 0.6 };
+export const DEFAULT_RUN: RunConfig = { preset: 'spiral', quick: false };
+
+export function emptyLive(): LiveData {
+  return { trail: [], spectrumStep: 0, snapshots: 0, losses: [], w1: [], memoryBytes: 0 };
+}
+
+export function initialState(): AppState {
+  return {
+    config: { run: { ...DEFAULT_RUN }, dmd: { ...DEFAULT_DMD }, view: { ...DEFAULT_VIEW } },
+    status: { phase: 'idle', playing: false, step: 0 },
+    notices: [],
+    runList: [],
+    compare: {},
+    live: emptyLive(),
+    help: false,
+  };
+}
+
+export type AppStore = ReturnType<typeof makeStore>;
+
+export function makeStore(state: AppState = initialState()) {
+  return createStore<AppState>()(() => state);
+}
+
+/** The app's store instance (tests make their own with makeStore). */
+export const store = makeStore();
