@@ -8,6 +8,32 @@ const sgd = (lr: number): OptimizerSpec => ({ kind: 'sgd', lr });
 const adamw = (lr: number, weightDecay: number): OptimizerSpec =>
   ({ kind: 'adamw', lr, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay });
 
+/**
+ * Teaching presets on the quadratic ½ wᵀHw, H = Q diag(1, 3, 10) Qᵀ: 5 runs from perturbed starting points, every
+ * step observed, so DMD recovers the tangent map of the optimizer (methods notes E6).
+ */
+function quadratic(
+  name: string, optimizer: OptimizerSpec, description: string, source: string, overrides: Partial<TrainConfig> = {},
+): Preset {
+  return {
+    name, description, source,
+    config: {
+      model: { kind: 'quadratic', curvatures: [1, 3, 10] },
+      data: { kind: 'none' },
+      optimizer,
+      batchSize: 'full',
+      dataSeed: 0,
+      initSeed: 0,
+      observe: 'all',
+      snapshotEvery: 1,
+      steps: 80,
+      ensemble: { runs: 5, perturbation: 0.5 },
+      ...overrides,
+    },
+    quick: { steps: overrides.steps ?? 40 },
+  };
+}
+
 /** Paper 1 §1.5: Linear(784→h, no bias) → ReLU → Linear(h→10, no bias), SGD lr 0.1, batch 60, one epoch. */
 function fcn(h: number): Preset {
   return {
@@ -86,77 +112,20 @@ export const PRESETS: Preset[] = [
   },
   grokking(false),
   grokking(true),
-  {
-    name: 'quadratic',
-    description: 'teaching: gradient descent on ½ wᵀHw, curvatures 1, 3, 10, η = 0.05: eigenvalues 1 − ηh = 0.95, 0.85, 0.5',
-    source: 'methods notes E6: DMD of GD on a quadratic recovers the tangent map I − ηH',
-    config: {
-      model: { kind: 'quadratic', curvatures: [1, 3, 10] },
-      data: { kind: 'none' },
-      optimizer: sgd(0.05),
-      batchSize: 'full',
-      dataSeed: 0,
-      initSeed: 0,
-      observe: 'all',
-      snapshotEvery: 1,
-      steps: 80,
-      ensemble: { runs: 5, perturbation: 0.5 },
-    },
-    quick: { steps: 40 },
-  },
-  {
-    name: 'momentum',
-    description: 'teaching: heavy-ball momentum β = 0.9 on the same quadratic: complex pairs with |λ| = √β ≈ 0.949',
-    source: 'methods notes E6: momentum turns real eigenvalues into rotating pairs',
-    config: {
-      model: { kind: 'quadratic', curvatures: [1, 3, 10] },
-      data: { kind: 'none' },
-      optimizer: { kind: 'momentum', lr: 0.05, beta: 0.9 },
-      batchSize: 'full',
-      dataSeed: 0,
-      initSeed: 0,
-      observe: 'all',
-      snapshotEvery: 1,
-      steps: 80,
-      ensemble: { runs: 5, perturbation: 0.5 },
-    },
-    quick: { steps: 40 },
-  },
-  {
-    name: 'edge-of-stability',
-    description: 'teaching: η = 0.19 on the quadratic: ηh = 1.9 for the stiff direction gives λ = −0.9, a period-2 oscillation',
-    source: 'methods notes E6: a negative real eigenvalue is the signature of a learning rate near 2/h',
-    config: {
-      model: { kind: 'quadratic', curvatures: [1, 3, 10] },
-      data: { kind: 'none' },
-      optimizer: sgd(0.19),
-      batchSize: 'full',
-      dataSeed: 0,
-      initSeed: 0,
-      observe: 'all',
-      snapshotEvery: 1,
-      steps: 80,
-      ensemble: { runs: 5, perturbation: 0.5 },
-    },
-    quick: { steps: 40 },
-  },
-  {
-    name: 'past-the-edge',
-    description: 'teaching: η = 0.21 > 2/h_max: the stiff direction grows by |1 − 2.1| = 1.1 per step and the run diverges',
-    source: 'divergence handling: training pauses at the first NaN/Inf loss, no NaN reaches the spectra',
-    config: {
-      model: { kind: 'quadratic', curvatures: [1, 3, 10] },
-      data: { kind: 'none' },
-      optimizer: sgd(0.21),
-      batchSize: 'full',
-      dataSeed: 0,
-      initSeed: 0,
-      observe: 'all',
-      snapshotEvery: 1,
-      steps: 2000,
-    },
-    quick: { steps: 2000 },
-  },
+  quadratic('quadratic', sgd(0.05),
+    'teaching: gradient descent on ½ wᵀHw, curvatures 1, 3, 10, η = 0.05: eigenvalues 1 − ηh = 0.95, 0.85, 0.5',
+    'methods notes E6: DMD of GD on a quadratic recovers the tangent map I − ηH'),
+  quadratic('momentum', { kind: 'momentum', lr: 0.05, beta: 0.9 },
+    'teaching: heavy-ball momentum β = 0.9 on the same quadratic: complex pairs with |λ| = √β ≈ 0.949',
+    'methods notes E6: momentum turns real eigenvalues into rotating pairs'),
+  quadratic('edge-of-stability', sgd(0.19),
+    'teaching: η = 0.19 on the quadratic: ηh = 1.9 for the stiff direction gives λ = −0.9, a period-2 oscillation',
+    'methods notes E6: a negative real eigenvalue is the signature of a learning rate near 2/h'),
+  // one run, long enough to overflow float32 (1.1^n passes 3e38 near n = 930)
+  quadratic('past-the-edge', sgd(0.21),
+    'teaching: η = 0.21 > 2/h_max: the stiff direction grows by |1 − 2.1| = 1.1 per step and the run diverges',
+    'divergence handling: training pauses at the first NaN/Inf loss, no NaN reaches the spectra',
+    { steps: 2000, ensemble: undefined }),
   {
     name: 'spiral',
     description: 'playground: MLP 2-16-16-2 (tanh) on the two-spiral problem, Adam 0.01, full batch',
