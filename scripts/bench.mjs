@@ -116,8 +116,11 @@ const SECTIONS = [
     run: () => runTs('parse.ts'),
   },
   // ---- HOOKS: sections planned, not written yet (uncomment and implement the bench file) ----
-  // { id: 'train',   title: 'Training steps/s of the built-in demos (OMD/OGD, small MLP), with and without live spectra',
-  //   run: () => runTs('train.ts') },
+  {
+    id: 'train',
+    title: 'Training steps/s of every preset\'s model (quick data) on tfjs-cpu in Node, and ms per snapshot',
+    run: () => runTs('train.ts'),
+  },
   // { id: 'browser', title: 'Browser metrics: time to first spectrum, frame time while streaming, WebGPU vs CPU Gram',
   //   run: () => runBrowser() /* e.g. spawn playwright-core with the system Chromium, as CI does */ },
 ];
