@@ -65,7 +65,8 @@ export interface Notice {
 export interface RunEntry {
   id: string;
   name: string;
-  origin: 'trained' | 'file';
+  /** 'demo': computed by a gallery demo (e.g. paper 1's OMD/OGD spectra). */
+  origin: 'trained' | 'file' | 'demo';
   /** One spectrum per seed (an ensemble fit gives one; a (seeds, k) eigenvalue file gives several). */
   spectra: SpectrumReport[];
   /** For trained runs: the recorded trajectory, for export (.npz). */
@@ -103,11 +104,19 @@ export interface AppState {
     diverged?: string;
     /** File being read: name and progress in [0, 1]. */
     reading?: { name: string; fraction: number; phase: string };
+    /** Why the last file could not be opened (shown with role="alert" beside the Open file button). */
+    fileError?: string;
+    /** Optimizer steps per tick of the trainer's play loop (runtime only: not part of the URL). */
+    speed: number;
+    /** A gallery demo computing off the main thread (its name). */
+    demo?: string;
   };
   notices: Notice[];
   runList: RunEntry[];
   /** Two run ids (or groups) to compare. */
   compare: { a?: string; b?: string };
+  /** The run-list entry whose spectrum is shown as a table and exported (a newly opened file selects itself). */
+  selected?: string;
   live: LiveData;
   /** Shortcut overlay visible. */
   help: boolean;
@@ -124,7 +133,7 @@ export function emptyLive(): LiveData {
 export function initialState(): AppState {
   return {
     config: { run: { ...DEFAULT_RUN }, dmd: { ...DEFAULT_DMD }, view: { ...DEFAULT_VIEW } },
-    status: { phase: 'idle', playing: false, step: 0 },
+    status: { phase: 'idle', playing: false, step: 0, speed: 1 },
     notices: [],
     runList: [],
     compare: {},

@@ -1,0 +1,93 @@
+/**
+ * The only code that starts the training and Koopman workers. Wiring per run:
+ *
+ *   new MessageChannel(): port1 → trainer `init` (snapshots out), port2 → Koopman `connect` (snapshots in)
+ *
+ * so snapshots go worker to worker and never touch the main thread. Restarting a run (new preset or config)
+ * terminates the trainer worker and starts a fresh one, because tfjs picks its backend once per worker; the Koopman
+ * worker lives on and drops its window when the new trainer announces `restart`.
+ *
+ * The trainer worker handles messages concurrently with `init`, so anything sent before `ready` would find no
+ * session and be lost: requests are queued here until the run's `ready` reply.
+ */
+import type { DmdConfig } from '../state/store';
+import type { TrainConfig } from '../../train/types';
+import type { KoopmanReply, KoopmanRequest, TrainerReply, TrainerRequest } from '../../workers/protocol';
+import { configureMessage } from '../state/runConfig';
+
+export interface EngineHandlers {
+  trainer(reply: TrainerReply): void;
+  koopman(reply: KoopmanReply): void;
+  /** A worker failed outside the protocol (load error, uncaught exception). */
+  crashed(which: 'trainer' | 'koopman', message: string): void;
+}
+
+/** What actions.ts drives; tests give a fake. */
+export interface Engine {
+  /** (Re)start a run: fresh trainer worker, new channel, Koopman worker reconfigured. */
+  start(config: TrainConfig, dmd: DmdConfig, speed: number): void;
+  send(m: Exclude<TrainerRequest, { type: 'init' }>): void;
+  configure(dmd: DmdConfig): void;
+  dispose(): void;
+}
+
+export class WorkerEngine implements Engine {
+  private trainer?: Worker;
+  private koopman?: Worker;
+  private queue: TrainerRequest[] | undefined;
+
+  constructor(private readonly handlers: EngineHandlers) {}
+
+  private koopmanWorker(): Worker {
+    if (this.koopman) return this.koopman;
+    const w = new Worker(new URL('../../workers/koopman.worker.ts', import.meta.url), { type: 'module' });
+    w.onmessage = (e: MessageEvent<KoopmanReply>) => this.handlers.koopman(e.data);
+    w.onerror = (e: ErrorEvent) => { e.preventDefault(); this.handlers.crashed('koopman', e.message || 'the Koopman worker stopped'); };
+    w.onmessageerror = () => this.handlers.crashed('koopman', 'the Koopman worker sent a message that could not be read');
+    return (this.koopman = w);
+  }
+
+  start(config: TrainConfig, dmd: DmdConfig, speed: number): void {
+    this.trainer?.terminate();
+    const koopman = this.koopmanWorker();
+    const trainer = new Worker(new URL('../../workers/trainer.worker.ts', import.meta.url), { type: 'module' });
+    this.trainer = trainer;
+    this.queue = speed !== 1 ? [{ type: 'setSpeed', stepsPerTick: speed }] : [];
+    trainer.onmessage = (e: MessageEvent<TrainerReply>) => {
+      if (trainer !== this.trainer) return; // a reply already in flight from a terminated run
+      if (e.data.type === 'ready') this.flush();
+      this.handlers.trainer(e.data);
+    };
+    trainer.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      if (trainer === this.trainer) this.handlers.crashed('trainer', e.message || 'the training worker stopped');
+    };
+    const { port1, port2 } = new MessageChannel();
+    const connect: KoopmanRequest = { type: 'connect', port: port2 };
+    koopman.postMessage(connect, [port2]);
+    koopman.postMessage(configureMessage(dmd));
+    const init: TrainerRequest = { type: 'init', config, koopmanPort: port1 };
+    trainer.postMessage(init, [port1]);
+  }
+
+  private flush(): void {
+    const q = this.queue ?? [];
+    this.queue = undefined;
+    for (const m of q) this.trainer?.postMessage(m);
+  }
+
+  send(m: Exclude<TrainerRequest, { type: 'init' }>): void {
+    if (this.queue) this.queue.push(m);
+    else this.trainer?.postMessage(m);
+  }
+
+  configure(dmd: DmdConfig): void {
+    this.koopmanWorker().postMessage(configureMessage(dmd));
+  }
+
+  dispose(): void {
+    this.trainer?.terminate();
+    this.koopman?.terminate();
+    this.trainer = this.koopman = undefined;
+  }
+}

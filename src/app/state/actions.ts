@@ -1,0 +1,256 @@
+/**
+ * The app's actions: plain functions over the one store (store.ts). Components call these and never talk to workers;
+ * the workers sit behind an `Engine` (client/engine.ts) attached at start-up, so Node tests drive the actions with
+ * a fake engine (or none: then only the state changes).
+ */
+import type { Engine } from '../client/engine';
+import { readFileInWorker } from '../readFileInWorker';
+import { download, exportName, reportToCsv, reportToJson } from './exporting';
+import { pushNotice } from './replies';
+import { trainConfigFor } from './runConfig';
+import { runOmdOgdInWorker } from '../client/demo';
+import { emptyLive, store, type AppStore, type DmdConfig, type Notice, type RunConfig, type RunEntry, type ViewConfig } from './store';
+
+let engine: Engine | undefined;
+let target: AppStore = store;
+
+/** Attach the worker engine (App does it once) and, for tests, another store. */
+export function attachEngine(e: Engine | undefined, s: AppStore = store): void {
+  engine = e;
+  target = s;
+}
+
+const get = () => target.getState();
+const setStatus = (patch: Partial<ReturnType<typeof get>['status']>) => target.setState({ status: { ...get().status, ...patch } });
+
+// ------------------------------------------------------------------------------------------ notices and help
+
+export function addNotice(n: Omit<Notice, 'id'>): void { pushNotice(target, n); }
+export function dismissNotice(id: number): void { target.setState({ notices: get().notices.filter((n) => n.id !== id) }); }
+export function toggleHelp(force?: boolean): void { target.setState({ help: force ?? !get().help }); }
+
+// ------------------------------------------------------------------------------------------ the run
+
+/** (Re)start the run of config.run in a fresh trainer worker; the current spectrum is kept in the run list first. */
+export function startRun(): void {
+  keepCurrentRun();
+  const { config, status } = get();
+  let train;
+  try {
+    train = trainConfigFor(config.run);
+  } catch (e) {
+    addNotice({ kind: 'error', text: `Cannot start the run: ${(e as Error).message}` });
+    return;
+  }
+  target.setState({ live: emptyLive(), status: { ...status, phase: 'starting', playing: false, step: 0, diverged: undefined, backend: status.backend } });
+  try {
+    engine?.start(train, config.dmd, status.speed);
+  } catch (e) {
+    setStatus({ phase: 'failed' });
+    addNotice({ kind: 'error', text: `The training worker could not start: ${(e as Error).message}` });
+  }
+}
+
+/** A preset with its own settings (overrides dropped); DMD options may come with it (gallery demos). */
+export function choosePreset(preset: string, options: { quick?: boolean; dmd?: Partial<DmdConfig> } = {}): void {
+  const { config } = get();
+  const run: RunConfig = { preset, quick: options.quick ?? config.run.quick };
+  const dmd = options.dmd ? { ...config.dmd, ...options.dmd } : config.dmd;
+  target.setState({ config: { ...config, run, dmd } });
+  startRun();
+}
+
+/** Overrides that change the schedule or the initialisation (quick, seeds, runs, snapshot interval): restart. */
+export function setRunOptions(patch: Partial<RunConfig>): void {
+  const { config } = get();
+  target.setState({ config: { ...config, run: { ...config.run, ...patch } } });
+  startRun();
+}
+
+export function play(): void {
+  const { status } = get();
+  if (status.diverged) { addNotice({ kind: 'warning', text: 'The run diverged: reset it (R), or lower the learning rate first.' }); return; }
+  if (status.phase !== 'ready' && status.phase !== 'starting') return;
+  engine?.send({ type: 'play' });
+}
+
+export function pause(): void { engine?.send({ type: 'pause' }); }
+export function togglePlay(): void { if (get().status.playing) pause(); else play(); }
+
+export function step(n = 1): void {
+  if (get().status.diverged) { addNotice({ kind: 'warning', text: 'The run diverged: reset it (R) to continue.' }); return; }
+  engine?.send({ type: 'step', n });
+}
+
+/** Back to the same initialisation at step 0; the spectrum reached so far goes to the run list. */
+export function reset(): void {
+  keepCurrentRun();
+  target.setState({ live: emptyLive(), status: { ...get().status, step: 0, diverged: undefined } });
+  engine?.send({ type: 'reset' });
+}
+
+/** Applied live (no reset); the value goes to the URL so a reload starts with it. */
+export function setLearningRate(lr: number): boolean {
+  if (!(Number.isFinite(lr) && lr > 0 && lr < 100)) {
+    addNotice({ kind: 'warning', text: `The learning rate must be a positive number below 100, got ${lr}.` });
+    return false;
+  }
+  const { config } = get();
+  target.setState({ config: { ...config, run: { ...config.run, lr } } });
+  engine?.send({ type: 'setLearningRate', lr });
+  return true;
+}
+
+export function setSpeed(stepsPerTick: number): void {
+  if (!(Number.isInteger(stepsPerTick) && stepsPerTick >= 1 && stepsPerTick <= 10_000)) return;
+  setStatus({ speed: stepsPerTick });
+  engine?.send({ type: 'setSpeed', stepsPerTick });
+}
+
+/** New DMD options for the live view (the Koopman worker refits its window) and for files opened later. */
+export function setDmd(patch: Partial<DmdConfig>): void {
+  const { config, live } = get();
+  const dmd = { ...config.dmd, ...patch };
+  target.setState({ config: { ...config, dmd }, live: { ...live, trail: [], w1: [] } });
+  engine?.configure(dmd);
+}
+
+export function setView(patch: Partial<ViewConfig>): void {
+  const { config } = get();
+  target.setState({ config: { ...config, view: { ...config.view, ...patch } } });
+}
+
+// ------------------------------------------------------------------------------------------ run list
+
+let nextRun = 0;
+const runId = () => `run-${++nextRun}`;
+
+export function addRun(entry: Omit<RunEntry, 'id'>, select = false): string {
+  const id = runId();
+  target.setState({ runList: [...get().runList, { ...entry, id }], ...(select ? { selected: id } : {}) });
+  return id;
+}
+
+export function removeRun(id: string): void {
+  const { runList, compare, selected } = get();
+  target.setState({
+    runList: runList.filter((r) => r.id !== id),
+    compare: { a: compare.a === id ? undefined : compare.a, b: compare.b === id ? undefined : compare.b },
+    selected: selected === id ? undefined : selected,
+  });
+}
+
+/** The live run's name: preset, variant, lr override, step. */
+export function currentRunName(): string {
+  const { config, live } = get();
+  const r = config.run;
+  return `${r.preset}${r.quick ? ' (quick)' : ''}${r.lr !== undefined ? ` lr ${r.lr}` : ''} @ step ${live.spectrumStep}`;
+}
+
+let keptSpectrum: unknown;
+
+/** Adds the live spectrum to the run list; returns false (with a notice if asked) when there is none yet. */
+export function addCurrentRunToList(quiet = false): boolean {
+  const { live } = get();
+  if (!live.spectrum) {
+    if (!quiet) addNotice({ kind: 'info', text: 'No spectrum yet: play or step until the window has enough snapshots.' });
+    return false;
+  }
+  if (keptSpectrum === live.spectrum) return true;
+  keptSpectrum = live.spectrum;
+  addRun({ name: currentRunName(), origin: 'trained', spectra: [{ ...live.spectrum, source: currentRunName() }] });
+  return true;
+}
+
+/** Before a reset or restart: keep what the run reached (silently). */
+function keepCurrentRun(): void { addCurrentRunToList(true); }
+
+export function selectRun(id: string | undefined): void { target.setState({ selected: id }); }
+
+export function selectCompare(which: 'a' | 'b', id: string | undefined): void {
+  target.setState({ compare: { ...get().compare, [which]: id } });
+}
+
+// ------------------------------------------------------------------------------------------ files
+
+/** Read and analyse a file in a worker with the current DMD options; the result joins the run list, selected. */
+export async function openFile(file: File): Promise<void> {
+  const { dmd } = get().config;
+  setStatus({ reading: { name: file.name, fraction: 0, phase: 'read' }, fileError: undefined });
+  try {
+    const result = await readFileInWorker(file, (fraction, phase) => setStatus({ reading: { name: file.name, fraction, phase } }),
+      file.name, { rank: dmd.rank, delays: dmd.delays, center: dmd.center, ...(dmd.pca > 0 ? { pca: dmd.pca } : {}) });
+    if (result.kind === 'trajectory') throw new Error(`${file.name}: unexpected reply from the file reader`);
+    if (result.kind === 'analysed') {
+      addRun({ name: file.name, origin: 'file', spectra: [result.report] }, true);
+    } else {
+      const spectra = result.sets.map((s, i) => eigenvaluesReport(`${file.name} [${i}]`, s.re, s.im));
+      addRun({ name: `${file.name} (${spectra.length} seed${spectra.length > 1 ? 's' : ''})`, origin: 'file', spectra }, true);
+    }
+    setStatus({ reading: undefined });
+  } catch (e) {
+    setStatus({ reading: undefined, fileError: (e as Error).message });
+  }
+}
+
+/** A minimal SpectrumReport for a file that holds eigenvalues only (no fit: no singular values or residual). */
+export function eigenvaluesReport(source: string, re: ArrayLike<number>, im: ArrayLike<number>): RunEntry['spectra'][number] {
+  const eigenvalues: [number, number][] = Array.from(re, (x, i) => [x, im[i]]);
+  return {
+    source, eigenvalues,
+    details: eigenvalues.map(([x, y]) => {
+      const abs = Math.hypot(x, y), arg = Math.atan2(y, x);
+      return { abs, arg, growthRate: abs > 0 ? Math.log(abs) : (null as unknown as number), frequency: arg / (2 * Math.PI),
+        ct: [abs > 0 ? Math.log(abs) : (null as unknown as number), arg], amplitude: null };
+    }),
+    singularValues: [], rank: eigenvalues.length, rankRule: { kind: 'full' }, delays: 0, runs: 1, pairs: 0,
+    embeddedDim: 0, dt: 1, residual: NaN, truncatedEnergy: 0, conditionNumber: NaN, sketched: false,
+    warnings: ['eigenvalues read from a file: no fit, so no singular values, residual or amplitudes'],
+  };
+}
+
+// ------------------------------------------------------------------------------------------ export
+
+/** The spectrum to export: the live one, or a run-list entry (its first seed). */
+function reportFor(source: 'live' | string) {
+  if (source === 'live') return get().live.spectrum && { name: currentRunName(), report: get().live.spectrum! };
+  const run = get().runList.find((r) => r.id === source);
+  return run && run.spectra[0] && { name: run.name, report: run.spectra[0] };
+}
+
+export function exportSpectrumJson(source: 'live' | string): void {
+  const r = reportFor(source);
+  if (!r) { addNotice({ kind: 'info', text: 'Nothing to export yet.' }); return; }
+  download(exportName(r.name, 'json'), reportToJson(r.report), 'application/json');
+}
+
+export function exportSpectrumCsv(source: 'live' | string): void {
+  const r = reportFor(source);
+  if (!r) { addNotice({ kind: 'info', text: 'Nothing to export yet.' }); return; }
+  download(exportName(r.name, 'csv'), reportToCsv(r.report), 'text/csv');
+}
+
+// ------------------------------------------------------------------------------------------ demos
+
+/**
+ * Paper 1's OMD vs OGD: the three spectra (computed in a worker) join the run list, and OMD/OGD are put side by side
+ * in Compare. The spectra are ensemble fits (25 runs each), so the comparison is one W1, not a seed verdict.
+ */
+export async function runOmdOgdDemo(): Promise<void> {
+  if (get().status.demo) return;
+  setStatus({ demo: 'OMD vs OGD' });
+  try {
+    const r = await runOmdOgdInWorker();
+    const omd = addRun({ name: 'OMD (paper 1)', origin: 'demo', spectra: [r.spectra.omd] });
+    const ogd = addRun({ name: 'OGD (paper 1)', origin: 'demo', spectra: [r.spectra.ogd] });
+    addRun({ name: 'bisection (paper 1)', origin: 'demo', spectra: [r.spectra.bisection] });
+    target.setState({ compare: { a: omd, b: ogd }, selected: omd });
+    addNotice({ kind: 'info', text: `OMD vs OGD: W1(OMD, OGD) = ${r.distances.omd_ogd.toPrecision(3)}, `
+      + `W1(OMD, bisection) = ${r.distances.omd_bisection.toPrecision(3)}, W1(OGD, bisection) = ${r.distances.ogd_bisection.toPrecision(3)}. `
+      + 'OMD and OGD are conjugate (same dynamics up to a change of coordinates): their spectra nearly coincide; bisection is not.' });
+  } catch (e) {
+    addNotice({ kind: 'error', text: (e as Error).message });
+  } finally {
+    setStatus({ demo: undefined });
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Spectrum exports. JSON is the SpectrumReport itself (the same object `koopscope spectrum --json` prints); CSV goes
+ * through io's spectrumToCsv, so both tools write the same columns. A report stores non-finite numbers as null
+ * (JSON has no Infinity): they are rebuilt here as −Infinity for ln|0| and NaN otherwise.
+ */
+import { spectrumToCsv } from '../../io';
+import type { SpectrumReport } from '../../koopman/report';
+import type { Spectrum } from '../../koopman/types';
+
+export function reportToSpectrum(r: SpectrumReport): Spectrum {
+  const back = (x: number | null, abs: number) => (x === null ? (abs === 0 ? -Infinity : NaN) : x);
+  return {
+    eigenvalues: r.eigenvalues.map(([re, im], i) => {
+      const d = r.details[i];
+      return {
+        re, im, abs: d.abs, arg: d.arg,
+        growthRate: back(d.growthRate, d.abs), frequency: d.frequency,
+        ctRe: back(d.ct[0], d.abs), ctIm: back(d.ct[1], 1),
+        ...(d.amplitude === null ? {} : { amplitude: d.amplitude }),
+      };
+    }),
+    singularValues: r.singularValues, rank: r.rank, rankRule: r.rankRule, delays: r.delays, runs: r.runs, pairs: r.pairs,
+    embeddedDim: r.embeddedDim, residual: r.residual, truncatedEnergy: r.truncatedEnergy,
+    conditionNumber: r.conditionNumber ?? Infinity, sketched: r.sketched, dt: r.dt, warnings: r.warnings,
+    ...(r.sketch ? { sketch: r.sketch } : {}),
+  };
+}
+
+export function reportToCsv(r: SpectrumReport): string {
+  return spectrumToCsv(reportToSpectrum(r));
+}
+
+/** The JSON text of an export: byte for byte what `koopscope spectrum --json` prints (compact, one line). */
+export function reportToJson(r: SpectrumReport): string {
+  return JSON.stringify(r) + '\n';
+}
+
+/** A file name from a run or file name: 'lin.npy' → 'lin.spectrum.json'. */
+export function exportName(name: string, ext: 'json' | 'csv'): string {
+  const base = name.replace(/\.[^./]+$/, '').replace(/[^\w.-]+/g, '_') || 'spectrum';
+  return `${base}.spectrum.${ext}`;
+}
+
+/** Saves text as a download through a Blob URL and a temporary a[download]. */
+export function download(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
