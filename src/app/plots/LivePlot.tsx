@@ -1,0 +1,198 @@
+/**
+ * The shared machinery of the live plots. React renders only the container (configuration: size, labels); the data
+ * reaches plotly imperatively: the plot subscribes to the store, and when its slice of the state changes it redraws
+ * with `Plotly.react` on the next animation frame, at most once per MIN_REDRAW_MS, and never through a React
+ * re-render (browser-stack.md §2.2: a full 200-point SVG scatter refresh costs ~16 ms).
+ */
+import { useEffect, useId, useRef, type CSSProperties, type RefObject } from 'react';
+import type { Config, ModeBarButton } from 'plotly.js';
+import { store, type AppState } from '../state/store';
+import type { Figure } from './figures';
+import { loadPlotly, type PlotlyStatic } from './loadPlotly';
+import { FILE_NAMES, registerPlot, type PlotKind } from './registry';
+
+/** Minimum time between two redraws of one plot. */
+export const MIN_REDRAW_MS = 100;
+
+export interface PlotSpec {
+  kind: PlotKind;
+  /** The values the figure depends on; the plot redraws when any of them changes (by identity). */
+  select: (state: AppState) => readonly unknown[];
+  figure: (state: AppState) => Figure;
+}
+
+/** Optional layout props every plot component takes. */
+export interface PlotProps {
+  /** CSS height of the plot area (default per plot). */
+  height?: number | string;
+  className?: string;
+  style?: CSSProperties;
+}
+
+const visuallyHidden: CSSProperties = {
+  position: 'absolute', width: 1, height: 1, padding: 0, margin: -1, overflow: 'hidden',
+  clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap', border: 0,
+};
+
+const emptyStyle: CSSProperties = {
+  position: 'absolute', inset: 0, display: 'flex', alignItems: 'center', justifyContent: 'center',
+  padding: '1rem', textAlign: 'center', color: '#666', pointerEvents: 'none', fontSize: '0.95rem',
+};
+
+/** `hidden` alone would lose to the inline `display: flex`. */
+function showEmpty(el: HTMLElement, show: boolean): void {
+  el.hidden = !show;
+  el.style.display = show ? 'flex' : 'none';
+}
+
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+}
+
+function plotConfig(Plotly: PlotlyStatic, kind: PlotKind): Partial<Config> {
+  const png: ModeBarButton = {
+    name: 'downloadPng',
+    title: 'Download plot as PNG',
+    icon: Plotly.Icons.camera,
+    click: (gd) => {
+      void Plotly.downloadImage(gd, {
+        format: 'png', filename: FILE_NAMES[kind], width: gd.clientWidth || null, height: gd.clientHeight || null,
+        scale: 2,
+      } as Parameters<PlotlyStatic['downloadImage']>[1]);
+    },
+  };
+  return {
+    displaylogo: false,
+    showSendToCloud: false,
+    responsive: true,
+    // The camera button saves SVG; the extra button saves PNG; 'downloadjson' saves the figure as JSON.
+    toImageButtonOptions: { format: 'svg', filename: FILE_NAMES[kind] },
+    modeBarButtonsToAdd: [png, 'downloadjson' as ModeBarButton['name'] as never],
+  };
+}
+
+/**
+ * Mounts one live plot into `plotRef`: lazy plotly, store subscription, throttled `Plotly.react`, accessible summary
+ * and empty-state text written into `summaryRef`/`emptyRef`, registration for export; all undone on unmount.
+ */
+function useLivePlot(
+  spec: PlotSpec,
+  plotRef: RefObject<HTMLDivElement | null>,
+  summaryRef: RefObject<HTMLElement | null>,
+  emptyRef: RefObject<HTMLElement | null>,
+): void {
+  useEffect(() => {
+    const el = plotRef.current;
+    if (!el) return;
+    let disposed = false;
+    let Plotly: PlotlyStatic | undefined;
+    let config: Partial<Config> | undefined;
+    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let drawing = false;
+    let dirty = true;
+    let lastDraw = -Infinity;
+    let revision = 0;
+    let prev = spec.select(store.getState());
+
+    const schedule = () => {
+      if (disposed || frame || timer !== undefined || !Plotly) return;
+      const wait = lastDraw + MIN_REDRAW_MS - performance.now();
+      if (wait > 0) {
+        timer = setTimeout(() => {
+          timer = undefined;
+          schedule();
+        }, wait);
+      } else {
+        frame = requestAnimationFrame(draw);
+      }
+    };
+
+    const draw = () => {
+      frame = 0;
+      if (disposed || !Plotly || !dirty || drawing) return;
+      dirty = false;
+      drawing = true;
+      lastDraw = performance.now();
+      const fig = spec.figure(store.getState());
+      if (summaryRef.current) summaryRef.current.textContent = fig.summary;
+      if (emptyRef.current) {
+        emptyRef.current.textContent = fig.emptyText;
+        showEmpty(emptyRef.current, fig.empty);
+      }
+      el.dataset.revision = String(++revision);
+      Plotly.react(el, fig.data, { ...fig.layout, datarevision: revision }, config)
+        .catch((err: unknown) => {
+          if (!disposed) console.error(`Koopscope: drawing the ${spec.kind} plot failed`, err);
+        })
+        .finally(() => {
+          drawing = false;
+          if (disposed) return;
+          el.dataset.drawn = String(revision);
+          if (dirty) schedule();
+        });
+    };
+
+    const unsubscribe = store.subscribe((state) => {
+      const next = spec.select(state);
+      if (sameValues(next, prev)) return;
+      prev = next;
+      dirty = true;
+      schedule();
+    });
+    const unregister = registerPlot(spec.kind, el);
+
+    loadPlotly().then(
+      (P) => {
+        if (disposed) return;
+        Plotly = P;
+        config = plotConfig(P, spec.kind);
+        schedule();
+      },
+      (err: unknown) => {
+        if (disposed) return;
+        console.error('Koopscope: could not load plotly', err);
+        if (emptyRef.current) {
+          emptyRef.current.textContent = 'The plotting library could not be loaded. Reload the page to try again.';
+          showEmpty(emptyRef.current, true);
+        }
+      },
+    );
+
+    return () => {
+      disposed = true;
+      unsubscribe();
+      unregister();
+      if (frame) cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
+      if (Plotly) Plotly.purge(el);
+      delete el.dataset.revision;
+      delete el.dataset.drawn;
+    };
+  }, [spec, plotRef, summaryRef, emptyRef]);
+}
+
+/** The container every plot renders: a labelled figure, the plot area, an empty-state overlay and a text summary. */
+export function LivePlot({ spec, label, height, className, style }: PlotProps & { spec: PlotSpec; label: string }) {
+  const plotRef = useRef<HTMLDivElement>(null);
+  const summaryRef = useRef<HTMLParagraphElement>(null);
+  const emptyRef = useRef<HTMLDivElement>(null);
+  const summaryId = useId();
+  useLivePlot(spec, plotRef, summaryRef, emptyRef);
+  return (
+    <div
+      role="figure"
+      aria-label={label}
+      aria-describedby={summaryId}
+      className={className ? `koop-plot ${className}` : 'koop-plot'}
+      data-plot={spec.kind}
+      style={{ position: 'relative', width: '100%', ...style }}
+    >
+      <div ref={plotRef} className="koop-plot-area" style={{ width: '100%', height }} />
+      <div ref={emptyRef} className="koop-plot-empty" aria-hidden="true" style={emptyStyle}>
+        Loading plot…
+      </div>
+      <p id={summaryId} ref={summaryRef} className="koop-plot-summary" style={visuallyHidden} />
+    </div>
+  );
+}

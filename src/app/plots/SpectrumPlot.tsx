@@ -1,0 +1,27 @@
+import { useStore } from 'zustand';
+import { store, type AppState } from '../state/store';
+import { spectrumFigure } from './figures';
+import { LivePlot, type PlotProps, type PlotSpec } from './LivePlot';
+
+const spec: PlotSpec = {
+  kind: 'spectrum',
+  select: (s: AppState) => [
+    s.live.spectrum, s.live.trail, s.live.trail.length, s.live.spectrumStep,
+    s.config.view.plane, s.config.view.zoom, s.compare.a, s.compare.b, s.runList,
+  ],
+  figure: spectrumFigure,
+};
+
+/**
+ * The DMD eigenvalues of the live window (with a fading trail of earlier windows), or of two runs being compared:
+ * in the discrete-time plane with the unit circle, or as log(λ)/Δt in the continuous-time plane
+ * (`config.view.plane`); `config.view.zoom === 'near1'` zooms to the modes near λ = 1.
+ */
+export function SpectrumPlot({ height = 420, ...rest }: PlotProps = {}) {
+  // Configuration only (low rate): the label says which plane is shown. Live data never reaches React.
+  const plane = useStore(store, (s) => s.config.view.plane);
+  const label = plane === 'discrete'
+    ? 'Koopman spectrum: DMD eigenvalues λ in the complex plane, with the unit circle'
+    : 'Koopman spectrum: continuous-time eigenvalues log(λ)/Δt, growth rate against angular frequency';
+  return <LivePlot spec={spec} label={label} height={height} {...rest} />;
+}
