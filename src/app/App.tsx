@@ -1,48 +1,70 @@
-import { useCallback, useEffect, useState } from 'react';
-import { OpenFile } from './OpenFile';
-import { describeWebGpu, probeWebGpu, type WebGpuStatus } from './webgpu';
-
 /**
- * Placeholder page: says what Koopscope is, that the web app is not built yet, and what WebGPU this browser
- * offers. The real app (training, live spectrum plot) replaces it in a later issue.
+ * The page: header, notices, controls beside the live plots, then runs, files and demos. On mount it reads the
+ * config from the URL, starts the workers (client/engine.ts) and initialises the run (paused); on unmount it stops
+ * them. Everything else goes through the store and actions.
  */
-export function App() {
-  const [webGpu, setWebGpu] = useState<WebGpuStatus | null>(null);
+import { useEffect } from 'react';
+import { WorkerEngine } from './client/engine';
+import { attachEngine, startRun } from './state/actions';
+import { applyKoopmanReply, applyTrainerReply, pushNotice } from './state/replies';
+import { store } from './state/store';
+import { startUrlSync } from './state/urlSync';
+import { Controls } from './ui/Controls';
+import { DemosGallery } from './ui/DemosGallery';
+import { DmdOptions } from './ui/DmdOptions';
+import { Header } from './ui/Header';
+import { Notices } from './ui/Notices';
+import { OpenFile } from './ui/OpenFile';
+import { PlotArea } from './ui/PlotArea';
+import { PresetPicker } from './ui/PresetPicker';
+import { RunDetails } from './ui/RunDetails';
+import { RunList } from './ui/RunList';
+import { ShortcutsOverlay, useShortcuts } from './ui/Shortcuts';
 
-  const check = useCallback(() => {
-    let current = true;
-    setWebGpu(null);
-    void probeWebGpu().then((status) => {
-      if (current) setWebGpu(status);
-    });
-    return () => {
-      current = false;
-    };
+function useEngine(): void {
+  useEffect(() => {
+    const stopSync = startUrlSync();
+    let engine: WorkerEngine | undefined;
+    try {
+      engine = new WorkerEngine({
+        trainer: (r) => applyTrainerReply(store, r),
+        koopman: (r) => applyKoopmanReply(store, r),
+        crashed: (which, message) => {
+          store.setState({ status: { ...store.getState().status, playing: false } });
+          pushNotice(store, { kind: 'error', text: `The ${which === 'trainer' ? 'training' : 'Koopman'} worker stopped: ${message}. Reset or pick a preset to start again.` });
+        },
+      });
+      attachEngine(engine);
+      startRun();
+    } catch (e) {
+      pushNotice(store, { kind: 'error', text: `Workers are not available in this browser: ${(e as Error).message}` });
+    }
+    return () => { attachEngine(undefined); engine?.dispose(); stopSync(); };
   }, []);
+}
 
-  useEffect(check, [check]);
-
+export function App() {
+  useEngine();
+  useShortcuts();
   return (
-    <main className="page">
-      <h1>Koopscope</h1>
-      <p className="tagline">Koopman spectra of training, live.</p>
-      <p>
-        Koopscope watches a neural network train and shows the eigenvalues of a dynamic mode decomposition (DMD) of
-        its weight trajectory as they move. The live training view is being built; you can already open a recorded
-        trajectory below, and the <code>koopscope</code> command line does the rest.
-      </p>
-
-      <OpenFile />
-
-      <section aria-labelledby="webgpu-heading" className="status">
-        <h2 id="webgpu-heading">This browser</h2>
-        <p data-testid="webgpu-status" data-state={webGpu?.kind ?? 'checking'} role="status">
-          {webGpu ? describeWebGpu(webGpu) : 'Checking for WebGPU…'}
-        </p>
-        <button type="button" onClick={check} disabled={webGpu === null}>
-          Check WebGPU again
-        </button>
-      </section>
-    </main>
+    <div className="app">
+      <Header />
+      <Notices />
+      <main className="layout">
+        <aside className="sidebar">
+          <Controls />
+          <PresetPicker />
+          <DmdOptions />
+        </aside>
+        <PlotArea />
+        <div className="below">
+          <RunList />
+          <OpenFile />
+          <RunDetails />
+        </div>
+        <DemosGallery />
+      </main>
+      <ShortcutsOverlay />
+    </div>
   );
 }

@@ -111,3 +111,23 @@ describe('exports', () => {
     expect(exportName('lin.npy', 'json')).toBe('lin.spectrum.json');
   });
 });
+
+import { compareRuns } from '../../src/app/state/compare';
+describe('compare', () => {
+  const entry = (name: string, sets: [number, number][][]) => ({ id: name, name, origin: 'file' as const, spectra: sets.map((s) => report(s)) });
+  it('one spectrum each: one W1, no verdict', () => {
+    const c = compareRuns(entry('a', [[[1, 0]]]), entry('b', [[[0.5, 0]]]));
+    expect(c.distances).toEqual([0.5]);
+    expect(c.verdict).toBeUndefined();
+    expect(c.note).toMatch(/several seeds/);
+  });
+  it('several seeds: rowwise W1 judged against the pooled seed spread', () => {
+    const a = entry('a', [[[0.9, 0]], [[0.91, 0]], [[0.92, 0]]]);
+    const b = entry('b', [[[0.5, 0]], [[0.52, 0]], [[0.51, 0]]]);
+    const c = compareRuns(a, b);
+    expect(c.distances).toHaveLength(3);
+    expect(c.verdict?.conjugateLike).toBe(false);
+    expect(c.verdict?.verdict).toMatch(/^non-conjugate: distance .*× the seed spread$/);
+    expect(compareRuns(a, a).verdict?.verdict).toMatch(/^conjugate-like/);
+  });
+});

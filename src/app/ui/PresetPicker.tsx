@@ -1,0 +1,35 @@
+/** Every preset with its description; the quick variant and the seeds (changing any restarts the run). */
+import { PRESETS } from '../../train/presets';
+import * as A from '../state/actions';
+import { NumberField } from './NumberField';
+import { useAppShallow } from './useApp';
+
+const whole = (x: number) => Number.isInteger(x) && x >= 0 && x < 2 ** 31;
+
+export function PresetPicker() {
+  const run = useAppShallow((st) => st.config.run);
+  const preset = PRESETS.find((p) => p.name === run.preset);
+  const base = preset && (run.quick && preset.quick ? { ...preset.config, ...preset.quick } : preset.config);
+  return (
+    <section className="panel presets" aria-labelledby="presets-heading">
+      <h2 id="presets-heading">Preset</h2>
+      <label className="field">
+        <span>Run</span>
+        <select value={run.preset} onChange={(e) => A.choosePreset(e.target.value)}>
+          {PRESETS.map((p) => <option key={p.name} value={p.name}>{p.name}</option>)}
+        </select>
+      </label>
+      {preset && <p className="description">{preset.description}<br /><small>{preset.source}</small></p>}
+      <label className="check">
+        <input type="checkbox" checked={run.quick} disabled={!preset?.quick} onChange={(e) => A.setRunOptions({ quick: e.target.checked })} />
+        quick variant (less data, fewer steps: for slow machines)
+      </label>
+      <div className="fields">
+        <NumberField label="Init seed" value={run.initSeed ?? base?.initSeed} step="1" valid={whole} onCommit={(x) => A.setRunOptions({ initSeed: x })} />
+        <NumberField label="Data seed" value={run.dataSeed ?? base?.dataSeed} step="1" valid={whole} onCommit={(x) => A.setRunOptions({ dataSeed: x })} />
+        <NumberField label="Runs (perturbed inits)" value={run.runs ?? base?.ensemble?.runs ?? 1} step="1"
+          valid={(x) => Number.isInteger(x) && x >= 1 && x <= 64} onCommit={(x) => A.setRunOptions({ runs: x })} />
+      </div>
+    </section>
+  );
+}
