@@ -131,3 +131,11 @@ describe('compare', () => {
     expect(compareRuns(a, a).verdict?.verdict).toMatch(/^conjugate-like/);
   });
 });
+
+describe('backend notices', () => {
+  it('a software WebGPU adapter passed over on purpose is info, not "not available"', () => {
+    const n = backendNotice({ name: 'webgl', reason: 'WebGPU adapter is a software fallback (google/swiftshader); WebGL is faster', skipped: [] });
+    expect(n?.kind).toBe('info');
+    expect(n?.text).toMatch(/^WebGPU is only available as a software adapter here: using webgl/);
+  });
+});

@@ -26,6 +26,11 @@ const HOW_TO_WEBGPU = 'To enable WebGPU: use Chrome or Edge 113+ (on Linux, Chro
 
 /** The notice for a backend that is not hardware WebGPU (undefined when it is). */
 export function backendNotice(b: BackendReport): Omit<Notice, 'id'> | undefined {
+  const software = /software/i.test(b.reason);
+  if (b.name !== 'webgpu' && software) {
+    // the trainer passed over a software WebGPU adapter on purpose (b.reason says why)
+    return { kind: 'info', text: `WebGPU is only available as a software adapter here: using ${b.name} (${b.reason}).`, help: HOW_TO_WEBGPU };
+  }
   if (b.name !== 'webgpu') {
     const why = b.skipped.find((s) => s.name === 'webgpu')?.why;
     return {
@@ -34,7 +39,7 @@ export function backendNotice(b: BackendReport): Omit<Notice, 'id'> | undefined 
       help: HOW_TO_WEBGPU,
     };
   }
-  if (/software/i.test(b.reason)) {
+  if (software) {
     return { kind: 'info', text: `WebGPU runs on a software adapter here (${b.reason}): training will be slow.`, help: HOW_TO_WEBGPU };
   }
   return undefined;

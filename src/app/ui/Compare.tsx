@@ -4,7 +4,7 @@ import * as A from '../state/actions';
 import { compareRuns, type Comparison } from '../state/compare';
 import { useApp } from './useApp';
 
-const p = (x: number) => x.toPrecision(3);
+const p = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : '—');
 
 export function Compare() {
   const runs = useApp((st) => st.runList);
