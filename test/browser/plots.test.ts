@@ -5,10 +5,10 @@
 import { createElement, Profiler, type ComponentType } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { flushSync } from 'react-dom';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SpectrumReport } from '../../src/koopman/report';
 import {
-  decimateMinMax, emaDebiased, exportPlot, LossPlot, plotElement, SingularValuesPlot, SpectrumPlot, W1Timeline,
+  decimateMinMax, emaDebiased, exportPlot, loadPlotly, LossPlot, plotElement, SingularValuesPlot, SpectrumPlot, W1Timeline,
 } from '../../src/app/plots';
 import { emptyLive, initialState, store, type AppState, type LivePoint } from '../../src/app/state/store';
 
@@ -136,6 +136,12 @@ describe('live plots', () => {
     expect(pointCount(gd, 1)).toBe(6);
     expect(host.querySelector('.koop-plot-summary')!.textContent).toMatch(/step 100: 6 eigenvalues .* largest \|λ\| = 1\.020/);
     expect(gd.querySelectorAll('.colorbar').length).toBe(1);
+    // hover: λ, |λ|, arg λ, growth rate, frequency, amplitude
+    const Plotly = await loadPlotly();
+    (Plotly as unknown as { Fx: { hover: (gd: HTMLElement, p: object[]) => void } }).Fx.hover(gd, [{ curveNumber: 1, pointNumber: 1 }]);
+    const hover = gd.querySelector('.hoverlayer .hovertext')?.textContent ?? '';
+    expect(hover).toMatch(/λ = 1\.019 − 0\.05098i.*\|λ\| = 1\.020, arg λ = −0\.05000 rad.*growth ln\|λ\|\/Δt = 0\.01980.*frequency = −0\.007958.*amplitude \|b\| = 0\.5000/);
+    expect(hover).toMatch(/mode 2/);
     const rendersBefore = renders.count;
 
     // a new spectrum: redrawn within ~1 s, no React render
@@ -226,5 +232,19 @@ describe('live plots', () => {
     setLive({ w1: [...store.getState().live.w1, { step: 40, w1: 0.01 }] });
     await until(() => pointCount(w1.gd, 0) === 4, 1500, 'the new W1 point');
     expect(w1.host.querySelector('.koop-plot-summary')!.textContent).toMatch(/latest 0\.01000 at step 40/);
+
+    // export: plotly saves through an <a download> click, intercepted here
+    const clicks: { name: string; href: string }[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicks.push({ name: this.download, href: this.href });
+    });
+    try {
+      await exportPlot('w1', 'svg');
+      await exportPlot('singularValues', 'png');
+    } finally {
+      click.mockRestore();
+    }
+    expect(clicks.map((c) => c.name)).toEqual(['koopscope-w1.svg', 'koopscope-singular-values.png']);
+    expect(clicks.every((c) => /^(blob|data):/.test(c.href))).toBe(true);
   });
 });

@@ -49,11 +49,19 @@ function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 }
 
+/** A picture in a frame (distinct from the camera of the SVG button); y down, so no flip. */
+const PNG_ICON = {
+  width: 1000,
+  height: 1000,
+  path: 'M100,150H900V850H100Z M160,210V790H840V210Z M200,750L400,450L550,650L650,550L800,750Z M700,330a60,60 0 1,0 0.1,0Z',
+  transform: 'matrix(1 0 0 1 0 0)',
+};
+
 function plotConfig(Plotly: PlotlyStatic, kind: PlotKind): Partial<Config> {
   const png: ModeBarButton = {
     name: 'downloadPng',
     title: 'Download plot as PNG',
-    icon: Plotly.Icons.camera,
+    icon: PNG_ICON,
     click: (gd) => {
       void Plotly.downloadImage(gd, {
         format: 'png', filename: FILE_NAMES[kind], width: gd.clientWidth || null, height: gd.clientHeight || null,

@@ -258,6 +258,7 @@ export function spectrumFigure(state: AppState): Figure {
   const annotations: Partial<Annotations>[] = [];
   const layout: Partial<Layout> = {
     ...baseLayout(`spectrum:${plane}:${zoom}:${comparing ? 'compare' : 'live'}`),
+    margin: { l: 60, r: 16, t: comparing ? 44 : 24, b: 48 },
     showlegend: comparing,
     legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom' },
     shapes,
@@ -287,7 +288,7 @@ export function spectrumFigure(state: AppState): Figure {
       line: { color: AXIS_GREY, dash: 'dot', width: 1.5 }, layer: 'below',
     });
     annotations.push({
-      xref: 'x', yref: 'paper', x: 0, y: 1, yanchor: 'bottom', showarrow: false,
+      xref: 'x', yref: 'paper', x: 0, y: 0, xanchor: 'left', yanchor: 'bottom', xshift: 3, showarrow: false,
       text: 'Re ω = 0 (|λ| = 1)', font: { size: 10, color: '#666' },
     });
     layout.xaxis = { title: { text: 'Re ω = ln|λ|/Δt (growth rate per step)' }, zeroline: false };
@@ -367,13 +368,13 @@ export function lossFigure(state: AppState): Figure {
 
   const layout: Partial<Layout> = {
     ...baseLayout(`loss:${logLoss}`),
-    margin: { l: 60, r: hasAcc ? 56 : 16, t: 24, b: 44 },
+    margin: { l: 60, r: hasAcc ? 56 : 16, t: data.length > 1 ? 44 : 24, b: 44 },
     showlegend: data.length > 1,
     legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom' },
     xaxis: { title: { text: 'step' }, zeroline: false },
     yaxis: { title: { text: 'loss' }, type: logLoss ? 'log' : 'linear', exponentformat: 'power' },
   };
-  if (hasAcc) layout.yaxis2 = { title: { text: 'accuracy' }, overlaying: 'y', side: 'right', range: [0, 1.02], showgrid: false, zeroline: false };
+  if (hasAcc) layout.yaxis2 = { title: { text: 'accuracy' }, overlaying: 'y', side: 'right', range: [0, 1.02], tickmode: 'linear', tick0: 0, dtick: 0.2, showgrid: false, zeroline: false };
 
   const empty = losses.length === 0;
   const emptyText = 'No loss yet: start training to see the loss curve.';
@@ -420,7 +421,7 @@ export function singularValuesFigure(state: AppState): Figure {
       line: { color: '#d6336c', dash: 'dash', width: 1.5 }, layer: 'below',
     });
     annotations.push({
-      xref: 'x', yref: 'paper', x: rank + 0.5, y: 1, yanchor: 'bottom', showarrow: false,
+      xref: 'x', yref: 'paper', x: rank + 0.5, y: 0, xanchor: 'left', yanchor: 'bottom', xshift: 3, showarrow: false,
       text: `r = ${rank}`, font: { size: 11, color: '#d6336c' },
     });
   }
@@ -430,7 +431,7 @@ export function singularValuesFigure(state: AppState): Figure {
     shapes,
     annotations,
     xaxis: { title: { text: 'index i' }, zeroline: false, rangemode: 'tozero' },
-    yaxis: { title: { text: 'σ_i' }, type: 'log', exponentformat: 'power' },
+    yaxis: { title: { text: 'σ<sub>i</sub>' }, type: 'log', exponentformat: 'power' },
   };
   const empty = sv.length === 0;
   const emptyText = 'No singular values yet: they appear with the first spectrum.';
