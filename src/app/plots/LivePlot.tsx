@@ -5,7 +5,7 @@
  * re-render (browser-stack.md §2.2: a full 200-point SVG scatter refresh costs ~16 ms).
  */
 import { useEffect, useId, useRef, type CSSProperties, type RefObject } from 'react';
-import type { Config, ModeBarButton } from 'plotly.js';
+import type { Config, Layout, LayoutAxis, ModeBarButton } from 'plotly.js';
 import { store, type AppState } from '../state/store';
 import type { Figure } from './figures';
 import { loadPlotly, type PlotlyStatic } from './loadPlotly';
@@ -38,6 +38,23 @@ const emptyStyle: CSSProperties = {
   position: 'absolute', inset: 0, display: 'flex', alignItems: 'center', justifyContent: 'center',
   padding: '1rem', textAlign: 'center', color: '#666', pointerEvents: 'none', fontSize: '0.95rem',
 };
+
+/** Dark-scheme colours over a figure's layout (light is plotly's default look). */
+function themed(layout: Partial<Layout>, dark: boolean): Partial<Layout> {
+  if (!dark) return layout;
+  const axis = (a: Partial<LayoutAxis> | undefined): Partial<LayoutAxis> | undefined =>
+    a && { ...a, gridcolor: '#3a3f47', linecolor: '#5a606a', zerolinecolor: '#5a606a' };
+  return {
+    ...layout,
+    paper_bgcolor: '#1b1e23',
+    plot_bgcolor: '#1b1e23',
+    font: { ...layout.font, color: '#d7dae0' },
+    xaxis: axis(layout.xaxis),
+    yaxis: axis(layout.yaxis),
+    ...(layout.yaxis2 ? { yaxis2: axis(layout.yaxis2) } : {}),
+    modebar: { bgcolor: 'rgba(0,0,0,0)', color: '#9aa0a6', activecolor: '#d7dae0' },
+  };
+}
 
 /** `hidden` alone would lose to the inline `display: flex`. */
 function showEmpty(el: HTMLElement, show: boolean): void {
@@ -129,7 +146,7 @@ function useLivePlot(
         showEmpty(emptyRef.current, fig.empty);
       }
       el.dataset.revision = String(++revision);
-      Plotly.react(el, fig.data, { ...fig.layout, datarevision: revision }, config)
+      Plotly.react(el, fig.data, themed({ ...fig.layout, datarevision: revision }, dark?.matches ?? false), config)
         .catch((err: unknown) => {
           if (!disposed) console.error(`Koopscope: drawing the ${spec.kind} plot failed`, err);
         })
@@ -140,6 +157,14 @@ function useLivePlot(
           if (dirty) schedule();
         });
     };
+
+    // The page follows the system colour scheme (app.css: color-scheme: light dark); so do the plots.
+    const dark = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
+    const onScheme = () => {
+      dirty = true;
+      schedule();
+    };
+    dark?.addEventListener('change', onScheme);
 
     const unsubscribe = store.subscribe((state) => {
       const next = spec.select(state);
@@ -171,6 +196,7 @@ function useLivePlot(
       disposed = true;
       unsubscribe();
       unregister();
+      dark?.removeEventListener('change', onScheme);
       if (frame) cancelAnimationFrame(frame);
       if (timer !== undefined) clearTimeout(timer);
       if (Plotly) Plotly.purge(el);

@@ -30,12 +30,15 @@ const RUN_SYMBOLS = ['circle', 'diamond'];
 const TRAIN_COLOUR = '#1f6fb4';
 const TEST_COLOUR = '#d6336c';
 
-/** Diverging about |λ| = 1: decaying modes blue, marginal dark grey, growing red. */
+/**
+ * Diverging about |λ| = 1: decaying modes blue, marginal (|λ| ≈ 1) amber, growing red. The midpoint is saturated
+ * so the modes that matter most stand out on light and dark backgrounds alike.
+ */
 const ABS_COLOURSCALE: [number, string][] = [
   [0, '#2166ac'],
   [0.35, '#67a9cf'],
-  [0.5, '#3a3a3a'],
-  [0.65, '#ef8a62'],
+  [0.5, '#e0a100'],
+  [0.7, '#e8603c'],
   [1, '#b2182b'],
 ];
 const ABS_CMIN = 0.8;
