@@ -16,7 +16,63 @@ export interface Optimizer {
   applyGradients(grads: tf.Tensor[]): void;
   /** Fresh state (zero momenta, step count 0); the learning rate is kept. */
   reset(): void;
+  /**
+   * A host-memory copy of the state (learning rate, step count, momenta/moments, the constrained target norm), read
+   * from fresh tensors in one asynchronous read (never a live variable's data array: browser-stack.md §1.2.2).
+   */
+  exportState(): Promise<OptimizerState>;
+  /** Restores what `exportState` gave (from an optimizer of the same spec over variables of the same shapes). */
+  importState(state: OptimizerState): void;
   dispose(): void;
+}
+
+/**
+ * An optimizer's state in host memory (a checkpoint). `slots[k][i]` is state tensor k (momentum; Adam's m, v) of
+ * variable i, row-major. `t` is Adam's step count (0 for the others); `target` the constrained norm n₀.
+ */
+export interface OptimizerState {
+  kind: OptimizerSpec['kind'];
+  learningRate: number;
+  t: number;
+  slots: Float32Array[][];
+  target?: number;
+  inner?: OptimizerState;
+}
+
+/**
+ * Every tensor's values, read together from ONE fresh tensor (a concat of the flattened tensors, or ×1 for a single
+ * one: a one-element concat would share storage) with one `await data()`: one GPU sync, and the arrays returned are
+ * copies that the caller owns. float32 only.
+ */
+export async function readFresh(tensors: tf.Tensor[]): Promise<Float32Array[]> {
+  if (tensors.length === 0) return [];
+  for (const t of tensors) if (t.dtype !== 'float32') throw new Error(`readFresh: ${t.dtype} tensor, float32 expected`);
+  const flat = tf.tidy(() => {
+    const parts = tensors.map((t) => tf.reshape(t, [-1]));
+    return parts.length === 1 ? tf.mul(parts[0], 1) : tf.concat(parts);
+  });
+  let all: Float32Array;
+  try {
+    all = (await flat.data()) as Float32Array;
+  } finally {
+    flat.dispose();
+  }
+  const out: Float32Array[] = [];
+  let offset = 0;
+  for (const t of tensors) {
+    out.push(all.slice(offset, offset + t.size));
+    offset += t.size;
+  }
+  return out;
+}
+
+/** Assigns host values into variables (same count, same sizes), exactly (float32 → float32). */
+export function assignAll(vars: tf.Variable[], values: Float32Array[], what: string): void {
+  if (values.length !== vars.length) throw new Error(`${what}: ${values.length} arrays for ${vars.length} variables`);
+  vars.forEach((v, i) => {
+    if (values[i].length !== v.size) throw new Error(`${what}: array ${i} has ${values[i].length} values, the variable ${v.size}`);
+  });
+  tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(values[i], v.shape, 'float32'))));
 }
 
 type Inner = Exclude<OptimizerSpec, { kind: 'constrained' }>;
@@ -60,6 +116,22 @@ abstract class Base implements Optimizer {
   protected abstract update(grads: tf.Tensor[]): void;
   reset(): void {
     for (const s of this.state) zeroAll(s);
+  }
+  /** Adam's step count; 0 for the stateless-in-time optimizers. */
+  protected get stepCount(): number { return 0; }
+  protected set stepCount(_t: number) { /* nothing to keep */ }
+  async exportState(): Promise<OptimizerState> {
+    const flat = await readFresh(this.state.flat());
+    const n = this.vars.length;
+    const slots = this.state.map((_, k) => flat.slice(k * n, (k + 1) * n));
+    return { kind: this.spec.kind, learningRate: this.lr, t: this.stepCount, slots };
+  }
+  importState(state: OptimizerState): void {
+    if (state.kind !== this.spec.kind) throw new Error(`optimizer: a '${state.kind}' state cannot be imported into '${this.spec.kind}'`);
+    if (state.slots.length !== this.state.length) throw new Error(`optimizer: ${state.slots.length} state slots, ${this.state.length} expected`);
+    this.state.forEach((s, k) => assignAll(s, state.slots[k], 'optimizer.importState'));
+    this.stepCount = state.t;
+    this.setLearningRate(state.learningRate);
   }
   dispose(): void {
     for (const s of this.state) for (const v of s) v.dispose();
@@ -126,6 +198,11 @@ class Adam extends Base {
     super.reset();
     this.t = 0;
   }
+  protected override get stepCount(): number { return this.t; }
+  protected override set stepCount(t: number) {
+    if (!(Number.isInteger(t) && t >= 0)) throw new Error(`optimizer: Adam step count must be a whole number ≥ 0, got ${t}`);
+    this.t = t;
+  }
 }
 
 /**
@@ -133,7 +210,7 @@ class Adam extends Base {
  * norm of the variables when the optimizer was made (kept on the device: no read-back).
  */
 class Constrained implements Optimizer {
-  private readonly target: tf.Scalar;
+  private target: tf.Scalar;
   constructor(readonly spec: Extract<OptimizerSpec, { kind: 'constrained' }>, private readonly inner: Optimizer, private readonly vars: tf.Variable[]) {
     this.target = tf.keep(globalNorm(vars));
   }
@@ -147,6 +224,20 @@ class Constrained implements Optimizer {
     });
   }
   reset(): void { this.inner.reset(); }
+  /** The inner state plus n₀ (restored too: after a backend change it is the norm the run was constrained to). */
+  async exportState(): Promise<OptimizerState> {
+    const [inner, [target]] = await Promise.all([this.inner.exportState(), readFresh([this.target])]);
+    return { kind: 'constrained', learningRate: inner.learningRate, t: 0, slots: [], target: target[0], inner };
+  }
+  importState(state: OptimizerState): void {
+    if (state.kind !== 'constrained' || !state.inner || typeof state.target !== 'number') {
+      throw new Error(`optimizer: a '${state.kind}' state cannot be imported into 'constrained'`);
+    }
+    this.inner.importState(state.inner);
+    const target = tf.keep(tf.scalar(state.target, 'float32'));
+    this.target.dispose();
+    this.target = target;
+  }
   dispose(): void {
     this.inner.dispose();
     this.target.dispose();

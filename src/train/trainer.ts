@@ -13,11 +13,17 @@
  * 31 further steps may already have been computed on the garbage weights, which are never shown (the trainer refuses
  * `train`, and `snapshot` throws, until `reset()`). As a second guard `snapshot()` scans what it read and throws on any
  * non-finite weight (e.g. an update that overflowed after the last finite loss), so no NaN/Inf snapshot ever leaves.
+ *
+ * Checkpoints (GPU device loss, ./session.ts): `exportState()` copies everything that the next steps depend on to host
+ * memory (step, every parameter, the optimizer's state, the learning rate, the divergence mark) in one asynchronous
+ * read per tensor group; `importState()` puts it into a trainer of the same config and run, on any backend. Nothing
+ * else carries over: the batch of step s is a pure function of (dataSeed, s) (see `batch`), so training on from an
+ * imported state repeats the original run bit for bit on the same backend.
  */
 import { tf } from './tf';
 import { buildModel, type Model } from './models/index';
 import { crossEntropy, correctCount } from './loss';
-import { type Optimizer, makeOptimizer, minimize } from './optim';
+import { type Optimizer, type OptimizerState, assignAll, makeOptimizer, minimize, readFresh } from './optim';
 import { Rng, mixSeed } from './rng';
 import type { Dataset, ParamInfo, StepMetrics, TrainConfig } from './types';
 
@@ -55,6 +61,17 @@ function selectObserved(params: ParamInfo[], observe: TrainConfig['observe']): P
     }
   }
   return params.filter((p) => observe.some((entry) => p.name.startsWith(entry)));
+}
+
+/** A trainer's checkpoint in host memory (`Trainer.exportState`); arrays are owned copies, safe to keep or transfer. */
+export interface TrainerState {
+  run: number;
+  step: number;
+  divergedAt: number | null;
+  learningRate: number;
+  /** Every parameter's values, in parameter order (`Trainer.params`), row-major. */
+  params: Float32Array[];
+  optimizer: OptimizerState;
 }
 
 export class Trainer {
@@ -176,7 +193,11 @@ export class Trainer {
     return loss;
   }
 
-  /** The batch of step s (0-based): rows perm_e[j·b, (j+1)·b) of epoch e = ⌊s / nb⌋, j = s mod nb. */
+  /**
+   * The batch of step s (0-based): rows perm_e[j·b, (j+1)·b) of epoch e = ⌊s / nb⌋, j = s mod nb. A pure function of
+   * (dataSeed, s): `order` only caches the current epoch's permutation, so a trainer given step s by `importState`
+   * draws exactly the batches the original would have.
+   */
   private batch(s: number): [tf.Tensor, tf.Tensor] {
     const { x, y, n } = this.train_;
     const b = this.batchSize;
@@ -265,6 +286,37 @@ export class Trainer {
     return total;
   }
 
+  /**
+   * A host-memory checkpoint (see the file comment): fresh tensors read with `await data()`, never a variable's own
+   * array. Not while a `train()` call runs (its steps would be half in, half out).
+   */
+  async exportState(): Promise<TrainerState> {
+    this.checkAlive('exportState');
+    if (this.busy) throw new Error('Trainer.exportState: a train() call is still running; await it first');
+    const step = this.stepCount;
+    const [params, optimizer] = await Promise.all([readFresh(this.vars), this.optimizer.exportState()]);
+    if (this.disposed) throw new Error('Trainer.exportState: the trainer was disposed while reading');
+    return { run: this.run, step, divergedAt: this.divergedAt, learningRate: this.optimizer.learningRate, params, optimizer };
+  }
+
+  /**
+   * Restores `state` exactly (from `exportState` of a trainer of the same config and run, possibly on another
+   * backend): weights, optimizer state, learning rate, step, divergence mark. The initial weights kept for `reset()`
+   * stay this trainer's own.
+   */
+  importState(state: TrainerState): void {
+    this.checkAlive('importState');
+    if (this.busy) throw new Error('Trainer.importState: a train() call is still running; await it first');
+    if (state.run !== this.run) throw new Error(`Trainer.importState: the state is of run ${state.run}, this trainer is run ${this.run}`);
+    if (!(Number.isInteger(state.step) && state.step >= 0)) throw new Error(`Trainer.importState: bad step ${state.step}`);
+    assignAll(this.vars, state.params, 'Trainer.importState');
+    this.optimizer.importState(state.optimizer);
+    this.optimizer.setLearningRate(state.learningRate);
+    this.stepCount = state.step;
+    this.divergedAt = state.divergedAt;
+    this.order = undefined;
+  }
+
   /** Takes effect from the next step (the optimizer state is kept). */
   setLearningRate(lr: number): void {
     this.checkAlive('setLearningRate');
@@ -282,12 +334,21 @@ export class Trainer {
     this.order = undefined;
   }
 
+  /**
+   * Frees every tensor. Never throws: after a lost GPU device the backend may fail to release its buffers, and the
+   * session must still be able to drop the trainer and go on elsewhere (each part is freed on its own).
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.model.dispose();
-    this.optimizer.dispose();
-    for (const t of [...this.initial, this.train_.x, this.train_.y, this.test.x, this.test.y]) t.dispose();
+    const parts: { dispose(): void }[] = [this.model, this.optimizer, ...this.initial, this.train_.x, this.train_.y, this.test.x, this.test.y];
+    for (const p of parts) {
+      try {
+        p.dispose();
+      } catch {
+        // the device is gone: nothing more can be done for this buffer
+      }
+    }
   }
 
   /** Run r > 0: every weight × (1 + p·u), u ~ U[−1, 1] from the stream of (initSeed, run, parameter name). */
