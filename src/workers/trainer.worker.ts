@@ -1,13 +1,37 @@
 /**
  * The training worker: a switchboard around TrainingSession (src/train/session.ts). It picks the backend, loads the
  * data, runs the play loop, and sends snapshots straight to the Koopman worker over the MessagePort it was given.
+ *
+ * GPU device loss: on webgpu the worker watches the backend's GPUDevice (`device.lost`), and also takes an error
+ * from training whose message says the device was lost as a loss. Either way it recovers once: the session drops
+ * its trainers, the next backend of the order without webgpu is chosen (the lost device stays registered with tfjs,
+ * so webgpu is never tried again in this worker), and the session continues there from its last checkpoint, saying
+ * so with a `backend` reply. Messages that arrive meanwhile wait for the recovery to finish.
  */
-import { chooseBackend } from '../train/backend';
-import { TrainingSession } from '../train/session';
-import { toWireError, type TrainerReply, type TrainerRequest } from './protocol';
+import { chooseBackend, DEFAULT_ORDER } from '../train/backend';
+import { isDeviceLostError, TrainingSession } from '../train/session';
+import { tf } from '../train/tf';
+import type { TrainConfig } from '../train/types';
+import { toWireError, type BackendName, type BackendReport, type TrainerReply, type TrainerRequest } from './protocol';
 
 const post = (m: TrainerReply) => (self as unknown as Worker).postMessage(m);
 let session: TrainingSession | undefined;
+/** The order the current run was asked for (webgpu is dropped from it after a loss). */
+let order: BackendName[] = DEFAULT_ORDER;
+/** Set while a recovery runs; every message waits for it. */
+let recovering: Promise<void> | undefined;
+/** The device being watched; a loss of any other (an older run's) is ignored. */
+let watched: object | undefined;
+/** Resolves when the watched device is lost. */
+let lostSignal: Promise<void> | undefined;
+
+/**
+ * How long a training error on webgpu waits for `device.lost` before it counts as an ordinary failure. Measured in
+ * headless Chromium (SwiftShader) with device.destroy(): the pending read failed with "AbortError: Failed to execute
+ * 'mapAsync' on 'GPUBuffer': Buffer was unmapped before mapping was resolved." *before* device.lost resolved, and the
+ * message says nothing of a lost device, so the device itself is asked.
+ */
+const LOST_GRACE_MS = 2000;
 
 /** Browser data loading for MNIST: the IDX files that scripts/prepare-data.mjs puts in public/data/mnist/. */
 async function fetchBytes(url: string): Promise<Uint8Array> {
@@ -16,18 +40,103 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await r.arrayBuffer());
 }
 
+/** The subset of GPUDevice used here (the tfjs webgpu backend exposes its device as `backend.device`). */
+interface LosableDevice { lost: Promise<{ reason?: string; message?: string }> }
+
+/** Watch the current backend's GPU device, if it has one (webgpu). */
+function watchDevice(backend: BackendReport): void {
+  watched = undefined;
+  lostSignal = undefined;
+  if (backend.name !== 'webgpu') return;
+  const device = (tf.backend() as unknown as { device?: LosableDevice }).device;
+  if (!device?.lost) return;
+  watched = device;
+  lostSignal = device.lost.then(() => undefined);
+  device.lost.then((info) => {
+    if (watched !== device) return; // an old device (we moved on or were disposed)
+    const why = [info?.reason && info.reason !== 'unknown' ? info.reason : '', info?.message ?? ''].filter(Boolean).join(': ');
+    deviceLost(why || 'GPUDevice.lost resolved');
+  }, () => { /* never rejects per spec */ });
+}
+
+/** The backends to fall back to: the run's order without webgpu, cpu last as the one that cannot fail. */
+function fallbackOrder(): BackendName[] {
+  const rest = order.filter((b) => b !== 'webgpu');
+  return rest.includes('cpu') ? rest : [...rest, 'cpu'];
+}
+
+/** Start recovering `session` from a lost device (once; later signals of the same loss are ignored). */
+function deviceLost(reason: string): void {
+  const s = session;
+  if (!s || recovering || s.backend.name !== 'webgpu') return;
+  watched = undefined;
+  lostSignal = undefined;
+  order = fallbackOrder();
+  recovering = s.recover(async () => {
+    // the old trainers are disposed by now: nothing live on the lost device when tfjs switches
+    const next = await chooseBackend(order);
+    return { ...next, skipped: [{ name: 'webgpu', why: `the GPU device was lost (${reason})` }, ...next.skipped] };
+  }, reason).then(
+    () => watchDevice(s.backend),
+    (e) => post({ type: 'failed', error: toWireError(e) }),
+  ).finally(() => { recovering = undefined; });
+}
+
+/**
+ * A training error on webgpu: when it says the device was lost, recover; otherwise give the device LOST_GRACE_MS to
+ * report a loss (the watcher then recovers) before posting it as a failure (and pausing). Returns whether the error
+ * was taken over (the session then neither pauses nor posts `failed` itself).
+ */
+function handleError(e: unknown): boolean {
+  const s = session;
+  if (!s || s.backend.name !== 'webgpu') return false;
+  if (isDeviceLostError(e)) {
+    deviceLost((e as Error)?.message ?? String(e));
+    return true;
+  }
+  const lost = lostSignal;
+  if (!lost) return false;
+  void Promise.race([lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), LOST_GRACE_MS))]).then((isLost) => {
+    if (isLost) return; // deviceLost() runs from the watcher
+    if (session === s) s.pause();
+    post({ type: 'failed', error: toWireError(e) });
+  });
+  return true;
+}
+
+async function createSession(config: TrainConfig, backend: BackendReport, koopmanPort: MessagePort | undefined, base: string): Promise<TrainingSession> {
+  return TrainingSession.create(config, {
+    backend,
+    koopmanPort,
+    loadBytes: (file) => fetchBytes(new URL(file, base).href),
+    post,
+    handleError,
+  });
+}
+
 async function handle(m: TrainerRequest): Promise<void> {
+  if (recovering) await recovering;
   switch (m.type) {
     case 'init': {
       session?.dispose();
-      const backend = await chooseBackend(m.backends);
+      session = undefined;
+      watched = undefined;
+      lostSignal = undefined;
+      order = m.backends ?? DEFAULT_ORDER;
+      let backend = await chooseBackend(m.backends);
       const base = m.dataBaseUrl ?? new URL('../data/', self.location.href).href;
-      session = await TrainingSession.create(m.config, {
-        backend,
-        koopmanPort: m.koopmanPort,
-        loadBytes: (file) => fetchBytes(new URL(file, base).href),
-        post,
-      });
+      try {
+        session = await createSession(m.config, backend, m.koopmanPort, base);
+      } catch (e) {
+        if (backend.name !== 'webgpu' || !isDeviceLostError(e)) throw e;
+        // lost before the first step (create disposed its trainers): start over on the next backend
+        order = fallbackOrder();
+        const next = await chooseBackend(order);
+        backend = { ...next, skipped: [{ name: 'webgpu', why: `the GPU device was lost (${(e as Error).message})` }, ...next.skipped] };
+        post({ type: 'backend', backend, message: `The GPU device was lost while setting up; training starts on ${backend.name} instead.` });
+        session = await createSession(m.config, backend, m.koopmanPort, base);
+      }
+      watchDevice(backend);
       break;
     }
     case 'play': session?.play(); break;
@@ -36,12 +145,15 @@ async function handle(m: TrainerRequest): Promise<void> {
     case 'reset': await session?.reset(); break;
     case 'setLearningRate': session?.setLearningRate(m.lr); break;
     case 'setSpeed': session?.setSpeed(m.stepsPerTick); break;
-    case 'dispose': session?.dispose(); self.close(); break;
+    case 'dispose': watched = undefined; lostSignal = undefined; session?.dispose(); self.close(); break;
     default:
       throw new Error(`Unsupported message type '${(m as { type: string }).type}'`);
   }
 }
 
 self.onmessage = (ev: MessageEvent<TrainerRequest>) => {
-  handle(ev.data).catch((e) => post({ type: 'failed', error: toWireError(e) }));
+  handle(ev.data).catch((e) => {
+    if (handleError(e)) return; // e.g. a 'step' or 'reset' that hit the lost device: recovery posts the news
+    post({ type: 'failed', error: toWireError(e) });
+  });
 };
