@@ -233,6 +233,12 @@ describe('live plots', () => {
     await until(() => pointCount(w1.gd, 0) === 4, 1500, 'the new W1 point');
     expect(w1.host.querySelector('.koop-plot-summary')!.textContent).toMatch(/latest 0\.01000 at step 40/);
 
+    // a container resized by the layout (not the window) is followed
+    const svgWidth = () => Number(w1.gd.querySelector('.main-svg')?.getAttribute('width'));
+    expect(svgWidth()).toBe(600);
+    w1.host.style.width = '420px';
+    await until(() => svgWidth() === 420, 2000, 'the resize');
+
     // export: plotly saves through an <a download> click, intercepted here
     const clicks: { name: string; href: string }[] = [];
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {

@@ -36,7 +36,12 @@ const visuallyHidden: CSSProperties = {
 
 const emptyStyle: CSSProperties = {
   position: 'absolute', inset: 0, display: 'flex', alignItems: 'center', justifyContent: 'center',
-  padding: '1rem', textAlign: 'center', color: '#666', pointerEvents: 'none', fontSize: '0.95rem',
+  padding: '1rem', textAlign: 'center', pointerEvents: 'none', fontSize: '0.95rem',
+};
+
+const emptyLabelStyle: CSSProperties = {
+  padding: '0.3rem 0.7rem', borderRadius: '0.4rem', opacity: 0.8,
+  background: 'color-mix(in srgb, Canvas 88%, transparent)',
 };
 
 /** Dark-scheme colours over a figure's layout (light is plotly's default look). */
@@ -56,8 +61,10 @@ function themed(layout: Partial<Layout>, dark: boolean): Partial<Layout> {
   };
 }
 
-/** `hidden` alone would lose to the inline `display: flex`. */
-function showEmpty(el: HTMLElement, show: boolean): void {
+/** Shows or hides the empty-state overlay (`hidden` alone would lose to its inline `display: flex`). */
+function showEmpty(el: HTMLElement, show: boolean, text: string): void {
+  const label = el.firstElementChild ?? el;
+  if (label.textContent !== text) label.textContent = text;
   el.hidden = !show;
   el.style.display = show ? 'flex' : 'none';
 }
@@ -141,10 +148,7 @@ function useLivePlot(
       lastDraw = performance.now();
       const fig = spec.figure(store.getState());
       if (summaryRef.current) summaryRef.current.textContent = fig.summary;
-      if (emptyRef.current) {
-        emptyRef.current.textContent = fig.emptyText;
-        showEmpty(emptyRef.current, fig.empty);
-      }
+      if (emptyRef.current) showEmpty(emptyRef.current, fig.empty, fig.emptyText);
       el.dataset.revision = String(++revision);
       Plotly.react(el, fig.data, themed({ ...fig.layout, datarevision: revision }, dark?.matches ?? false), config)
         .catch((err: unknown) => {
@@ -166,6 +170,22 @@ function useLivePlot(
     };
     dark?.addEventListener('change', onScheme);
 
+    // `responsive` follows window resizes only; a container resized by the layout (a panel opened) needs this.
+    let resizeFrame = 0;
+    let size = '';
+    const resizer = typeof ResizeObserver === 'function'
+      ? new ResizeObserver(() => {
+        const next = `${el.clientWidth}x${el.clientHeight}`;
+        if (next === size || resizeFrame || !Plotly || el.dataset.drawn === undefined) return;
+        resizeFrame = requestAnimationFrame(() => {
+          resizeFrame = 0;
+          size = `${el.clientWidth}x${el.clientHeight}`;
+          if (!disposed && Plotly) Promise.resolve(Plotly.Plots.resize(el) as unknown).catch(() => {}); // rejects when hidden
+        });
+      })
+      : undefined;
+    resizer?.observe(el);
+
     const unsubscribe = store.subscribe((state) => {
       const next = spec.select(state);
       if (sameValues(next, prev)) return;
@@ -185,10 +205,7 @@ function useLivePlot(
       (err: unknown) => {
         if (disposed) return;
         console.error('Koopscope: could not load plotly', err);
-        if (emptyRef.current) {
-          emptyRef.current.textContent = 'The plotting library could not be loaded. Reload the page to try again.';
-          showEmpty(emptyRef.current, true);
-        }
+        if (emptyRef.current) showEmpty(emptyRef.current, true, 'The plotting library could not be loaded. Reload the page to try again.');
       },
     );
 
@@ -197,6 +214,8 @@ function useLivePlot(
       unsubscribe();
       unregister();
       dark?.removeEventListener('change', onScheme);
+      resizer?.disconnect();
+      if (resizeFrame) cancelAnimationFrame(resizeFrame);
       if (frame) cancelAnimationFrame(frame);
       if (timer !== undefined) clearTimeout(timer);
       if (Plotly) Plotly.purge(el);
@@ -220,11 +239,12 @@ export function LivePlot({ spec, label, height, className, style }: PlotProps & 
       aria-describedby={summaryId}
       className={className ? `koop-plot ${className}` : 'koop-plot'}
       data-plot={spec.kind}
-      style={{ position: 'relative', width: '100%', ...style }}
+      style={{ position: 'relative', width: '100%', height: '100%', ...style }}
     >
-      <div ref={plotRef} className="koop-plot-area" style={{ width: '100%', height }} />
+      {/* Fills a taller container (a grid cell spanning rows), else `height`. */}
+      <div ref={plotRef} className="koop-plot-area" style={{ width: '100%', height: '100%', minHeight: height }} />
       <div ref={emptyRef} className="koop-plot-empty" aria-hidden="true" style={emptyStyle}>
-        Loading plot…
+        <span style={emptyLabelStyle}>Loading plot…</span>
       </div>
       <p id={summaryId} ref={summaryRef} className="koop-plot-summary" style={visuallyHidden} />
     </div>

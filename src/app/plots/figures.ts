@@ -48,6 +48,15 @@ const ABS_CMAX = 1.2;
 const NEAR1_BOX = { x: [0.9, 1.05] as [number, number], y: [-0.1, 0.1] as [number, number] };
 const NEAR1_RADIUS = 0.25;
 
+/** Line plots with nothing to show hide their axes (plotly's default empty ranges say nothing); the overlay speaks. */
+function hideAxesWhenEmpty(layout: Partial<Layout>, empty: boolean): void {
+  if (!empty) return;
+  for (const key of ['xaxis', 'yaxis', 'yaxis2'] as const) {
+    const axis = layout[key];
+    if (axis) axis.visible = false;
+  }
+}
+
 function baseLayout(uirevision: string): Partial<Layout> {
   return {
     font: FONT,
@@ -391,6 +400,7 @@ export function lossFigure(state: AppState): Figure {
     if (last.testAccuracy !== undefined) parts.push(`test accuracy ${fmt(last.testAccuracy, 3)}`);
     summary = `${parts.join(', ')}.`;
   }
+  hideAxesWhenEmpty(layout, empty);
   return { data, layout, empty, emptyText, summary };
 }
 
@@ -441,6 +451,7 @@ export function singularValuesFigure(state: AppState): Figure {
   const summary = empty
     ? emptyText
     : `${sv.length} singular values of the snapshot matrix, σ₁ = ${fmt(sv[0])} to σ${sv.length} = ${fmt(sv[sv.length - 1])}; the first ${rank} are kept${rank > 0 ? ` (σ_r = ${fmt(sv[rank - 1])})` : ''}.`;
+  hideAxesWhenEmpty(layout, empty);
   return { data, layout, empty, emptyText, summary };
 }
 
@@ -469,5 +480,6 @@ export function w1Figure(state: AppState): Figure {
   const summary = empty
     ? emptyText
     : `Wasserstein-1 distance between consecutive window spectra over ${w1.length} windows; latest ${fmt(last.w1)} at step ${last.step}, largest ${fmt(w1.reduce((m, p) => (p.w1 > m ? p.w1 : m), -Infinity))}.`;
+  hideAxesWhenEmpty(layout, empty);
   return { data, layout, empty, emptyText, summary };
 }
