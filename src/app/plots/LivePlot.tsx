@@ -11,8 +11,15 @@ import type { Figure } from './figures';
 import { loadPlotly, type PlotlyStatic } from './loadPlotly';
 import { FILE_NAMES, registerPlot, type PlotKind } from './registry';
 
-/** Minimum time between two redraws of one plot. */
+/** Minimum time between the starts of two redraws of one plot. */
 export const MIN_REDRAW_MS = 100;
+/**
+ * And at least this many times the last redraw's cost, so a heavy plot (hundreds of eigenvalues with their trail
+ * take ~50–100 ms on a slow machine) keeps its share of the main thread under about a third.
+ */
+export const REDRAW_COST_FACTOR = 3;
+/** The cost-based wait never exceeds this (a slow first draw must not hold back the next). */
+export const MAX_REDRAW_MS = 1000;
 
 export interface PlotSpec {
   kind: PlotKind;
@@ -124,12 +131,13 @@ function useLivePlot(
     let drawing = false;
     let dirty = true;
     let lastDraw = -Infinity;
+    let lastCost = 0;
     let revision = 0;
     let prev = spec.select(store.getState());
 
     const schedule = () => {
       if (disposed || frame || timer !== undefined || !Plotly) return;
-      const wait = lastDraw + MIN_REDRAW_MS - performance.now();
+      const wait = lastDraw + Math.min(MAX_REDRAW_MS, Math.max(MIN_REDRAW_MS, REDRAW_COST_FACTOR * lastCost)) - performance.now();
       if (wait > 0) {
         timer = setTimeout(() => {
           timer = undefined;
@@ -156,6 +164,7 @@ function useLivePlot(
         })
         .finally(() => {
           drawing = false;
+          lastCost = performance.now() - lastDraw;
           if (disposed) return;
           el.dataset.drawn = String(revision);
           if (dirty) schedule();

@@ -19,8 +19,10 @@ export interface Figure {
 
 /** Loss and W1 curves are decimated to this many points per trace. */
 export const MAX_LINE_POINTS = 2000;
-/** Spectra of earlier windows drawn as a fading trail. */
+/** Spectra of earlier windows drawn as a fading trail: at most this many windows, */
 export const TRAIL_LENGTH = 8;
+/** and fewer when they are large, so the trail stays under about this many points (SVG cost is per point). */
+export const TRAIL_MAX_POINTS = 600;
 
 const FONT = { family: 'system-ui, -apple-system, "Segoe UI", sans-serif', size: 12 };
 const AXIS_GREY = '#888';
@@ -254,7 +256,9 @@ export function spectrumFigure(state: AppState): Figure {
     shown = runs.flatMap((r) => r.spectra);
     summary = `Comparing spectra. ${runs.map((r, k) => (r.spectra[0] ? spectrumSummary(r.spectra[0], `${k === 0 ? 'A' : 'B'} (${r.name})`) : `${r.name}: no spectrum.`)).join(' ')}`;
   } else {
-    const trail = live.trail.filter((s) => s !== live.spectrum).slice(-TRAIL_LENGTH);
+    const perWindow = Math.max(1, live.spectrum?.eigenvalues.length ?? 1);
+    const windows = Math.max(1, Math.min(TRAIL_LENGTH, Math.floor(TRAIL_MAX_POINTS / perWindow)));
+    const trail = live.trail.filter((s) => s !== live.spectrum).slice(-windows);
     if (trail.length > 0) data.push(trailTrace(trail, plane));
     if (live.spectrum) data.push(liveSpectrumTrace(live.spectrum, plane));
     shown = live.spectrum ? [live.spectrum] : [];
