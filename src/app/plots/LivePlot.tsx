@@ -154,11 +154,17 @@ function useLivePlot(
       dirty = false;
       drawing = true;
       lastDraw = performance.now();
-      const fig = spec.figure(store.getState());
-      if (summaryRef.current) summaryRef.current.textContent = fig.summary;
-      if (emptyRef.current) showEmpty(emptyRef.current, fig.empty, fig.emptyText);
-      el.dataset.revision = String(++revision);
-      Plotly.react(el, fig.data, themed({ ...fig.layout, datarevision: revision }, dark?.matches ?? false), config)
+      let drawn: Promise<unknown>;
+      try {
+        const fig = spec.figure(store.getState());
+        if (summaryRef.current) summaryRef.current.textContent = fig.summary;
+        if (emptyRef.current) showEmpty(emptyRef.current, fig.empty, fig.emptyText);
+        el.dataset.revision = String(++revision);
+        drawn = Plotly.react(el, fig.data, themed({ ...fig.layout, datarevision: revision }, dark?.matches ?? false), config);
+      } catch (err) {
+        drawn = Promise.reject(err); // a bad state must not leave the plot stuck in `drawing`
+      }
+      drawn
         .catch((err: unknown) => {
           if (!disposed) console.error(`Koopscope: drawing the ${spec.kind} plot failed`, err);
         })
