@@ -24,6 +24,12 @@ export default defineConfig({
         },
       },
       {
+        // Pre-bundle the page's dependencies up front: when Vite's optimiser discovers one in the middle of a run it
+        // reloads, and two copies of React can end up loaded ("Cannot read properties of null (reading 'useCallback')")
+        optimizeDeps: {
+          include: ['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'zustand', 'zustand/vanilla',
+            'plotly.js-basic-dist-min', 'fflate', 'ml-matrix'],
+        },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

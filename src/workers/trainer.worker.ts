@@ -11,13 +11,15 @@
 import { chooseBackend, DEFAULT_ORDER } from '../train/backend';
 import { isDeviceLostError, TrainingSession } from '../train/session';
 import { tf } from '../train/tf';
-import type { TrainConfig } from '../train/types';
+import type { ModelSpec, TrainConfig } from '../train/types';
 import { toWireError, type BackendName, type BackendReport, type TrainerReply, type TrainerRequest } from './protocol';
 
 const post = (m: TrainerReply) => (self as unknown as Worker).postMessage(m);
 let session: TrainingSession | undefined;
 /** The order the current run was asked for (webgpu is dropped from it after a loss). */
 let order: BackendName[] = DEFAULT_ORDER;
+/** The model kind of the current run: the backend policy keeps CNNs off wasm. */
+let model: ModelSpec['kind'] | undefined;
 /** Set while a recovery runs; every message waits for it. */
 let recovering: Promise<void> | undefined;
 /** The device being watched; a loss of any other (an older run's) is ignored. */
@@ -74,7 +76,7 @@ function deviceLost(reason: string): void {
   order = fallbackOrder();
   recovering = s.recover(async () => {
     // the old trainers are disposed by now: nothing live on the lost device when tfjs switches
-    const next = await chooseBackend(order);
+    const next = await chooseBackend(order, { model });
     return { ...next, skipped: [{ name: 'webgpu', why: `the GPU device was lost (${reason})` }, ...next.skipped] };
   }, reason).then(
     () => watchDevice(s.backend),
@@ -123,7 +125,8 @@ async function handle(m: TrainerRequest): Promise<void> {
       watched = undefined;
       lostSignal = undefined;
       order = m.backends ?? DEFAULT_ORDER;
-      let backend = await chooseBackend(m.backends);
+      model = m.config.model.kind;
+      let backend = await chooseBackend(m.backends, { model });
       const base = m.dataBaseUrl ?? new URL('../data/', self.location.href).href;
       try {
         session = await createSession(m.config, backend, m.koopmanPort, base);
@@ -131,7 +134,7 @@ async function handle(m: TrainerRequest): Promise<void> {
         if (backend.name !== 'webgpu' || !isDeviceLostError(e)) throw e;
         // lost before the first step (create disposed its trainers): start over on the next backend
         order = fallbackOrder();
-        const next = await chooseBackend(order);
+        const next = await chooseBackend(order, { model });
         backend = { ...next, skipped: [{ name: 'webgpu', why: `the GPU device was lost (${(e as Error).message})` }, ...next.skipped] };
         post({ type: 'backend', backend, message: `The GPU device was lost while setting up; training starts on ${backend.name} instead.` });
         session = await createSession(m.config, backend, m.koopmanPort, base);
@@ -151,8 +154,15 @@ async function handle(m: TrainerRequest): Promise<void> {
   }
 }
 
+/**
+ * Requests are handled one after another: a `step` sent right after `ready` must wait for `init` to finish (snapshot 0
+ * is read after `ready`), not find no session and be dropped. `play` returns at once (its loop runs on its own), so
+ * `pause` is never stuck behind it.
+ */
+let queue: Promise<void> = Promise.resolve();
+
 self.onmessage = (ev: MessageEvent<TrainerRequest>) => {
-  handle(ev.data).catch((e) => {
+  queue = queue.then(() => handle(ev.data)).catch((e) => {
     if (handleError(e)) return; // e.g. a 'step' or 'reset' that hit the lost device: recovery posts the news
     post({ type: 'failed', error: toWireError(e) });
   });
