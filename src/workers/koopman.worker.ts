@@ -1,13 +1,26 @@
 /**
  * The Koopman worker: a switchboard around LiveSpectrum (src/koopman/live.ts). Snapshots arrive from the training
- * worker on a MessagePort; spectra go to the page at most `maxRefreshHz` times a second.
+ * worker on a MessagePort and are windowed and recorded here; spectra go to the page at most `maxRefreshHz` times a
+ * second. The page asks for past windows (`spectrumAt`), per-run spectra (`seedSpectra`) and the recorded run as
+ * `.npz` (`export`, bytes transferred); answers carry the request's id.
  */
 import { LiveSpectrum } from '../koopman/live';
-import { toWireError, type KoopmanReply, type KoopmanRequest, type SnapshotMessage } from './protocol';
+import { toWireError, type KoopmanReply, type KoopmanRequest, type RecordingInfo, type SnapshotMessage } from './protocol';
 
 const live = new LiveSpectrum();
 let timer: ReturnType<typeof setTimeout> | undefined;
-const post = (m: KoopmanReply) => (self as unknown as Worker).postMessage(m);
+const post = (m: KoopmanReply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
+
+function recording(): RecordingInfo {
+  const { recorded, stride, bytes, budgetBytes } = live.recording();
+  return { recorded, stride, bytes, budgetBytes };
+}
+
+/** A thinning (or the recording being off) is said once, as a `recording` reply. */
+function passRecordingNote(): void {
+  const message = live.takeRecordingNote();
+  if (message) post({ type: 'recording', message, recording: recording() });
+}
 
 function refreshNow(): void {
   timer = undefined;
@@ -28,12 +41,16 @@ function schedule(): void {
 function onSnapshot(m: SnapshotMessage): void {
   try {
     switch (m.type) {
-      case 'restart':
-        live.restart(m.N, m.runs, m.snapshotEvery);
+      case 'restart': {
+        live.restart(m.N, m.runs, m.snapshotEvery, m.params);
+        const off = live.recording().off;
+        if (off) post({ type: 'recording', message: `Recording: ${off}; scrubbing and export are not available for this run.`, recording: recording() });
         break;
+      }
       case 'snapshot':
-        live.push(m.step, m.runs);
-        post({ type: 'received', count: live.snapshots, step: m.step });
+        live.push(m.step, m.runs, m.loss);
+        post({ type: 'received', count: live.snapshots, step: m.step, recording: recording() });
+        passRecordingNote();
         schedule();
         break;
       default:
@@ -53,8 +70,22 @@ self.onmessage = (ev: MessageEvent<KoopmanRequest>) => {
         break;
       case 'configure':
         live.configure(m.window, m.options, m.maxRefreshHz);
+        if (m.recordingBudgetBytes !== undefined) live.setRecordingBudget(m.recordingBudgetBytes);
+        passRecordingNote();
         schedule();
         break;
+      case 'spectrumAt':
+        post({ type: 'spectrumAt', id: m.id, ...live.spectrumAt(m.end) });
+        break;
+      case 'seedSpectra':
+        post({ type: 'seedSpectra', id: m.id, ...live.seedSpectra(m.step) });
+        break;
+      case 'export': {
+        const bytes = live.exportNpz({ ...m.meta, writer: 'koopscope app' }, m.name);
+        const r = live.recorded;
+        post({ type: 'exported', id: m.id, bytes, snapshots: r.T, runs: r.runCount, stride: r.stride }, [bytes.buffer]);
+        break;
+      }
       case 'dispose':
         if (timer) clearTimeout(timer);
         self.close();
@@ -63,6 +94,7 @@ self.onmessage = (ev: MessageEvent<KoopmanRequest>) => {
         throw new Error(`Unsupported message type '${(m as { type: string }).type}'`);
     }
   } catch (e) {
-    post({ type: 'failed', error: toWireError(e) });
+    const id = (m as { id?: unknown }).id;
+    post({ type: 'failed', error: toWireError(e), ...(typeof id === 'number' ? { id } : {}) });
   }
 };

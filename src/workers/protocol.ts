@@ -61,18 +61,58 @@ export type SnapshotMessage =
 
 // ---------------------------------------------------------------------------------------------- Koopman worker
 
+/**
+ * Requests with an `id` are answered by one reply with the same `id` (or by `failed` with it): the page's engine
+ * matches them up (client/engine.ts).
+ */
 export type KoopmanRequest =
   /** Listen for snapshots on `port` (from the trainer worker). */
   | { type: 'connect'; port: MessagePort }
-  /** Window length (snapshots per run), DMD options, and the maximum refresh rate. */
-  | { type: 'configure'; window: number; options: Omit<SpectrumOptions, 'window' | 'every' | 'onProgress'>; maxRefreshHz?: number }
+  /**
+   * Window length (snapshots per run), DMD options, and the maximum refresh rate; `recordingBudgetBytes` caps the
+   * recording of the run (default 512 MiB; past it the recording is thinned 2:1 and its stride doubled).
+   */
+  | { type: 'configure'; window: number; options: Omit<SpectrumOptions, 'window' | 'every' | 'onProgress'>; maxRefreshHz?: number; recordingBudgetBytes?: number }
+  /**
+   * Scrubbing: the spectrum of the window of `window` recorded snapshots ending at `end`, a recorded-snapshot index,
+   * exclusive (the window is recorded snapshots [end − window, end); 1 ≤ end ≤ recorded). Indices, not steps, so a
+   * range input maps onto them directly; the reply gives the steps. Answered by `spectrumAt`.
+   */
+  | { type: 'spectrumAt'; id: number; end: number }
+  /**
+   * One spectrum per ensemble member, each fitted alone with the live options on the window ending at optimizer
+   * step `step` (default: the live window). Answered by `seedSpectra`.
+   */
+  | { type: 'seedSpectra'; id: number; step?: number }
+  /** The recorded run as `.npz` (`meta` goes into meta.json, e.g. the run's config). Answered by `exported`. */
+  | { type: 'export'; id: number; meta?: Record<string, unknown>; name?: string }
   | { type: 'dispose' };
+
+/** Where the recording stands (sent with `received`, so the page can size its scrubber). */
+export interface RecordingInfo {
+  /** Snapshots recorded per run. */
+  recorded: number;
+  /** Every stride-th snapshot is recorded (1 until the memory budget is first reached). */
+  stride: number;
+  bytes: number;
+  budgetBytes: number;
+}
 
 export type KoopmanReply =
   | { type: 'spectrum'; step: number; snapshots: number; report: SpectrumReport; w1FromPrevious: number | null; memoryBytes: number }
-  /** Snapshot counter, so the page can show progress while the window fills. */
-  | { type: 'received'; count: number; step: number }
-  | { type: 'failed'; error: WireError };
+  /** Snapshot counter, so the page can show progress while the window fills, and the recording's state. */
+  | { type: 'received'; count: number; step: number; recording: RecordingInfo }
+  /** Something the user should know about the recording (it was thinned to stay within its budget, or is off). */
+  | { type: 'recording'; message: string; recording: RecordingInfo }
+  /** Answer to `spectrumAt`: the window [start, end) of the recording, its steps, spectrum and W1 to one snapshot earlier. */
+  | { type: 'spectrumAt'; id: number; start: number; end: number; stepStart: number; step: number; recorded: number; stride: number;
+      report: SpectrumReport; w1FromPrevious: number | null }
+  /** Answer to `seedSpectra`: one report per run (in run order), and the step the window ends at. */
+  | { type: 'seedSpectra'; id: number; step: number; from: 'live' | 'recording'; reports: SpectrumReport[] }
+  /** Answer to `export`: the `.npz` bytes (transferred). */
+  | { type: 'exported'; id: number; bytes: Uint8Array; snapshots: number; runs: number; stride: number }
+  /** `id`: the request that failed, when it had one. */
+  | { type: 'failed'; error: WireError; id?: number };
 
 export function toWireError(e: unknown): WireError {
   if (e instanceof Error) {

@@ -7,16 +7,24 @@ import type { Engine } from '../../src/app/client/engine';
 import type { SpectrumReport } from '../../src/koopman/report';
 import { reportToCsv, reportToJson, exportName } from '../../src/app/state/exporting';
 
+/** A fake engine: `ask` questions wait in `asked` until the test answers (or fails) them. */
 function fakeEngine() {
   const log: unknown[] = [];
+  const asked: { m: { type: string } & Record<string, unknown>; answer: (r: unknown) => void; fail: (e: Error) => void }[] = [];
   const engine: Engine = {
     start: (config, dmd, speed) => log.push({ start: config, dmd, speed }),
     send: (m) => log.push(m),
     configure: (dmd) => log.push({ configure: dmd }),
+    ask: (m) => new Promise((resolve, reject) => {
+      log.push({ ask: m });
+      asked.push({ m: m as never, answer: resolve as (r: unknown) => void, fail: reject });
+    }),
     dispose: () => log.push('dispose'),
   };
-  return { engine, log };
+  return { engine, log, asked };
 }
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
 
 const report = (eigs: [number, number][]): SpectrumReport => ({
   source: 'live', eigenvalues: eigs,
@@ -137,5 +145,138 @@ describe('backend notices', () => {
     const n = backendNotice({ name: 'webgl', reason: 'WebGPU adapter is a software fallback (google/swiftshader); WebGL is faster', skipped: [] });
     expect(n?.kind).toBe('info');
     expect(n?.text).toMatch(/^WebGPU is only available as a software adapter here: using webgl/);
+  });
+});
+
+describe('scrubbing', () => {
+  const at = (end: number, step: number, eig: [number, number][]) => ({
+    type: 'spectrumAt' as const, id: 0, start: Math.max(0, end - 64), end, stepStart: 0, step, recorded: 100, stride: 1,
+    report: report(eig), w1FromPrevious: 0.01,
+  });
+
+  it('received replies size the scrubber; a thinning is an info notice', () => {
+    applyKoopmanReply(store, { type: 'received', count: 5, step: 4, recording: { recorded: 5, stride: 1, bytes: 100, budgetBytes: 1000 } });
+    expect(store.getState().scrub).toMatchObject({ recorded: 5, stride: 1, bytes: 100 });
+    applyKoopmanReply(store, { type: 'recording', message: 'The recording reached its memory budget', recording: { recorded: 3, stride: 2, bytes: 60, budgetBytes: 100 } });
+    expect(store.getState().scrub.stride).toBe(2);
+    expect(store.getState().notices.at(-1)).toMatchObject({ kind: 'info', text: 'The recording reached its memory budget' });
+  });
+
+  it('one request in flight; of the moves meanwhile only the latest is asked; live spectra wait for Back to live', async () => {
+    applyKoopmanReply(store, { type: 'spectrum', step: 99, snapshots: 100, report: report([[0.9, 0]]), w1FromPrevious: null, memoryBytes: 1 });
+    A.scrubTo(50);
+    A.scrubTo(51);
+    A.scrubTo(52);
+    expect(fake.asked.map((a) => a.m)).toEqual([{ type: 'spectrumAt', end: 50 }]);
+    expect(store.getState().scrub.end).toBe(52);          // the slider follows at once
+    fake.asked[0].answer(at(50, 49, [[0.5, 0]]));
+    await flush();
+    expect(fake.asked.map((a) => a.m.end)).toEqual([50, 52]);
+    expect(store.getState().live.spectrum?.eigenvalues).toEqual([[0.5, 0]]);
+    expect(store.getState().live.spectrumStep).toBe(49);
+    // a live spectrum arriving now does not replace the scrubbed one, but the W1 timeline goes on
+    applyKoopmanReply(store, { type: 'spectrum', step: 100, snapshots: 101, report: report([[0.8, 0]]), w1FromPrevious: 0.1, memoryBytes: 1 });
+    expect(store.getState().live.spectrum?.eigenvalues).toEqual([[0.5, 0]]);
+    expect(store.getState().live.w1.at(-1)).toEqual({ step: 100, w1: 0.1 });
+    fake.asked[1].answer(at(52, 51, [[0.6, 0]]));
+    await flush();
+    expect(store.getState().scrub.shown).toMatchObject({ end: 52, step: 51, w1: 0.01 });
+    A.backToLive();
+    expect(store.getState().scrub.end).toBeUndefined();
+    expect(store.getState().live.spectrum?.eigenvalues).toEqual([[0.8, 0]]);
+    expect(store.getState().live.spectrumStep).toBe(100);
+  });
+
+  it('an answer after Back to live or a reset is dropped; a failure is shown with the slider', async () => {
+    A.scrubTo(10);
+    A.backToLive();
+    fake.asked[0].answer(at(10, 9, [[0.1, 0]]));
+    await flush();
+    expect(store.getState().live.spectrum).toBeUndefined();
+    A.scrubTo(2);
+    fake.asked[1].fail(new Error('at least 3 snapshots are needed'));
+    await flush();
+    expect(store.getState().scrub.error).toMatch(/at least 3/);
+    A.scrubTo(20);
+    A.reset();
+    fake.asked[2].answer(at(20, 19, [[0.2, 0]]));
+    await flush();
+    expect(store.getState().live.spectrum).toBeUndefined();
+    expect(store.getState().scrub.end).toBeUndefined();
+  });
+
+  it('new DMD options refit the scrubbed window', () => {
+    A.scrubTo(30);
+    fake.asked[0].answer(at(30, 29, [[0.1, 0]]));
+    return flush().then(() => {
+      A.setDmd({ delays: 1 });
+      expect(fake.log.at(-1)).toEqual({ ask: { type: 'spectrumAt', end: 30 } });
+    });
+  });
+});
+
+describe('trained ensembles and export', () => {
+  it('an ensemble added to the run list gets one spectrum per run, and Compare gives a seed verdict', async () => {
+    applyTrainerReply(store, { type: 'ready', backend: { name: 'webgpu', reason: 'hardware', skipped: [] }, params: [], observed: [], runs: 3, modelSize: 10 });
+    applyKoopmanReply(store, { type: 'spectrum', step: 40, snapshots: 41, report: report([[0.9, 0]]), w1FromPrevious: null, memoryBytes: 1 });
+    expect(A.addCurrentRunToList()).toBe(true);
+    const id = store.getState().runList[0].id;
+    expect(store.getState().runList[0]).toMatchObject({ origin: 'trained', step: 40, recording: 0, seedsPending: true });
+    expect(fake.asked[0].m).toEqual({ type: 'seedSpectra', step: 40 });
+    fake.asked[0].answer({ type: 'seedSpectra', id: 1, step: 40, from: 'live', reports: [report([[0.9, 0]]), report([[0.91, 0]]), report([[0.92, 0]])] });
+    await flush();
+    const a = store.getState().runList.find((r) => r.id === id)!;
+    expect(a.spectra).toHaveLength(3);
+    expect(a.ensemble?.eigenvalues).toEqual([[0.9, 0]]);
+    expect(a.seedsPending).toBe(false);
+    expect(a.spectra[2].source).toMatch(/\[run 2\]$/);
+    // a second ensemble, further away than the seed spread
+    applyKoopmanReply(store, { type: 'spectrum', step: 80, snapshots: 81, report: report([[0.5, 0]]), w1FromPrevious: null, memoryBytes: 1 });
+    A.addCurrentRunToList();
+    fake.asked[1].answer({ type: 'seedSpectra', id: 2, step: 80, from: 'live', reports: [report([[0.5, 0]]), report([[0.52, 0]]), report([[0.51, 0]])] });
+    await flush();
+    const [ra, rb] = store.getState().runList;
+    const c = compareRuns(ra, rb);
+    expect(c.distances).toHaveLength(3);
+    expect(c.nulls).toHaveLength(2);
+    expect(c.verdict?.verdict).toMatch(/^non-conjugate/);
+  });
+
+  it('a single run asks for no seed spectra; a failed ask keeps the ensemble fit with a notice', async () => {
+    applyKoopmanReply(store, { type: 'spectrum', step: 10, snapshots: 11, report: report([[0.9, 0]]), w1FromPrevious: null, memoryBytes: 1 });
+    A.addCurrentRunToList();
+    expect(fake.asked).toHaveLength(0);
+    store.setState({ status: { ...store.getState().status, runs: 2 } });
+    applyKoopmanReply(store, { type: 'spectrum', step: 12, snapshots: 13, report: report([[0.8, 0]]), w1FromPrevious: null, memoryBytes: 1 });
+    A.addCurrentRunToList();
+    fake.asked[0].fail(new Error('the window ending at step 12 is no longer held'));
+    await flush();
+    expect(store.getState().runList[1]).toMatchObject({ seedsPending: false });
+    expect(store.getState().runList[1].spectra).toHaveLength(1);
+    expect(store.getState().notices.at(-1)?.text).toMatch(/no longer held/);
+  });
+
+  it('export asks the Koopman worker with the run config and saves the bytes under a run name', async () => {
+    A.setRunOptions({ preset: 'quadratic', quick: true });
+    store.setState({ status: { ...store.getState().status, step: 120 } });
+    const saved: [string, Uint8Array][] = [];
+    const done = A.exportTrajectory((name, bytes) => saved.push([name, bytes]));
+    expect(store.getState().status.exporting).toBe(true);
+    const q = fake.asked[0].m as { type: string; name: string; meta: { preset: string; config: { optimizer: unknown } } };
+    expect(q.type).toBe('export');
+    expect(q.name).toBe('quadratic-quick-step120.npz');
+    expect(q.meta.preset).toBe('quadratic');
+    expect(q.meta.config.optimizer).toBeDefined();
+    fake.asked[0].answer({ type: 'exported', id: 1, bytes: new Uint8Array([1, 2, 3]), snapshots: 10, runs: 1, stride: 2 });
+    await done;
+    expect(saved).toEqual([['quadratic-quick-step120.npz', new Uint8Array([1, 2, 3])]]);
+    expect(store.getState().status.exporting).toBe(false);
+    expect(store.getState().notices.at(-1)?.text).toMatch(/every 2nd of the run/);
+  });
+
+  it('answers to asks that reach the reply handler are ignored', () => {
+    const before = store.getState();
+    applyKoopmanReply(store, { type: 'exported', id: 9, bytes: new Uint8Array(1), snapshots: 1, runs: 1, stride: 1 });
+    expect(store.getState()).toBe(before);
   });
 });

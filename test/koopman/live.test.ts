@@ -1,7 +1,13 @@
-/** LiveSpectrum: refresh throttling, window/option changes, NaN refusal, spectrum equals the batch window fit. */
+/**
+ * LiveSpectrum: refresh throttling, window/option changes, NaN refusal, spectrum equals the batch window fit; the
+ * recording (budget thinning, scrubbed windows equal to the batch fit, .npz export read back, per-run spectra).
+ */
 import { describe, expect, it } from 'vitest';
 import { computeSpectrum } from '../../src/koopman/analyze';
 import { LiveSpectrum } from '../../src/koopman/live';
+import { Recorder } from '../../src/koopman/recorder';
+import { wasserstein1 } from '../../src/koopman/wasserstein';
+import { readTrajectoryFile } from '../../src/io/index';
 
 function rotationSnapshots(T: number, N: number): Float32Array[] {
   let s = 3;
@@ -66,14 +72,150 @@ describe('LiveSpectrum', () => {
     expect(live.snapshots).toBe(0);
   });
 
-  it('keeps ensembles together and restarts on a new window length', () => {
+  it('keeps ensembles together and refills a new window length from the recording', () => {
     const live = new LiveSpectrum(() => 1e9);
     live.restart(30, 2, 1);
     const snaps = rotationSnapshots(10, 30);
     snaps.forEach((x, i) => live.push(i, [x, x]));
     expect(live.snapshots).toBe(10);
     live.configure(8, { rank: { kind: 'rank', r: 3 } });
-    expect(live.snapshots).toBe(0);
+    expect(live.snapshots).toBe(10);                      // received since the restart: unchanged
+    expect(live.due()).toBe(true);                         // the new window was refilled with the last 8
+    const u = live.refresh();
+    expect(u.step).toBe(9);
+    expect(u.report.pairs).toBe(2 * 7);
     expect(() => live.configure(2, {})).toThrow(/window/);
+  });
+});
+
+/** An ensemble of R perturbed rotations: run r is rotationSnapshots scaled by (1 + r/10) plus a run-dependent shift. */
+function ensemble(T: number, N: number, R: number): Float32Array[][] {
+  const base = rotationSnapshots(T, N);
+  return base.map((x, t) => Array.from({ length: R }, (_, r) => Float32Array.from(x, (v, i) => v * (1 + r / 10) + 0.01 * r * Math.sin(i + t))));
+}
+
+function stacked(steps: Float32Array[][], R: number, N: number): Float32Array {
+  const T = steps.length;
+  const data = new Float32Array(R * T * N);
+  steps.forEach((xs, t) => xs.forEach((x, r) => data.set(x, (r * T + t) * N)));
+  return data;
+}
+
+describe('recording', () => {
+  it('thins 2:1 and doubles its stride past the memory budget, staying evenly spaced', () => {
+    const N = 10, R = 2, rowBytes = R * N * 4;
+    const rec = new Recorder(rowBytes * 8);                 // room for 8 time steps
+    rec.restart(N, R, 5);
+    const notes: string[] = [];
+    for (let t = 0; t < 40; t++) {
+      const note = rec.push(5 * t, [new Float32Array(N).fill(t), new Float32Array(N).fill(-t)], 1 / (t + 1));
+      if (note) notes.push(note);
+    }
+    const st = rec.status();
+    expect(st.bytes).toBeLessThanOrEqual(st.budgetBytes);
+    expect(st.stride).toBe(8);
+    expect(rec.T).toBe(5);                                  // incoming 0, 8, 16, 24, 32
+    expect(rec.steps).toEqual([0, 40, 80, 120, 160]);
+    expect(rec.interval).toBe(40);
+    expect(rec.losses[1]).toBeCloseTo(1 / 9, 12);
+    expect(notes).toHaveLength(3);                          // at 9, 17 and 33 recorded: 1→2→4→8
+    expect(notes[0]).toMatch(/every 2nd snapshot is kept/);
+    const s = rec.slice(1, 3);
+    expect(Array.from(s.data.subarray(0, N))).toEqual(Array(N).fill(8));
+    expect(Array.from(s.data.subarray(2 * N, 3 * N))).toEqual(Array(N).fill(-8)); // run 1, first of the slice
+    expect(rec.indexOfStep(120)).toBe(3);
+    expect(rec.indexOfStep(125)).toBe(-1);
+  });
+
+  it('a smaller budget thins at once; one time step over the budget records nothing and says why', () => {
+    const rec = new Recorder();
+    rec.restart(4, 1, 1);
+    for (let t = 0; t < 16; t++) rec.push(t, [new Float32Array(4).fill(t)]);
+    expect(rec.setBudget(4 * 4 * 4)).toMatch(/memory budget/);
+    expect(rec.T).toBe(4);
+    expect(rec.steps).toEqual([0, 4, 8, 12]);
+    const off = new Recorder(8);
+    off.restart(4, 1, 1);
+    off.push(0, [new Float32Array(4)]);
+    expect(off.T).toBe(0);
+    expect(off.status().off).toMatch(/nothing is recorded/);
+  });
+
+  it('spectrumAt equals computeSpectrum on the same window of the recorded data, with W1 to one snapshot earlier', () => {
+    const N = 30, R = 2, W = 12, T = 40;
+    const live = new LiveSpectrum(() => 0);
+    const options = { rank: { kind: 'rank' as const, r: 3 } };
+    live.configure(W, options);
+    live.restart(N, R, 5);
+    const steps = ensemble(T, N, R);
+    steps.forEach((xs, t) => live.push(5 * t, xs, 1 / (t + 1)));
+    const data = stacked(steps, R, N);
+    const fit = (end: number) => computeSpectrum({ runs: R, T, N, data }, { ...options, dt: 5, window: { start: end - W, end } }).spectrum;
+    const at = live.spectrumAt(25);
+    expect([at.start, at.end, at.stepStart, at.step, at.recorded, at.stride]).toEqual([13, 25, 65, 120, T, 1]);
+    const batch = fit(25);
+    expect(at.report.eigenvalues).toHaveLength(batch.eigenvalues.length);
+    at.report.eigenvalues.forEach(([re, im], i) => {
+      expect(re).toBeCloseTo(batch.eigenvalues[i].re, 9);
+      expect(im).toBeCloseTo(batch.eigenvalues[i].im, 9);
+    });
+    expect(at.report.dt).toBe(5);
+    const prev = fit(24).eigenvalues.map((e) => [e.re, e.im] as [number, number]);
+    expect(at.w1FromPrevious).toBeCloseTo(wasserstein1(prev, at.report.eigenvalues), 9);
+    // at the start of the run the window is shorter; too short a window is refused in words
+    expect(live.spectrumAt(5).start).toBe(0);
+    expect(live.spectrumAt(3).w1FromPrevious).toBeNull();
+    expect(() => live.spectrumAt(2)).toThrow(/at least 3/);
+    expect(() => live.spectrumAt(T + 1)).toThrow(/outside/);
+  });
+
+  it('exports the recording as .npz that readTrajectoryFile reads back with the same values', () => {
+    const N = 7, R = 3, T = 9;
+    const live = new LiveSpectrum(() => 0);
+    live.configure(5, { rank: { kind: 'rank', r: 2 } });
+    const params = [{ name: 'fc1.weight', shape: [2, 3], size: 6 }, { name: 'fc1.bias', shape: [1], size: 1 }];
+    live.restart(N, R, 4, params);
+    const steps = ensemble(T, N, R);
+    steps.forEach((xs, t) => live.push(4 * t, xs, t === 0 ? NaN : 1 / t));
+    const bytes = live.exportNpz({ preset: 'spiral', config: { lr: 0.1 } }, 'spiral.npz');
+    const traj = readTrajectoryFile('spiral.npz', bytes);
+    if (traj.kind !== 'trajectory') throw new Error('expected a trajectory');
+    expect([traj.runs, traj.T, traj.N]).toEqual([R, T, N]);
+    expect(traj.params.map((p) => [p.name, p.shape, p.offset, p.size])).toEqual([['fc1.weight', [2, 3], 0, 6], ['fc1.bias', [1], 6, 1]]);
+    expect(Array.from(traj.data)).toEqual(Array.from(stacked(steps, R, N)));
+    expect(Array.from(traj.steps!)).toEqual(Array.from({ length: T }, (_, t) => 4 * t));
+    expect(Number.isNaN(traj.metrics.loss[0])).toBe(true);
+    expect(Array.from(traj.metrics.loss.subarray(1))).toEqual(Array.from({ length: T - 1 }, (_, t) => 1 / (t + 1)));
+    expect(traj.meta).toMatchObject({ preset: 'spiral', config: { lr: 0.1 }, snapshotEvery: 4, recordingStride: 1, layout: 'ensemble' });
+    expect(() => new LiveSpectrum().exportNpz()).toThrow();
+  });
+
+  it('fits each ensemble member alone: one spectrum per run, live window or recorded', () => {
+    const N = 30, R = 3, W = 10, T = 25;
+    const live = new LiveSpectrum(() => 0);
+    const options = { rank: { kind: 'rank' as const, r: 3 } };
+    live.configure(W, options);
+    live.restart(N, R, 2);
+    const steps = ensemble(T, N, R);
+    steps.forEach((xs, t) => live.push(2 * t, xs));
+    const data = stacked(steps, R, N);
+    const alone = (r: number, end: number) => computeSpectrum({ runs: 1, T, N, data: data.subarray(r * T * N, (r + 1) * T * N) },
+      { ...options, dt: 2, window: { start: end - W, end } }).spectrum;
+    const seeds = live.seedSpectra();
+    expect(seeds.from).toBe('live');
+    expect(seeds.step).toBe(2 * (T - 1));
+    expect(seeds.reports).toHaveLength(R);
+    seeds.reports.forEach((rep, r) => {
+      expect(rep.runs).toBe(1);
+      rep.eigenvalues.forEach(([re, im], i) => {
+        expect(re).toBeCloseTo(alone(r, T).eigenvalues[i].re, 6);
+        expect(im).toBeCloseTo(alone(r, T).eigenvalues[i].im, 6);
+      });
+    });
+    const past = live.seedSpectra(2 * 14);                // a scrubbed window: from the recording
+    expect(past.from).toBe('recording');
+    expect(past.reports).toHaveLength(R);
+    expect(past.reports[1].eigenvalues[0][0]).toBeCloseTo(alone(1, 15).eigenvalues[0].re, 9);
+    expect(() => live.seedSpectra(3)).toThrow(/no longer held/);
   });
 });

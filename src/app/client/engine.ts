@@ -9,10 +9,13 @@
  *
  * The trainer worker handles messages concurrently with `init`, so anything sent before `ready` would find no
  * session and be lost: requests are queued here until the run's `ready` reply.
+ *
+ * Koopman requests with an answer (`spectrumAt`, `seedSpectra`, `export`) go through `ask`: each gets an id, and
+ * the reply with that id (or `failed` with it) settles its promise instead of reaching the handlers.
  */
 import type { DmdConfig } from '../state/store';
 import type { TrainConfig } from '../../train/types';
-import type { KoopmanReply, KoopmanRequest, TrainerReply, TrainerRequest } from '../../workers/protocol';
+import type { KoopmanReply, KoopmanRequest, TrainerReply, TrainerRequest, WireError } from '../../workers/protocol';
 import { configureMessage } from '../state/runConfig';
 
 export interface EngineHandlers {
@@ -22,29 +25,79 @@ export interface EngineHandlers {
   crashed(which: 'trainer' | 'koopman', message: string): void;
 }
 
+/** Koopman requests that are answered, without their id (the engine adds it), and the answer to each. */
+type Asked = Extract<KoopmanRequest, { id: number }>;
+export interface Answers {
+  spectrumAt: Extract<KoopmanReply, { type: 'spectrumAt' }>;
+  seedSpectra: Extract<KoopmanReply, { type: 'seedSpectra' }>;
+  export: Extract<KoopmanReply, { type: 'exported' }>;
+}
+export interface Questions {
+  spectrumAt: Omit<Extract<Asked, { type: 'spectrumAt' }>, 'id'>;
+  seedSpectra: Omit<Extract<Asked, { type: 'seedSpectra' }>, 'id'>;
+  export: Omit<Extract<Asked, { type: 'export' }>, 'id'>;
+}
+
 /** What actions.ts drives; tests give a fake. */
 export interface Engine {
   /** (Re)start a run: fresh trainer worker, new channel, Koopman worker reconfigured. */
   start(config: TrainConfig, dmd: DmdConfig, speed: number): void;
   send(m: Exclude<TrainerRequest, { type: 'init' }>): void;
   configure(dmd: DmdConfig): void;
+  /** Ask the Koopman worker; rejects with the worker's error (or when it stops). */
+  ask<K extends keyof Answers>(m: Questions[K] & { type: K }): Promise<Answers[K]>;
   dispose(): void;
+}
+
+/** The error of a `failed` reply, as an Error. */
+export function wireToError(e: WireError): Error {
+  return Object.assign(new Error(e.message), { name: e.name, ...(e.code ? { code: e.code } : {}) });
 }
 
 export class WorkerEngine implements Engine {
   private trainer?: Worker;
   private koopman?: Worker;
   private queue: TrainerRequest[] | undefined;
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (r: KoopmanReply) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly handlers: EngineHandlers) {}
 
   private koopmanWorker(): Worker {
     if (this.koopman) return this.koopman;
     const w = new Worker(new URL('../../workers/koopman.worker.ts', import.meta.url), { type: 'module' });
-    w.onmessage = (e: MessageEvent<KoopmanReply>) => this.handlers.koopman(e.data);
-    w.onerror = (e: ErrorEvent) => { e.preventDefault(); this.handlers.crashed('koopman', e.message || 'the Koopman worker stopped'); };
+    w.onmessage = (e: MessageEvent<KoopmanReply>) => this.onKoopman(e.data);
+    w.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      const message = e.message || 'the Koopman worker stopped';
+      this.rejectAll(message);
+      this.handlers.crashed('koopman', message);
+    };
     w.onmessageerror = () => this.handlers.crashed('koopman', 'the Koopman worker sent a message that could not be read');
     return (this.koopman = w);
+  }
+
+  private onKoopman(r: KoopmanReply): void {
+    const id = (r as { id?: unknown }).id;
+    const waiting = typeof id === 'number' ? this.pending.get(id) : undefined;
+    if (!waiting) { this.handlers.koopman(r); return; }
+    this.pending.delete(id as number);
+    if (r.type === 'failed') waiting.reject(wireToError(r.error));
+    else waiting.resolve(r);
+  }
+
+  private rejectAll(why: string): void {
+    for (const p of this.pending.values()) p.reject(new Error(why));
+    this.pending.clear();
+  }
+
+  ask<K extends keyof Answers>(m: Questions[K] & { type: K }): Promise<Answers[K]> {
+    const worker = this.koopmanWorker();
+    const id = ++this.nextId;
+    return new Promise<Answers[K]>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: KoopmanReply) => void, reject });
+      worker.postMessage({ ...m, id } as KoopmanRequest);
+    });
   }
 
   start(config: TrainConfig, dmd: DmdConfig, speed: number): void {
@@ -86,6 +139,7 @@ export class WorkerEngine implements Engine {
   }
 
   dispose(): void {
+    this.rejectAll('the page closed its workers');
     this.trainer?.terminate();
     this.koopman?.terminate();
     this.trainer = this.koopman = undefined;

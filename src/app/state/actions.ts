@@ -5,11 +5,12 @@
  */
 import type { Engine } from '../client/engine';
 import { readFileInWorker } from '../readFileInWorker';
-import { download, exportName, reportToCsv, reportToJson } from './exporting';
+import { download, exportName, reportToCsv, reportToJson, trajectoryName } from './exporting';
 import { pushNotice } from './replies';
 import { trainConfigFor } from './runConfig';
 import { runOmdOgdInWorker } from '../client/demo';
-import { emptyLive, store, type AppStore, type DmdConfig, type Notice, type RunConfig, type RunEntry, type ViewConfig } from './store';
+import { ordinal } from '../../koopman/recorder';
+import { emptyLive, emptyScrub, store, type AppStore, type DmdConfig, type Notice, type RunConfig, type RunEntry, type ViewConfig } from './store';
 
 let engine: Engine | undefined;
 let target: AppStore = store;
@@ -18,6 +19,8 @@ let target: AppStore = store;
 export function attachEngine(e: Engine | undefined, s: AppStore = store): void {
   engine = e;
   target = s;
+  scrubInFlight = false;
+  scrubNext = undefined;
 }
 
 const get = () => target.getState();
@@ -42,7 +45,11 @@ export function startRun(): void {
     addNotice({ kind: 'error', text: `Cannot start the run: ${(e as Error).message}` });
     return;
   }
-  target.setState({ live: emptyLive(), status: { ...status, phase: 'starting', playing: false, step: 0, diverged: undefined, backend: status.backend } });
+  scrubNext = undefined;
+  target.setState({
+    live: emptyLive(), scrub: emptyScrub(),
+    status: { ...status, phase: 'starting', playing: false, step: 0, diverged: undefined, backend: status.backend, recording: status.recording + 1 },
+  });
   try {
     engine?.start(train, config.dmd, status.speed);
   } catch (e) {
@@ -85,7 +92,9 @@ export function step(n = 1): void {
 /** Back to the same initialisation at step 0; the spectrum reached so far goes to the run list. */
 export function reset(): void {
   keepCurrentRun();
-  target.setState({ live: emptyLive(), status: { ...get().status, step: 0, diverged: undefined } });
+  scrubNext = undefined;
+  const { status } = get();
+  target.setState({ live: emptyLive(), scrub: emptyScrub(), status: { ...status, step: 0, diverged: undefined, recording: status.recording + 1 } });
   engine?.send({ type: 'reset' });
 }
 
@@ -113,6 +122,8 @@ export function setDmd(patch: Partial<DmdConfig>): void {
   const dmd = { ...config.dmd, ...patch };
   target.setState({ config: { ...config, dmd }, live: { ...live, trail: [], w1: [] } });
   engine?.configure(dmd);
+  const { end } = get().scrub;
+  if (end !== undefined) requestScrub(end); // refit the scrubbed window with the new options
 }
 
 export function setView(patch: Partial<ViewConfig>): void {
@@ -140,6 +151,9 @@ export function removeRun(id: string): void {
   });
 }
 
+const patchRun = (id: string, patch: Partial<RunEntry>) =>
+  target.setState({ runList: get().runList.map((r) => (r.id === id ? { ...r, ...patch } : r)) });
+
 /** The live run's name: preset, variant, lr override, step. */
 export function currentRunName(): string {
   const { config, live } = get();
@@ -158,8 +172,34 @@ export function addCurrentRunToList(quiet = false): boolean {
   }
   if (keptSpectrum === live.spectrum) return true;
   keptSpectrum = live.spectrum;
-  addRun({ name: currentRunName(), origin: 'trained', spectra: [{ ...live.spectrum, source: currentRunName() }] });
+  const { status } = get();
+  const name = currentRunName();
+  const id = addRun({ name, origin: 'trained', spectra: [{ ...live.spectrum, source: name }], step: live.spectrumStep, recording: status.recording });
+  if ((status.runs ?? 1) > 1) askSeedSpectra(id, live.spectrumStep);
   return true;
+}
+
+/**
+ * A trained ensemble's entry gets one spectrum per run (each fitted alone on the same window), so Compare can judge
+ * it against the seed-to-seed spread; the joint fit is kept as `ensemble`. Asked before a reset or restart reaches
+ * the Koopman worker (the request goes first), and by step, so a window that has moved on is found in the recording.
+ */
+function askSeedSpectra(id: string, step: number): void {
+  if (!engine) return;
+  patchRun(id, { seedsPending: true });
+  engine.ask({ type: 'seedSpectra', step }).then((r) => {
+    const run = get().runList.find((x) => x.id === id);
+    if (!run) return;
+    patchRun(id, {
+      ensemble: run.ensemble ?? run.spectra[0], seedsPending: false,
+      spectra: r.reports.map((rep, i) => ({ ...rep, source: `${run.name} [run ${i}]` })),
+    });
+  }, (e: Error) => {
+    const run = get().runList.find((x) => x.id === id);
+    if (!run) return;
+    patchRun(id, { seedsPending: false });
+    addNotice({ kind: 'info', text: `${run.name}: no per-run spectra (${e.message}); it keeps its ensemble fit, so Compare gives no seed verdict for it.` });
+  });
 }
 
 /** Before a reset or restart: keep what the run reached (silently). */
@@ -211,11 +251,12 @@ export function eigenvaluesReport(source: string, re: ArrayLike<number>, im: Arr
 
 // ------------------------------------------------------------------------------------------ export
 
-/** The spectrum to export: the live one, or a run-list entry (its first seed). */
+/** The spectrum to export: the live one, or a run-list entry (a trained ensemble's joint fit, else its first seed). */
 function reportFor(source: 'live' | string) {
   if (source === 'live') return get().live.spectrum && { name: currentRunName(), report: get().live.spectrum! };
   const run = get().runList.find((r) => r.id === source);
-  return run && run.spectra[0] && { name: run.name, report: run.spectra[0] };
+  const report = run && (run.ensemble ?? run.spectra[0]);
+  return run && report && { name: run.name, report };
 }
 
 export function exportSpectrumJson(source: 'live' | string): void {
@@ -228,6 +269,96 @@ export function exportSpectrumCsv(source: 'live' | string): void {
   const r = reportFor(source);
   if (!r) { addNotice({ kind: 'info', text: 'Nothing to export yet.' }); return; }
   download(exportName(r.name, 'csv'), reportToCsv(r.report), 'text/csv');
+}
+
+/**
+ * The current run's recorded weight trajectory as .npz, built in the Koopman worker (per-parameter float32 arrays,
+ * int32 steps, loss, meta.json with the run config) and saved as a download. `save` is replaceable for tests.
+ */
+export async function exportTrajectory(save: (name: string, bytes: Uint8Array) => void = (n, b) => download(n, b, 'application/zip')): Promise<void> {
+  const { config, status } = get();
+  if (!engine) { addNotice({ kind: 'info', text: 'Nothing to export: no run is going.' }); return; }
+  if (status.exporting) return;
+  const name = trajectoryName(config.run.preset, config.run.quick, status.step);
+  let trainConfig: unknown = null;
+  try { trainConfig = trainConfigFor(config.run); } catch { /* an unknown preset: the run config alone */ }
+  const meta = {
+    preset: config.run.preset, quick: config.run.quick, run: config.run, config: trainConfig,
+    backend: status.backend?.name ?? null, diverged: status.diverged ?? null, step: status.step,
+    note: 'learning-rate changes made during the run are not recorded: config has the last value',
+  };
+  setStatus({ exporting: true });
+  try {
+    const r = await engine.ask({ type: 'export', meta, name });
+    save(name, r.bytes);
+    if (r.stride > 1) {
+      addNotice({ kind: 'info', text: `${name}: ${r.snapshots} snapshots, every ${ordinal(r.stride)} of the run (the recording was thinned to stay within its memory budget).` });
+    }
+  } catch (e) {
+    addNotice({ kind: 'error', text: `Export trajectory: ${(e as Error).message}` });
+  } finally {
+    setStatus({ exporting: false });
+  }
+}
+
+// ------------------------------------------------------------------------------------------ scrubbing
+
+let scrubInFlight = false;
+let scrubNext: number | undefined;
+
+/**
+ * Show the window of the recording that ends at recorded snapshot `end` (exclusive) instead of the live one. Live
+ * spectra keep arriving (the W1 timeline goes on) but the shown spectrum stays until `backToLive`. Requests are
+ * throttled: one in flight at a time, and of the moves made meanwhile only the latest is asked next.
+ */
+export function scrubTo(end: number): void {
+  if (!(Number.isInteger(end) && end >= 1)) return;
+  const { scrub, live } = get();
+  if (scrub.end === undefined) {
+    const latest = live.spectrum ? { report: live.spectrum, step: live.spectrumStep } : undefined;
+    target.setState({ scrub: { ...scrub, end, latest, error: undefined }, live: { ...live, trail: [] } });
+  } else {
+    target.setState({ scrub: { ...scrub, end } });
+  }
+  requestScrub(end);
+}
+
+function requestScrub(end: number): void {
+  if (!engine) return;
+  if (scrubInFlight) { scrubNext = end; return; }
+  scrubInFlight = true;
+  const recording = get().status.recording;
+  const done = () => {
+    scrubInFlight = false;
+    const next = scrubNext;
+    scrubNext = undefined;
+    if (next !== undefined && get().scrub.end !== undefined) requestScrub(next);
+  };
+  engine.ask({ type: 'spectrumAt', end }).then((r) => {
+    const { scrub, live, status } = get();
+    if (scrub.end === undefined || status.recording !== recording) return; // back to live, or another run
+    target.setState({
+      live: { ...live, spectrum: { ...r.report, source: `window ending at step ${r.step}` }, spectrumStep: r.step, trail: [] },
+      scrub: { ...scrub, recorded: Math.max(scrub.recorded, r.recorded), stride: r.stride, error: undefined,
+        shown: { start: r.start, end: r.end, stepStart: r.stepStart, step: r.step, w1: r.w1FromPrevious } },
+    });
+  }, (e: Error) => {
+    const { scrub, status } = get();
+    if (scrub.end === undefined || status.recording !== recording) return;
+    target.setState({ scrub: { ...scrub, error: e.message } });
+  }).finally(done);
+}
+
+/** Follow the live window again (showing the newest live spectrum at once). */
+export function backToLive(): void {
+  const { scrub, live } = get();
+  if (scrub.end === undefined) return;
+  scrubNext = undefined;
+  const latest = scrub.latest;
+  target.setState({
+    scrub: { recorded: scrub.recorded, stride: scrub.stride, bytes: scrub.bytes },
+    live: { ...live, spectrum: latest?.report, spectrumStep: latest?.step ?? 0, trail: latest ? [latest.report] : [] },
+  });
 }
 
 // ------------------------------------------------------------------------------------------ demos

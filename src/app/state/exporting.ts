@@ -1,5 +1,5 @@
 /**
- * Spectrum exports. JSON is the SpectrumReport itself (the same object `koopscope spectrum --json` prints); CSV goes
+ * Spectrum and trajectory exports. JSON is the SpectrumReport itself (the same object `koopscope spectrum --json` prints); CSV goes
  * through io's spectrumToCsv, so both tools write the same columns. A report stores non-finite numbers as null
  * (JSON has no Infinity): they are rebuilt here as −Infinity for ln|0| and NaN otherwise.
  */
@@ -41,9 +41,14 @@ export function exportName(name: string, ext: 'json' | 'csv'): string {
   return `${base}.spectrum.${ext}`;
 }
 
-/** Saves text as a download through a Blob URL and a temporary a[download]. */
-export function download(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** The file name of a trained run's trajectory: 'spiral-quick-step1200.npz'. */
+export function trajectoryName(preset: string, quick: boolean, step: number): string {
+  return `${preset.replace(/[^\w.-]+/g, '_') || 'run'}${quick ? '-quick' : ''}-step${step}.npz`;
+}
+
+/** Saves text or bytes as a download through a Blob URL and a temporary a[download]. */
+export function download(name: string, content: string | Uint8Array, type: string): void {
+  const url = URL.createObjectURL(new Blob([content as BlobPart], { type }));
   const a = Object.assign(document.createElement('a'), { href: url, download: name });
   document.body.append(a);
   a.click();

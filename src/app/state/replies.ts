@@ -92,15 +92,35 @@ export function applyKoopmanReply(store: AppStore, r: KoopmanReply): void {
   const s = store.getState();
   switch (r.type) {
     case 'spectrum': {
-      const trail = [...s.live.trail, r.report].slice(-TRAIL);
       const w1 = r.w1FromPrevious === null ? s.live.w1 : thin([...s.live.w1, { step: r.step, w1: r.w1FromPrevious }], MAX_W1);
+      if (s.scrub.end !== undefined) {
+        // scrubbing: the shown spectrum stays; the newest live one waits for "Back to live"
+        store.setState({
+          live: { ...s.live, snapshots: r.snapshots, w1, memoryBytes: r.memoryBytes },
+          scrub: { ...s.scrub, latest: { report: r.report, step: r.step } },
+        });
+        return;
+      }
+      const trail = [...s.live.trail, r.report].slice(-TRAIL);
       store.setState({
         live: { ...s.live, spectrum: r.report, trail, spectrumStep: r.step, snapshots: r.snapshots, w1, memoryBytes: r.memoryBytes },
       });
       return;
     }
     case 'received':
-      store.setState({ live: { ...s.live, snapshots: r.count } });
+      store.setState({
+        live: { ...s.live, snapshots: r.count },
+        scrub: { ...s.scrub, recorded: r.recording.recorded, stride: r.recording.stride, bytes: r.recording.bytes },
+      });
+      return;
+    case 'recording':
+      store.setState({ scrub: { ...s.scrub, recorded: r.recording.recorded, stride: r.recording.stride, bytes: r.recording.bytes } });
+      pushNotice(store, { kind: 'info', text: r.message });
+      return;
+    case 'spectrumAt':
+    case 'seedSpectra':
+    case 'exported':
+      // answers to engine.ask, settled there; one that arrives here was asked by a page that no longer waits
       return;
     case 'failed':
       pushNotice(store, { kind: 'error', text: `Spectrum: ${r.error.message}` });

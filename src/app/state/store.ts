@@ -6,7 +6,7 @@
  * - configuration and run status (low rate): React renders these;
  * - live data (spectra, losses, W1 timeline: up to ~10 updates/s): only the plot modules read them, through
  *   `store.subscribe` and throttled imperative plotly updates, never through React re-renders. Components must not
- *   select `live` (see ui/plots).
+ *   select `live` (see ui/plots). `scrub.recorded` changes with every snapshot: the scrubber reads it throttled too.
  * Everything that reproduces a run (preset, overrides, DMD options, view) is `config`, serialised to the URL hash
  * (url.ts); trajectories are never put in URLs.
  */
@@ -67,10 +67,37 @@ export interface RunEntry {
   name: string;
   /** 'demo': computed by a gallery demo (e.g. paper 1's OMD/OGD spectra). */
   origin: 'trained' | 'file' | 'demo';
-  /** One spectrum per seed (an ensemble fit gives one; a (seeds, k) eigenvalue file gives several). */
+  /**
+   * One spectrum per seed (an ensemble fit gives one; a (seeds, k) eigenvalue file gives several; a trained ensemble
+   * gets one per run, each fitted alone on the same window, once the Koopman worker answers `seedSpectra`).
+   */
   spectra: SpectrumReport[];
-  /** For trained runs: the recorded trajectory, for export (.npz). */
-  trajectory?: { runs: number; T: number; N: number; params: ParamInfo[]; data: Float32Array; steps: Float64Array; loss: Float64Array };
+  /** Trained ensembles with per-run spectra: the joint fit of all runs (shown in the table and exported). */
+  ensemble?: SpectrumReport;
+  /** Trained runs: the optimizer step the window ends at, and the recording it came from (`status.recording`). */
+  step?: number;
+  recording?: number;
+  /** Trained ensembles: per-run spectra asked for and not answered yet. */
+  seedsPending?: boolean;
+}
+
+/**
+ * The scrubber: the Koopman worker records the run (every snapshot of every run, within a memory budget), and any
+ * past window of the recording can be shown instead of the live one.
+ */
+export interface ScrubState {
+  /** The recording of the current run: snapshots held per run, stride (every stride-th snapshot kept), bytes. */
+  recorded: number;
+  stride: number;
+  bytes: number;
+  /** The window end shown (a recorded-snapshot index, exclusive); undefined: following the live window. */
+  end?: number;
+  /** The scrubbed window on show (undefined until the first answer). */
+  shown?: { start: number; end: number; stepStart: number; step: number; w1: number | null };
+  /** The newest live spectrum (and its step), kept while scrubbing so "Back to live" shows it at once. */
+  latest?: { report: SpectrumReport; step: number };
+  /** Why the scrubbed window could not be fitted. */
+  error?: string;
 }
 
 export interface LivePoint extends StepMetrics {
@@ -110,6 +137,10 @@ export interface AppState {
     speed: number;
     /** A gallery demo computing off the main thread (its name). */
     demo?: string;
+    /** Counts (re)starts and resets: the Koopman worker's recording belongs to the current value. */
+    recording: number;
+    /** An .npz export is being built in the Koopman worker. */
+    exporting?: boolean;
   };
   notices: Notice[];
   runList: RunEntry[];
@@ -118,6 +149,7 @@ export interface AppState {
   /** The run-list entry whose spectrum is shown as a table and exported (a newly opened file selects itself). */
   selected?: string;
   live: LiveData;
+  scrub: ScrubState;
   /** Shortcut overlay visible. */
   help: boolean;
 }
@@ -130,14 +162,19 @@ export function emptyLive(): LiveData {
   return { trail: [], spectrumStep: 0, snapshots: 0, losses: [], w1: [], memoryBytes: 0 };
 }
 
+export function emptyScrub(): ScrubState {
+  return { recorded: 0, stride: 1, bytes: 0 };
+}
+
 export function initialState(): AppState {
   return {
     config: { run: { ...DEFAULT_RUN }, dmd: { ...DEFAULT_DMD }, view: { ...DEFAULT_VIEW } },
-    status: { phase: 'idle', playing: false, step: 0, speed: 1 },
+    status: { phase: 'idle', playing: false, step: 0, speed: 1, recording: 0 },
     notices: [],
     runList: [],
     compare: {},
     live: emptyLive(),
+    scrub: emptyScrub(),
     help: false,
   };
 }

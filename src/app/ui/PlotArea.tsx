@@ -1,8 +1,12 @@
-/** The live plots (components from ../plots read the store themselves), the table toggle and the live exports. */
+/**
+ * The live plots (components from ../plots read the store themselves), the snapshot scrubber under the spectrum,
+ * the table toggle and the live exports (spectrum, images, and the recorded trajectory as .npz).
+ */
 import { exportPlot, LossPlot, SingularValuesPlot, SpectrumPlot, W1Timeline, type PlotKind } from '../plots';
 import * as A from '../state/actions';
 import { LiveTable } from './LiveTable';
-import { useAppShallow } from './useApp';
+import { Scrubber } from './Scrubber';
+import { useApp, useAppShallow } from './useApp';
 
 function saveImage(kind: PlotKind) {
   exportPlot(kind, 'png').catch((e: Error) => A.addNotice({ kind: 'info', text: e.message }));
@@ -10,6 +14,7 @@ function saveImage(kind: PlotKind) {
 
 export function PlotArea() {
   const view = useAppShallow((st) => st.config.view);
+  const exporting = useApp((st) => !!st.status.exporting);
   return (
     <section className="plots" aria-labelledby="plots-heading">
       <h2 id="plots-heading" className="visually-hidden">Live plots</h2>
@@ -25,7 +30,7 @@ export function PlotArea() {
         </label>
       </div>
       <div className="plot-grid">
-        <figure className="plot spectrum-plot"><SpectrumPlot /></figure>
+        <figure className="plot spectrum-plot"><SpectrumPlot /><Scrubber /></figure>
         <figure className="plot"><LossPlot /></figure>
         <figure className="plot"><SingularValuesPlot /></figure>
         <figure className="plot"><W1Timeline /></figure>
@@ -36,6 +41,10 @@ export function PlotArea() {
         <button type="button" onClick={() => A.exportSpectrumCsv('live')}>CSV</button>
         <button type="button" onClick={() => saveImage('spectrum')}>Save spectrum image</button>
         <button type="button" onClick={() => saveImage('loss')}>Save loss image</button>
+        <button type="button" onClick={() => void A.exportTrajectory()} disabled={exporting}
+          title="The weight snapshots recorded so far (every run), with steps and loss, as .npz (numpy.load, koopscope)">
+          {exporting ? 'Exporting…' : 'Export trajectory (.npz)'}
+        </button>
       </div>
     </section>
   );

@@ -1,4 +1,7 @@
-/** The selected run-list entry: shape, warnings, its spectrum table (first seed) and exports. */
+/**
+ * The selected run-list entry: shape, warnings, its spectrum table (a trained ensemble's joint fit, else the first
+ * seed) and exports; for a trained run still held by the Koopman worker, its trajectory as .npz.
+ */
 import * as A from '../state/actions';
 import { cliCommand } from '../state/runConfig';
 import { SpectrumTable } from './SpectrumTable';
@@ -7,23 +10,38 @@ import { useApp } from './useApp';
 export function RunDetails() {
   const run = useApp((st) => st.runList.find((r) => r.id === st.selected));
   const config = useApp((st) => st.config.run);
+  const recording = useApp((st) => st.status.recording);
+  const exporting = useApp((st) => !!st.status.exporting);
   if (!run) return null;
-  const report = run.spectra[0];
+  const report = run.ensemble ?? run.spectra[0];
+  const held = run.origin === 'trained' && run.recording === recording;
   return (
     <section className="panel run-details" aria-labelledby="details-heading" data-testid="open-result">
       <h2 id="details-heading">{run.name}</h2>
-      {run.spectra.length > 1 && <p>{run.spectra.length} seeds; the table shows the first.</p>}
+      {run.spectra.length > 1 && (run.ensemble
+        ? <p>{run.spectra.length} runs, each fitted alone on the same window (for the seed spread in Compare); the table shows the joint fit of all runs.</p>
+        : <p>{run.spectra.length} seeds; the table shows the first.</p>)}
+      {run.seedsPending && <p className="hint">Fitting each run of the ensemble alone…</p>}
       {report?.warnings.map((w, i) => <p key={i} className="warning">warning: {w}</p>)}
       {report && <SpectrumTable report={report} caption={run.name} />}
       <div className="row">
         <button type="button" onClick={() => A.exportSpectrumJson(run.id)}>Export spectrum (JSON)</button>
         <button type="button" onClick={() => A.exportSpectrumCsv(run.id)}>Export spectrum (CSV)</button>
       </div>
+      {held && (
+        <div className="row">
+          <button type="button" onClick={() => void A.exportTrajectory()} disabled={exporting}>
+            {exporting ? 'Exporting…' : 'Export trajectory (.npz)'}
+          </button>
+        </div>
+      )}
       {run.origin === 'trained' && (
         <p className="hint">
-          The browser keeps spectra, not weights (snapshots go straight from the training worker to the Koopman worker).
-          To get this run's weight trajectory as <code>.npz</code>, record it with the command line
-          (same preset and seeds; live learning-rate changes are not replayed): <code>{cliCommand(config)}</code>
+          {held
+            ? 'The trajectory is the current run as recorded so far in the Koopman worker (every run of the ensemble, with steps and loss). '
+            : 'This run was reset or restarted since, so its recording is gone (export a run before resetting it). '}
+          To record the same run from the command line (same preset and seeds; live learning-rate changes are not
+          replayed): <code>{cliCommand(config)}</code>
         </p>
       )}
     </section>

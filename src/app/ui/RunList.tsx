@@ -18,7 +18,7 @@ export function RunList() {
               <button type="button" className="link" aria-pressed={r.id === selected} onClick={() => A.selectRun(r.id)}>
                 {r.name}
               </button>
-              <small> {r.origin}{r.spectra.length > 1 ? `, ${r.spectra.length} seeds` : ''}, {r.spectra[0]?.eigenvalues.length ?? 0} eigenvalues</small>
+              <small> {r.origin}{r.spectra.length > 1 ? `, ${r.spectra.length} seeds` : ''}{r.seedsPending ? ', fitting each run…' : ''}, {(r.ensemble ?? r.spectra[0])?.eigenvalues.length ?? 0} eigenvalues</small>
               <button type="button" className="dismiss" aria-label={`Remove ${r.name}`} onClick={() => A.removeRun(r.id)}>×</button>
             </li>
           ))}
