@@ -121,8 +121,23 @@ const SECTIONS = [
     title: 'Training steps/s of every preset\'s model (quick data) on tfjs-cpu in Node, and ms per snapshot',
     run: () => runTs('train.ts'),
   },
-  // { id: 'browser', title: 'Browser metrics: time to first spectrum, frame time while streaming, WebGPU vs CPU Gram',
-  //   run: () => runBrowser() /* e.g. spawn playwright-core with the system Chromium, as CI does */ },
+  {
+    id: 'browser-train',
+    title: 'Training in a browser worker (headless Chromium): steps/s and ms per snapshot on webgpu, webgl, cpu (SwiftShader GPU)',
+    run: () => {
+      const r = spawnSync(process.execPath, [path.join('bench', 'train-browser.mjs'), ...(quick ? ['--quick'] : [])], {
+        cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20,
+      });
+      if (r.status !== 0) throw new Error(`train-browser.mjs exited with ${r.status ?? r.signal}`);
+      return lastJson(r.stdout, 'train-browser.mjs');
+    },
+  },
+  {
+    id: 'browser',
+    title: 'The built app in headless Chromium, a live spiral run: long tasks, spectrum refresh rate, time to interactive, JS sizes',
+    // builds dist/ (vite build), serves it, plays 60 s (10 s with --quick); needs Chromium (CHROMIUM_PATH)
+    run: () => runTs('app-browser.mjs'),
+  },
 ];
 
 if (argv.includes('--list')) {

@@ -184,12 +184,15 @@ describe('trainer worker → Koopman worker pipeline', () => {
       'state after divergence', 10_000)).m as Extract<TrainerReply, { type: 'state' }>;
     expect(state.step).toBe(diverged.step);
 
-    // every snapshot before the divergence arrived, and none after it
+    // every snapshot before the divergence arrives (they travel trainer → Koopman worker → page, so they may come
+    // after `diverged`, which goes straight to the page), and none after it
+    await p.waitFor((r) => r.from === 'koopman' && r.m.type === 'received' && r.m.count >= diverged.step,
+      `${diverged.step} snapshots received`, 10_000);
+    // let the Koopman worker finish any pending message or refresh before checking it never failed
+    await new Promise((r) => setTimeout(r, 300));
     const received = p.koopmanReplies('received');
     expect(received.at(-1)!.step).toBe(diverged.step - 1);
     expect(received.at(-1)!.count).toBe(diverged.step);
-    // let the Koopman worker finish any pending refresh before checking it never failed
-    await new Promise((r) => setTimeout(r, 200));
     expect(p.koopmanReplies('failed')).toEqual([]);
     expect(p.trainerReplies('failed')).toEqual([]);
     const spectra = p.koopmanReplies('spectrum');
