@@ -1,0 +1,308 @@
+/**
+ * End-to-end tests of the BUILT app (dist/) in headless Chromium, driven by playwright-core. Run them with
+ * `node scripts/e2e.mjs` (builds, serves dist/ with COOP/COEP, runs this file with node:test); or, against a server
+ * already running, `E2E_URL=http://127.0.0.1:4173/ node --test test/e2e/app.e2e.mjs` (without E2E_URL this file
+ * serves ./dist itself, unbuilt if stale). Only the quadratic and spiral presets: the MNIST ones are too slow on
+ * SwiftShader. See docs/testing.md.
+ *
+ *   a. a preset trains and its eigenvalues appear (quadratic: |λ| = 0.95, 0.85, 0.5 in the live table);
+ *   b. a dropped .npz and one chosen through the file input give the spectrum `koopscope spectrum FILE --json` gives
+ *      with the app's DMD options (read from the DMD panel and turned into CLI flags);
+ *   c. a bad file gives a role="alert" and the app still trains afterwards;
+ *   d. a URL reproduces a configuration: the controls show its values, a change rewrites the hash, a reload keeps it;
+ *   e. no console errors, page errors or failed requests in any of the above.
+ */
+import { execFileSync } from 'node:child_process';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { launchChromium, tableRows, waitReady } from './browser.mjs';
+import { serveStatic } from './server.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const T = 90_000; // per-test timeout: SwiftShader is slow on a 2-core machine
+
+let browser;
+let server;
+let base;
+let tmp;
+/** Every console error, page error and failed request, tagged with the test it happened in. */
+const problems = [];
+let current = '';
+
+before(async () => {
+  base = process.env.E2E_URL;
+  if (!base) {
+    server = await serveStatic(path.join(root, 'dist'));
+    base = server.url;
+  }
+  browser = await launchChromium();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'koopscope-e2e-'));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A fresh page (own context: no shared storage) at `hash`, with every kind of error collected into `problems`. */
+async function open(hash = '', { ready = true } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const where = current;
+  const note = (kind, text) => problems.push(`[${where}] ${kind}: ${text}`);
+  // the page's console event carries the dedicated workers' messages too (playwright-core 1.65)
+  page.on('console', (m) => { if (m.type() === 'error') note('console.error', `${m.text()} (${m.location().url || 'page'})`); });
+  page.on('pageerror', (e) => note('pageerror', e.stack ?? e.message));
+  page.on('requestfailed', (r) => { if (!/ERR_ABORTED/.test(r.failure()?.errorText ?? '')) note('requestfailed', `${r.url()} ${r.failure()?.errorText}`); });
+  page.on('response', (r) => { if (r.status() >= 400) note('http', `${r.status()} ${r.url()}`); });
+  page.on('crash', () => note('crash', 'the page crashed'));
+  await page.goto(base + hash, { waitUntil: 'domcontentloaded' });
+  if (ready) await waitReady(page);
+  return page;
+}
+
+/** Names the test for the problem log. */
+function named(name) { current = name; }
+
+/** Ends a test's page: an error notice (a worker crash, a failed run) is a failure in every test. */
+async function finish(page) {
+  const errors = await page.locator('.notice-error').allTextContents();
+  await page.context().close();
+  assert.deepEqual(errors, [], 'error notices on the page');
+}
+
+/** `koopscope …` through bin/koopscope.js (the bundled CLI); returns stdout. */
+function cli(...args) {
+  return execFileSync(process.execPath, [path.join(root, 'bin/koopscope.js'), ...args], { cwd: root, encoding: 'utf8' });
+}
+
+/** The DMD panel's current options as `koopscope spectrum` flags (the options the app applies to opened files). */
+async function dmdFlags(page) {
+  const rule = await page.getByLabel('Rank rule').inputValue();
+  const flags = [];
+  if (rule === 'rank') flags.push('--rank', await page.getByLabel('r', { exact: true }).inputValue());
+  else if (rule === 'energy') flags.push('--energy', await page.getByLabel('fraction of σ²').inputValue());
+  else flags.push('--rank-rule', rule);
+  flags.push('--delays', await page.getByLabel('Delays').inputValue());
+  if (await page.getByLabel('subtract the mean snapshot').isChecked()) flags.push('--center');
+  const pca = Number(await page.getByLabel('PCA components').inputValue());
+  if (pca > 0) flags.push('--pca', String(pca));
+  return flags;
+}
+
+/** A real drop: a File in a DataTransfer, dragover (which the page must accept) then drop, on the page body. */
+async function dropFile(page, file, name = path.basename(file)) {
+  const accepted = await page.evaluate(({ b64, name }) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], name));
+    const over = new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true });
+    document.body.dispatchEvent(over);
+    const drop = new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true });
+    document.body.dispatchEvent(drop);
+    return { over: over.defaultPrevented, drop: drop.defaultPrevented };
+  }, { b64: fs.readFileSync(file).toString('base64'), name });
+  assert.deepEqual(accepted, { over: true, drop: true }, 'the page did not take the dragged file (dragover/drop not prevented)');
+}
+
+/** Waits for the run-details panel of `name` and returns its table rows. */
+async function openedRows(page, name) {
+  await page.locator('[data-testid="open-result"] h2', { hasText: name }).waitFor({ timeout: 30_000 });
+  return tableRows(page, '[data-testid="open-result"]');
+}
+
+function assertSameSpectrum(rows, expected, what) {
+  const ev = expected.eigenvalues;
+  assert.equal(rows.length, ev.length, `${what}: ${rows.length} eigenvalues in the table, the CLI gives ${ev.length}`);
+  rows.forEach(([i, re, im, abs], k) => {
+    assert.equal(i, k + 1);
+    const [xr, xi] = ev[k];
+    const ok = Math.abs(re - xr) <= 2e-6 && Math.abs(im - xi) <= 2e-6 && Math.abs(abs - expected.details[k].abs) <= 2e-6;
+    assert.ok(ok, `${what}: eigenvalue ${k + 1} is ${re} ${im}i (|λ| ${abs}) in the app, ${xr} ${xi}i in the CLI`);
+  });
+}
+
+/** The preset picker (its accessible name also holds the chosen option, so it is found by place, not label). */
+const presetSelect = (page) => page.locator('section.presets select');
+const playButton = (page) => page.getByRole('button', { name: /^Play/ });
+const pauseButton = (page) => page.getByRole('button', { name: /^Pause/ });
+const step = async (page) => Number(await page.getByTestId('run-step').textContent());
+
+describe('Koopscope, built app', { concurrency: false }, () => {
+  it('a. the quadratic preset from the URL trains and |λ| = 0.95, 0.85, 0.5 appear in the spectrum table', { timeout: T }, async () => {
+    named('a');
+    const page = await open('#v=1&preset=quadratic&window=40&rank=r3&table=1');
+    assert.equal(await presetSelect(page).inputValue(), 'quadratic');
+    // Twelve single steps, the first as soon as Step is enabled: six with the button, six with the → key. (Playing
+    // would run past step ~55, where 0.5^t drops below float32 round-off and the window has rank 2; and the live
+    // table refreshes only twice a second.)
+    for (let k = 0; k < 6; k++) await page.getByRole('button', { name: /^Step/ }).click();
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    for (let k = 0; k < 6; k++) await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.querySelector('[data-testid="run-step"]')?.textContent === '12', undefined, { timeout: 30_000 });
+    const live = 'section.plots table.spectrum';
+    const want = [0.95, 0.85, 0.5];
+    const threeModes = await page.waitForFunction(({ live, want }) => {
+      const rows = [...document.querySelectorAll(`${live} tbody tr`)]
+        .map((tr) => [...tr.querySelectorAll('td')].slice(1, 4).map((td) => Number(td.textContent)));
+      // the table catches up with the last step (the worker refreshes at most 10/s, the table 2/s: latest wins)
+      const last = /ending at step 12:/.test(document.querySelector(`${live} caption`)?.textContent ?? '');
+      return last && rows.length === 3 && rows.every(([, im, abs], k) => Math.abs(abs - want[k]) < 1e-4 && Math.abs(im) < 1e-6) && rows;
+    }, { live, want }, { timeout: 30_000, polling: 100 }).catch(async (e) => {
+      const caption = await page.locator(`${live} caption`).textContent().catch(() => 'no table');
+      throw new Error(`the live table never showed |λ| = ${want} at step 12: ${JSON.stringify(await tableRows(page, 'section.plots'))}, ${caption} (${e.message})`);
+    });
+    assert.equal((await threeModes.jsonValue()).length, 3);
+    assert.match(await page.locator(`${live} caption`).textContent(), /ending at step 12: 3 eigenvalues, rank 3/);
+
+    // then play: the window moves on
+    await playButton(page).click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="run-step"]')?.textContent) >= 60, undefined, { timeout: 60_000 });
+    await pauseButton(page).click();
+    await playButton(page).waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByTestId('run-state').textContent(), 'paused');
+    const paused = await step(page);
+    await page.waitForFunction(({ live, paused }) => {
+      const m = document.querySelector(`${live} caption`)?.textContent?.match(/ending at step (\d+)/);
+      return m && Number(m[1]) >= paused - 5;
+    }, { live, paused }, { timeout: 30_000 });
+    const rows = await tableRows(page, 'section.plots');
+    // the faster modes fade below float32 round-off as it plays (0.85^t/0.95^t < 1e-7 near t = 150): the slowest stays
+    assert.ok(rows.length >= 1 && Math.abs(rows[0][3] - 0.95) < 1e-3, `after playing to step ${paused}: ${JSON.stringify(rows)}`);
+    // the spectrum plot was drawn (plotly, loaded lazily)
+    await page.waitForFunction(() => Number(document.querySelector('[data-plot="spectrum"] .koop-plot-area')?.dataset.drawn ?? 0) > 0,
+      undefined, { timeout: 30_000 });
+    assert.ok(await page.locator('[data-plot="spectrum"] .koop-plot-area svg').count() > 0, 'no plotly SVG in the spectrum plot');
+    await finish(page);
+  });
+
+  it('b. a dropped .npz and a chosen one give the same spectrum as `koopscope spectrum --json` with the app\'s DMD options', { timeout: T }, async () => {
+    named('b');
+    const quadratic = path.join(tmp, 'quadratic.npz');
+    const spiral = path.join(tmp, 'spiral.npz');
+    cli('train', '--preset', 'quadratic', '--quick', '--out', quadratic);
+    cli('train', '--preset', 'spiral', '--quick', '--out', spiral);
+    const page = await open('');
+    const flags = await dmdFlags(page);
+    assert.deepEqual(flags, ['--rank', '10', '--delays', '0'], 'the DMD defaults changed: check that this test still compares like with like');
+    for (const [file, how] of [[spiral, 'drop'], [quadratic, 'input']]) {
+      const expected = JSON.parse(cli('spectrum', file, ...flags, '--json'));
+      const name = path.basename(file);
+      if (how === 'drop') await dropFile(page, file);
+      else await page.getByTestId('open-file').setInputFiles(file);
+      const rows = await openedRows(page, name);
+      assertSameSpectrum(rows, expected, `${name} (${how})`);
+      const caption = await page.locator('[data-testid="open-result"] table.spectrum caption').textContent();
+      assert.match(caption, new RegExp(`rank ${expected.rank}, ${expected.delays} delays`));
+    }
+    // both files joined the run list
+    const runs = await page.locator('section.run-list li').allTextContents();
+    assert.equal(runs.filter((t) => /spiral\.npz|quadratic\.npz/.test(t)).length, 2, `run list: ${runs.join(' | ')}`);
+    assert.equal(await page.getByRole('alert').count(), 0);
+    await finish(page);
+  });
+
+  it('c. a bad file gives a role="alert" and the app still trains afterwards', { timeout: T }, async () => {
+    named('c');
+    const page = await open('#v=1&preset=quadratic&window=40&rank=r3');
+    const bad = path.join(tmp, 'bad.npz');
+    fs.writeFileSync(bad, Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(200, 0x5a)]));
+    await page.getByTestId('open-file').setInputFiles(bad);
+    const alert = page.getByRole('alert');
+    await alert.first().waitFor({ timeout: 30_000 });
+    assert.equal(await alert.count(), 1);
+    assert.match(await alert.textContent(), /^bad\.npz: /);
+    assert.equal(await alert.getAttribute('data-testid'), 'open-error');
+
+    const truncated = path.join(tmp, 'truncated.npy');
+    fs.writeFileSync(truncated, Buffer.from('\x93NUMPY\x01\x00v\x00{\'descr\': \'<f4\', \'fortran_order\': False, \'shape\': (10, 3), }'));
+    await dropFile(page, truncated);
+    await page.getByRole('alert').filter({ hasText: /^truncated\.npy: / }).waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByRole('alert').count(), 1, 'the new error replaces the old one');
+
+    // the app still trains: one step, then play until a spectrum shows
+    await page.getByRole('button', { name: /^Step/ }).click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="run-step"]')?.textContent) >= 1, undefined, { timeout: 30_000 });
+    await playButton(page).click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="run-step"]')?.textContent) >= 10, undefined, { timeout: 30_000 });
+    await pauseButton(page).click();
+    await playButton(page).waitFor({ timeout: 10_000 });
+    await page.getByLabel('table').check();
+    await page.locator('section.plots table.spectrum tbody tr').first().waitFor({ timeout: 30_000 });
+    // and a good file afterwards clears the alert
+    const good = path.join(tmp, 'good.npz');
+    cli('train', '--preset', 'quadratic', '--quick', '--out', good);
+    await dropFile(page, good);
+    assert.ok((await openedRows(page, 'good.npz')).length > 0);
+    assert.equal(await page.getByRole('alert').count(), 0, 'the alert stayed after a good file');
+    await finish(page);
+  });
+
+  it('d. a URL reproduces a configuration; a change rewrites the hash; a reload keeps it', { timeout: T }, async () => {
+    named('d');
+    const hash = '#v=1&preset=quadratic&lr=0.04&seed=3&dataSeed=5&every=2&window=30&rank=r2&delays=1&center=1&pca=2&table=1';
+    const page = await open(hash);
+    const controls = async () => ({
+      preset: await presetSelect(page).inputValue(),
+      lr: await page.getByLabel('Learning rate').inputValue(),
+      seed: await page.getByLabel('Init seed').inputValue(),
+      dataSeed: await page.getByLabel('Data seed').inputValue(),
+      every: await page.getByLabel('Snapshot every k steps').inputValue(),
+      rule: await page.getByLabel('Rank rule').inputValue(),
+      r: await page.getByLabel('r', { exact: true }).count() ? await page.getByLabel('r', { exact: true }).inputValue() : undefined,
+      fraction: await page.getByLabel('fraction of σ²').count() ? await page.getByLabel('fraction of σ²').inputValue() : undefined,
+      window: await page.getByLabel('Window (snapshots)').inputValue(),
+      delays: await page.getByLabel('Delays').inputValue(),
+      pca: await page.getByLabel('PCA components').inputValue(),
+      center: await page.getByLabel('subtract the mean snapshot').isChecked(),
+      table: await page.getByLabel('table', { exact: true }).isChecked(),
+    });
+    const params = async () => Object.fromEntries(new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)));
+    const fromUrl = { preset: 'quadratic', lr: '0.04', seed: '3', dataSeed: '5', every: '2', rule: 'rank', r: '2', fraction: undefined,
+      window: '30', delays: '1', pca: '2', center: true, table: true };
+    assert.deepEqual(await controls(), fromUrl);
+    assert.deepEqual(await params(), Object.fromEntries(new URLSearchParams(hash.slice(1))), 'the app rewrote a valid hash');
+    assert.equal(await page.locator('.notice').filter({ hasText: 'could not be used' }).count(), 0);
+
+    // changes: lr (live), seed (restarts the run), rank rule → energy, delays; each lands in the hash
+    await page.getByLabel('Learning rate').fill('0.07');
+    await page.waitForFunction(() => location.hash.includes('lr=0.07'), undefined, { timeout: 5_000 });
+    await page.getByLabel('Init seed').fill('4');
+    await page.getByLabel('Init seed').press('Enter');
+    await page.waitForFunction(() => location.hash.includes('seed=4'), undefined, { timeout: 5_000 });
+    await page.getByLabel('Rank rule').selectOption('energy');
+    await page.waitForFunction(() => location.hash.includes('rank=e0.99'), undefined, { timeout: 5_000 });
+    await page.getByLabel('Delays').fill('0');
+    await page.getByLabel('Delays').blur();
+    await page.waitForFunction(() => !location.hash.includes('delays='), undefined, { timeout: 5_000 });
+    const changed = { ...fromUrl, lr: '0.07', seed: '4', rule: 'energy', r: undefined, fraction: '0.99', delays: '0' };
+    assert.deepEqual(await controls(), changed);
+    const hashBefore = await params();
+    assert.deepEqual(hashBefore, { v: '1', preset: 'quadratic', lr: '0.07', seed: '4', dataSeed: '5', every: '2', window: '30',
+      rank: 'e0.99', center: '1', pca: '2', table: '1' });
+
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await waitReady(page);
+    assert.deepEqual(await controls(), changed, 'a reload did not restore the controls');
+    assert.deepEqual(await params(), hashBefore);
+
+    // editing the hash by hand applies it
+    await page.evaluate(() => { location.hash = '#v=1&preset=spiral&rank=r4'; });
+    await page.waitForFunction(() => document.querySelector('[data-testid="run-state"]')?.closest('dl')?.textContent?.includes('spiral'),
+      undefined, { timeout: 10_000 });
+    assert.equal(await presetSelect(page).inputValue(), 'spiral');
+    assert.equal(await page.getByLabel('r', { exact: true }).inputValue(), '4');
+    await waitReady(page);
+    await finish(page);
+  });
+
+  it('e. no console errors, page errors or failed requests in any test', () => {
+    assert.deepEqual(problems, [], `\n${problems.join('\n')}`);
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * Shared by the e2e tests (test/e2e/app.e2e.mjs) and the browser benchmark (bench/app-browser.mjs): the headless
+ * Chromium launch (system Chromium through playwright-core, flags from browser-stack.md §7) and small page helpers.
+ */
+import * as fs from 'node:fs';
+import { chromium } from 'playwright-core';
+
+/** Headless Chromium flags (browser-stack.md §7.1): --enable-unsafe-webgpu gives the SwiftShader WebGPU adapter. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+export function chromiumPath() {
+  const p = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!fs.existsSync(p)) {
+    throw new Error(`no Chromium at ${p}: install the chromium package (Debian: apt-get install chromium) or set CHROMIUM_PATH`);
+  }
+  return p;
+}
+
+export function launchChromium() {
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Waits until the run is initialised: the header says 'paused' (phase ready) and Play is enabled. */
+export async function waitReady(page, timeout = 60_000) {
+  await page.waitForFunction(() => {
+    const state = document.querySelector('[data-testid="run-state"]')?.textContent;
+    const play = [...document.querySelectorAll('button')].find((b) => /^(Play|Pause)\b/.test(b.textContent ?? ''));
+    return (state === 'paused' || state === 'playing') && play && !play.disabled;
+  }, undefined, { timeout, polling: 100 });
+}
+
+/** Rows of the spectrum table under `root` (a CSS selector) as numbers: [#, Re, Im, |λ|]. */
+export function tableRows(page, root) {
+  return page.evaluate((sel) => {
+    const table = document.querySelector(`${sel} table.spectrum`);
+    if (!table) return null;
+    return [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].slice(0, 4).map((td) => Number(td.textContent)));
+  }, root);
+}
