@@ -122,6 +122,17 @@ const SECTIONS = [
     run: () => runTs('train.ts'),
   },
   {
+    id: 'browser-train',
+    title: 'Training in a browser worker (headless Chromium): steps/s and ms per snapshot on webgpu, webgl, cpu (SwiftShader GPU)',
+    run: () => {
+      const r = spawnSync(process.execPath, [path.join('bench', 'train-browser.mjs'), ...(quick ? ['--quick'] : [])], {
+        cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20,
+      });
+      if (r.status !== 0) throw new Error(`train-browser.mjs exited with ${r.status ?? r.signal}`);
+      return lastJson(r.stdout, 'train-browser.mjs');
+    },
+  },
+  {
     id: 'browser',
     title: 'The built app in headless Chromium, a live spiral run: long tasks, spectrum refresh rate, time to interactive, JS sizes',
     // builds dist/ (vite build), serves it, plays 60 s (10 s with --quick); needs Chromium (CHROMIUM_PATH)
