@@ -1,7 +1,8 @@
 /**
  * The shared machinery of the live plots. React renders only the container (configuration: size, labels); the data
  * reaches plotly imperatively: the plot subscribes to the store, and when its slice of the state changes it redraws
- * with `Plotly.react` on the next animation frame, at most once per MIN_REDRAW_MS, and never through a React
+ * with `Plotly.react` in a coming animation frame (one plot per frame across all plots: frames.ts), at most once per
+ * MIN_REDRAW_MS, and never through a React
  * re-render (browser-stack.md §2.2: a full 200-point SVG scatter refresh costs ~16 ms).
  */
 import { useEffect, useId, useRef, type CSSProperties, type RefObject } from 'react';
@@ -9,6 +10,7 @@ import type { Config, Layout, LayoutAxis, ModeBarButton } from 'plotly.js';
 import { store, type AppState } from '../state/store';
 import type { Figure } from './figures';
 import { loadPlotly, type PlotlyStatic } from './loadPlotly';
+import { requestDraw } from './frames';
 import { FILE_NAMES, registerPlot, type PlotKind } from './registry';
 
 /** Minimum time between the starts of two redraws of one plot. */
@@ -126,7 +128,8 @@ function useLivePlot(
     let disposed = false;
     let Plotly: PlotlyStatic | undefined;
     let config: Partial<Config> | undefined;
-    let frame = 0;
+    /** Cancels the queued draw (frames.ts), when one is queued. */
+    let queued: (() => void) | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let drawing = false;
     let dirty = true;
@@ -136,7 +139,7 @@ function useLivePlot(
     let prev = spec.select(store.getState());
 
     const schedule = () => {
-      if (disposed || frame || timer !== undefined || !Plotly) return;
+      if (disposed || queued || timer !== undefined || !Plotly) return;
       const wait = lastDraw + Math.min(MAX_REDRAW_MS, Math.max(MIN_REDRAW_MS, REDRAW_COST_FACTOR * lastCost)) - performance.now();
       if (wait > 0) {
         timer = setTimeout(() => {
@@ -144,12 +147,12 @@ function useLivePlot(
           schedule();
         }, wait);
       } else {
-        frame = requestAnimationFrame(draw);
+        queued = requestDraw(draw);
       }
     };
 
     const draw = () => {
-      frame = 0;
+      queued = undefined;
       if (disposed || !Plotly || !dirty || drawing) return;
       dirty = false;
       drawing = true;
@@ -231,7 +234,7 @@ function useLivePlot(
       dark?.removeEventListener('change', onScheme);
       resizer?.disconnect();
       if (resizeFrame) cancelAnimationFrame(resizeFrame);
-      if (frame) cancelAnimationFrame(frame);
+      queued?.();
       if (timer !== undefined) clearTimeout(timer);
       if (Plotly) Plotly.purge(el);
       delete el.dataset.revision;
