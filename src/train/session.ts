@@ -41,6 +41,12 @@ export interface SessionHost {
    */
   checkpointEvery?: number;
   /**
+   * Evaluate loss and accuracy on the full train and test sets (run 0) at most this often while training, in ms of
+   * wall time (0: never; `koopscope train` evaluates once at the end instead). The interval also grows to ten times
+   * the cost of the last evaluation, so evaluating never takes more than ~10% of the time. Default 2000.
+   */
+  evaluateEveryMs?: number;
+  /**
    * Called with an error that stopped the play loop; return true when the host takes care of it (a lost GPU device
    * that it recovers from), so the session does not post `failed`.
    */
@@ -93,6 +99,8 @@ export class TrainingSession {
   private stepsPerTick = 1;
   private diverged = false;
   private lastMetricsAt = 0;
+  private lastEvalAt = 0;
+  private lastEvalCost = 0;
   private loop?: Promise<void>;
   /** The backend the trainers live on (changes on `recover`). */
   private backend_: BackendReport;
@@ -231,8 +239,26 @@ export class TrainingSession {
         this.lastMetricsAt = now;
         this.host.post({ type: 'metrics', metrics: last, runMetrics: results.length > 1 ? results : undefined });
       }
+      await this.maybeEvaluate(last, gen, false);
     }
     return last;
+  }
+
+  /**
+   * Train/test loss and accuracy of run 0 on the full sets, posted as metrics (with the batch loss of the step), when
+   * the evaluation interval has passed or `force` is set (single steps, pauses). Costs one forward pass of the data.
+   */
+  private async maybeEvaluate(last: StepMetrics, gen: number, force: boolean): Promise<void> {
+    const every = this.host.evaluateEveryMs ?? 2000;
+    if (every <= 0 || this.dataset.task === 'none') return;
+    const now = Date.now();
+    if (!force && now - this.lastEvalAt < Math.max(every, 10 * this.lastEvalCost)) return;
+    this.lastEvalAt = now;
+    const ev = await this.trainers_[0].evaluate();
+    this.check(gen);
+    this.lastEvalCost = Date.now() - now;
+    const { loss: _fullTrainLoss, ...rest } = ev;
+    this.host.post({ type: 'metrics', metrics: { ...rest, loss: last.loss, step: last.step } });
   }
 
   play(): void {

@@ -73,6 +73,18 @@ describe('TrainingSession', () => {
     s.dispose();
   });
 
+  it('posts train/test loss and accuracy of run 0 (evaluated on the full sets) besides the batch loss', async () => {
+    const { replies, host } = recorder();
+    const s = await TrainingSession.create(presetConfig('spiral', true), { ...host, evaluateEveryMs: 1 });
+    await s.advance(5);
+    const evaluated = replies.filter((m) => m.type === 'metrics' && m.metrics.trainAccuracy !== undefined);
+    expect(evaluated.length).toBeGreaterThan(0);
+    const m = (evaluated.at(-1) as { metrics: { trainAccuracy: number; testAccuracy: number; testLoss: number } }).metrics;
+    for (const v of [m.trainAccuracy, m.testAccuracy]) expect(v >= 0 && v <= 1).toBe(true);
+    expect(Number.isFinite(m.testLoss)).toBe(true);
+    s.dispose();
+  });
+
   it('validates live changes', async () => {
     const { host } = recorder();
     const s = await TrainingSession.create(presetConfig('quadratic', true), host);

@@ -90,6 +90,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     backend: { name: 'cpu' as const, reason: 'Node: the tfjs cpu backend', skipped: [] },
     koopmanPort: sink,
     loadBytes: (file: string) => readMnistFile(file),
+    evaluateEveryMs: 0,
     post: (m: TrainerReply) => {
       if (m.type === 'metrics') lastMetrics = m.metrics;
       if (m.type === 'diverged') diverged = m.message;
@@ -115,6 +116,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     bar.done();
   }
   const seconds = (Date.now() - t0) / 1000;
+  // train/test loss and accuracy of run 0 on the full sets, once at the end (diverged runs cannot be evaluated)
+  const evaluation = diverged ? undefined : await session.trainers[0].evaluate();
   // the loss stored with snapshot 0 is NaN: no step has been taken yet (metrics may contain NaN, docs/file-formats.md)
   const R = session.trainers.length, T = snaps.length, N = observed.reduce((a, p) => a + p.size, 0);
   const data = new Float32Array(R * T * N);
@@ -124,7 +127,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     kind: 'trajectory', source: basename(values.out), runs: R, T, N,
     params: observed.map((p) => { const e = { name: p.name, shape: p.shape, offset, size: p.size }; offset += p.size; return e; }),
     data, steps: Float64Array.from(snapSteps), metrics: { loss: Float64Array.from(losses) },
-    meta: { preset: values.preset, quick: !!values.quick, config, backend: 'cpu', diverged: diverged ?? null },
+    meta: { preset: values.preset, quick: !!values.quick, config, backend: 'cpu', diverged: diverged ?? null, evaluation: evaluation ?? null },
   };
   session.dispose();
   if (T < 3) throw new UsageError(`${values.preset}: only ${T} snapshot(s) were taken (diverged early?); nothing useful to write`);
@@ -135,12 +138,14 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   const summary = {
     preset: values.preset, out: values.out, runs: R, snapshots: T, parameters: N, steps: snapSteps[T - 1],
-    finalLoss: lastMetrics?.loss ?? null, seconds, diverged: diverged ?? null,
+    finalLoss: lastMetrics?.loss ?? null, seconds, diverged: diverged ?? null, evaluation: evaluation ?? null,
   };
   if (values.json) io.out(JSON.stringify(summary));
   else {
     io.out(`${values.out}: ${R} run(s) × ${T} snapshots × ${N} parameters (${observed.map((p) => p.name).join(', ')}), ` +
-      `${summary.steps} steps in ${seconds.toFixed(1)} s, final loss ${summary.finalLoss?.toPrecision(4) ?? 'n/a'}`);
+      `${summary.steps} steps in ${seconds.toFixed(1)} s, final loss ${summary.finalLoss?.toPrecision(4) ?? 'n/a'}` +
+      (evaluation?.trainAccuracy !== undefined ? `, train accuracy ${(100 * evaluation.trainAccuracy).toFixed(1)}%` : '') +
+      (evaluation?.testAccuracy !== undefined ? `, test accuracy ${(100 * evaluation.testAccuracy).toFixed(1)}%` : ''));
     if (diverged) io.err(`koopscope: warning: ${diverged}`);
   }
   return 0;
