@@ -8,6 +8,7 @@ import { readFileInWorker } from '../readFileInWorker';
 import { download, exportName, reportToCsv, reportToJson, trajectoryName } from './exporting';
 import { pushNotice } from './replies';
 import { trainConfigFor } from './runConfig';
+import { CUSTOM, CUSTOM_BASE, customFromTrain, customProblems, observeProblems, type CustomConfig } from './custom';
 import { runOmdOgdInWorker } from '../client/demo';
 import { ordinal } from '../../koopman/recorder';
 import { emptyLive, emptyScrub, store, type AppStore, type DmdConfig, type Notice, type RunConfig, type RunEntry, type ViewConfig } from './store';
@@ -60,11 +61,57 @@ export function startRun(): void {
 
 /** A preset with its own settings (overrides dropped); DMD options may come with it (gallery demos). */
 export function choosePreset(preset: string, options: { quick?: boolean; dmd?: Partial<DmdConfig> } = {}): void {
+  if (preset === CUSTOM) { chooseCustom(); return; }
   const { config } = get();
   const run: RunConfig = { preset, quick: options.quick ?? config.run.quick };
   const dmd = options.dmd ? { ...config.dmd, ...options.dmd } : config.dmd;
   target.setState({ config: { ...config, run, dmd } });
   startRun();
+}
+
+/**
+ * Switch to a custom run pre-filled with what is configured now (the preset, its variant and overrides), so it can be
+ * tweaked. The TrainConfig is the same, so the run goes on; a custom run stays as it is.
+ */
+export function chooseCustom(): void {
+  const { config } = get();
+  if (config.run.preset === CUSTOM) return;
+  let from;
+  try {
+    from = customFromTrain(trainConfigFor(config.run));
+  } catch (e) {
+    addNotice({ kind: 'error', text: `Cannot build a custom run from ${config.run.preset}: ${(e as Error).message}` });
+    return;
+  }
+  const run: RunConfig = {
+    preset: CUSTOM, quick: false, custom: from.custom, runs: from.runs, observe: from.observe,
+    // the custom run's own defaults need no override (shorter links)
+    initSeed: from.initSeed !== CUSTOM_BASE.initSeed ? from.initSeed : undefined,
+    dataSeed: from.dataSeed !== CUSTOM_BASE.dataSeed ? from.dataSeed : undefined,
+    snapshotEvery: from.snapshotEvery !== CUSTOM_BASE.snapshotEvery ? from.snapshotEvery : undefined,
+  };
+  target.setState({ config: { ...config, run } });
+}
+
+/**
+ * Run a built configuration (with its snapshot interval and observed parameters; its learning rate replaces a live
+ * one). An invalid one is refused with a notice and changes nothing; returns whether it started.
+ */
+export function applyCustom(custom: CustomConfig, options: { snapshotEvery?: number; observe?: string } = {}): boolean {
+  const observe = options.observe?.trim() === '' || options.observe?.trim() === 'all' ? undefined : options.observe?.trim();
+  const problems = [...customProblems(custom), ...observeProblems(observe, custom.model)];
+  const every = options.snapshotEvery;
+  if (every !== undefined && !(Number.isInteger(every) && every >= 1 && every <= 10_000)) problems.push({ field: 'snapshotEvery', message: 'snapshot interval: a whole number from 1 to 10000' });
+  if (problems.length) {
+    addNotice({ kind: 'warning', text: `The custom run was not started: ${problems.map((p) => p.message).join('; ')}.` });
+    return false;
+  }
+  const { config } = get();
+  const run: RunConfig = { ...config.run, preset: CUSTOM, quick: false, custom: structuredClone(custom), lr: undefined,
+    snapshotEvery: every === CUSTOM_BASE.snapshotEvery ? undefined : every, observe };
+  target.setState({ config: { ...config, run } });
+  startRun();
+  return true;
 }
 
 /** Overrides that change the schedule or the initialisation (quick, seeds, runs, snapshot interval): restart. */

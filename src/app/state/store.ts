@@ -15,6 +15,7 @@ import type { RankRule } from '../../koopman/types';
 import type { SpectrumReport } from '../../koopman/report';
 import type { ParamInfo, StepMetrics } from '../../train/types';
 import type { BackendReport } from '../../workers/protocol';
+import type { CustomConfig } from './custom';
 
 /** DMD options of the live view and of loaded files (the same meaning as SpectrumOptions; docs/engine.md). */
 export interface DmdConfig {
@@ -27,8 +28,9 @@ export interface DmdConfig {
   pca: number;
 }
 
-/** What reproduces a run: a preset plus overrides. Serialised to the URL. */
+/** What reproduces a run: a preset (or 'custom' with a built configuration) plus overrides. Serialised to the URL. */
 export interface RunConfig {
+  /** A preset name, or 'custom' (then `custom` holds the model, data and optimizer: custom.ts). */
   preset: string;
   /** The preset's small variant. */
   quick: boolean;
@@ -40,6 +42,8 @@ export interface RunConfig {
   runs?: number;
   /** Parameter names/prefixes to observe, comma-separated; undefined: the preset's. */
   observe?: string;
+  /** preset 'custom' only: the built configuration. */
+  custom?: CustomConfig;
 }
 
 export interface ViewConfig {

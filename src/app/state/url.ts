@@ -6,8 +6,14 @@
  *
  * Keys: preset quick lr seed dataSeed every runs observe | window rank delays center pca | plane zoom table log smooth
  * rank: r<k> (fixed rank), e<fraction> (energy), optimal, full.
+ *
+ * preset=custom (a run built in the app, custom.ts) adds model data opt batch steps [scale perturb], always written
+ * so a link states the whole run, e.g. `preset=custom&model=mlp:16,16:tanh:bias&data=spiral:400:0.1&opt=adam:0.01
+ * &batch=full&steps=1000`. A bad value falls back to that part's default; an invalid combination (cnn on spiral) to
+ * the default custom run; either way with a problem. These keys with another preset are ignored (a problem too).
  */
 import { presetNames } from '../../train/presets';
+import { CUSTOM, CUSTOM_KEYS, encodeCustom, observeProblems, parseCustom } from './custom';
 import type { RankRule } from '../../koopman/types';
 import { DEFAULT_DMD, DEFAULT_RUN, DEFAULT_VIEW, type AppState, type DmdConfig, type RunConfig, type ViewConfig } from './store';
 
@@ -53,7 +59,7 @@ interface Field<T> { key: string; part: keyof Config; prop: string; parse: (s: s
 const f = <T>(x: Field<T>): Field<unknown> => x as Field<unknown>;
 
 const FIELDS: Field<unknown>[] = [
-  f({ key: 'preset', part: 'run', prop: 'preset', parse: (s) => (presetNames().includes(s) ? s : undefined) }),
+  f({ key: 'preset', part: 'run', prop: 'preset', parse: (s) => (presetNames().includes(s) || s === CUSTOM ? s : undefined) }),
   f({ key: 'quick', part: 'run', prop: 'quick', parse: bool, show: (v) => (v ? '1' : '0') }),
   f({ key: 'lr', part: 'run', prop: 'lr', parse: positive }),
   f({ key: 'seed', part: 'run', prop: 'initSeed', parse: int(0, 2 ** 31) }),
@@ -86,8 +92,9 @@ export function encodeHash(config: Config): string {
     if (d !== undefined && show(d) === show(v)) continue;
     q.set(fd.key, show(v));
   }
-  // URLSearchParams escapes ',' as %2C; keep observe lists readable
-  return '#' + q.toString().replace(/%2C/g, ',');
+  if (config.run.preset === CUSTOM && config.run.custom) for (const [k, v] of encodeCustom(config.run.custom)) q.set(k, v);
+  // URLSearchParams escapes ',' and ':' (both fine in a fragment); keep observe lists and custom values readable
+  return '#' + q.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
 }
 
 export function parseHash(hash: string): ParsedHash {
@@ -103,7 +110,7 @@ export function parseHash(hash: string): ParsedHash {
       : `the link is from version ${JSON.stringify(v)} of the app, this one reads v=${URL_VERSION}: its settings were ignored`);
     return { config, problems };
   }
-  const known = new Set(['v', ...FIELDS.map((x) => x.key)]);
+  const known = new Set<string>(['v', ...FIELDS.map((x) => x.key), ...CUSTOM_KEYS]);
   for (const key of new Set(q.keys())) if (!known.has(key)) problems.push(`unknown setting '${key}' ignored`);
   for (const fd of FIELDS) {
     const raw = q.get(fd.key);
@@ -111,6 +118,16 @@ export function parseHash(hash: string): ParsedHash {
     const value = fd.parse(raw);
     if (value === undefined) { problems.push(`${fd.key}=${JSON.stringify(raw.slice(0, 40))} is not valid: the default is used`); continue; }
     (config[fd.part] as unknown as Part)[fd.prop] = value;
+  }
+  if (config.run.preset === CUSTOM) {
+    const custom = parseCustom((k) => q.get(k));
+    config.run.custom = custom.custom;
+    problems.push(...custom.problems);
+    const bad = observeProblems(config.run.observe, custom.custom.model);
+    if (bad.length) { problems.push(`${bad[0].message}: every parameter is observed`); config.run.observe = undefined; }
+  } else {
+    const stray = CUSTOM_KEYS.filter((k) => q.has(k));
+    if (stray.length) problems.push(`${stray.join(', ')} only apply to preset=custom: ignored`);
   }
   return { config, problems };
 }

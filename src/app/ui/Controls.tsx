@@ -8,7 +8,7 @@ const SPEEDS = [1, 2, 5, 10, 20, 50, 100];
 
 function presetDefaults(run: Parameters<typeof trainConfigFor>[0]) {
   try {
-    const c = trainConfigFor({ preset: run.preset, quick: run.quick });
+    const c = trainConfigFor({ preset: run.preset, quick: run.quick, custom: run.custom });
     return { lr: learningRate(c.optimizer), every: c.snapshotEvery };
   } catch {
     return { lr: undefined, every: undefined };

@@ -13,6 +13,7 @@ export function RunDetails() {
   const recording = useApp((st) => st.status.recording);
   const exporting = useApp((st) => !!st.status.exporting);
   if (!run) return null;
+  const cli = cliCommand(config);
   const report = run.ensemble ?? run.spectra[0];
   const held = run.origin === 'trained' && run.recording === recording;
   return (
@@ -40,8 +41,10 @@ export function RunDetails() {
           {held
             ? 'The trajectory is the current run as recorded so far in the Koopman worker (every run of the ensemble, with steps and loss). '
             : 'This run was reset or restarted since, so its recording is gone (export a run before resetting it). '}
-          To record the same run from the command line (same preset and seeds; live learning-rate changes are not
-          replayed): <code>{cliCommand(config)}</code>
+          {cli !== undefined
+            ? <>To record the same run from the command line (same preset and seeds; live learning-rate changes are not
+              replayed): <code>{cli}</code></>
+            : 'A custom run cannot be recorded from the command line (koopscope train takes presets): export its trajectory here, and share its link.'}
         </p>
       )}
     </section>
