@@ -6,6 +6,7 @@
  */
 import * as compare from './commands/compare';
 import * as demo from './commands/demo';
+import * as reproduce from './commands/reproduce';
 import * as spectrum from './commands/spectrum';
 import * as train from './commands/train';
 import * as windows from './commands/windows';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, { cmd: Command; summary: string }> = {
   train: { cmd: train, summary: 'train a preset in Node and write its weight trajectory (.npz)' },
   windows: { cmd: windows, summary: 'sliding-window spectra and W1 between consecutive windows' },
   demo: { cmd: demo, summary: "the papers' small experiments (omd-ogd)" },
+  reproduce: { cmd: reproduce, summary: "one of paper 1's experiments from training to verdict (--list)" },
 };
 
 export const VERSION = '0.1.0';

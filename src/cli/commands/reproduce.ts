@@ -1,0 +1,148 @@
+/**
+ * `koopscope reproduce NAME [--quick] [--json] [--seeds n]`: one of paper 1's experiments (or a teaching case) from
+ * training to verdict, in Node (tfjs cpu backend). The experiments themselves are pure (src/reproduce); this shell
+ * sets the backend, passes the MNIST reader and paper 1's published eigenvalue files when they are on disk, shows a
+ * progress bar on a terminal and prints the result.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { readTrajectoryFile } from '../../io/index';
+import { EXPERIMENTS, getExperiment, type ExperimentResult, type Pair } from '../../reproduce/index';
+import { tf } from '../../train/tf';
+import '@tensorflow/tfjs-backend-cpu';
+import { readMnistFile } from '../../train/node/mnistFiles';
+import { UsageError } from '../errors';
+import { progressBar } from '../progress';
+import type { Io } from '../main';
+
+export const usage = `usage: koopscope reproduce NAME [--quick] [--json] [--seeds n]
+       koopscope reproduce --list
+
+Runs one experiment from training to verdict: the settings used, the spectra per seed, the W1 distances with their
+mean and spread, the between-seed null, checks against formulas or published values, and a one-line verdict.
+  --quick            the small variant (minutes on a 2-core CPU; what it reduces is printed)
+  --seeds n          number of seeds (the first n of the paper's list)
+  --paper-data DIR   folder with paper 1's published .npy files (default: $KOOPSCOPE_SHARED/data/paper1 or
+                     ../shared/data/paper1 beside the repository, when present)
+  --json             print the result as one JSON object
+  --list             list the experiments
+
+experiments:
+${EXPERIMENTS.map((e) => `  ${e.name.padEnd(10)} ${e.description}`).join('\n')}`;
+
+/** Where paper 1's published files are, or undefined. */
+export function findPaperData(explicit?: string): string | undefined {
+  const isDir = (d: string) => existsSync(d) && statSync(d).isDirectory();
+  if (explicit) {
+    if (!isDir(explicit)) throw new UsageError(`--paper-data ${explicit}: not a folder`);
+    return resolve(explicit);
+  }
+  const candidates: string[] = [];
+  if (process.env.KOOPSCOPE_SHARED) candidates.push(join(process.env.KOOPSCOPE_SHARED, 'data/paper1'));
+  try {
+    // the repository root is one folder up from dist-cli/ (bundle) or two from src/cli/commands (tests)
+    const here = dirname(fileURLToPath(import.meta.url));
+    candidates.push(resolve(here, '../../shared/data/paper1'), resolve(here, '../../../../shared/data/paper1'));
+  } catch { /* not a file URL */ }
+  candidates.push(resolve('../shared/data/paper1'));
+  return candidates.find(isDir);
+}
+
+function publishedReader(dir: string | undefined) {
+  return (file: string) => {
+    if (!dir) return undefined;
+    const path = join(dir, file);
+    if (!existsSync(path)) return undefined;
+    const r = readTrajectoryFile(file, new Uint8Array(readFileSync(path)));
+    return r.kind === 'eigenvalues' ? r.sets : undefined;
+  };
+}
+
+const num = (x: number) => (Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(3) : x.toFixed(5));
+const eig = ([re, im]: Pair) => (im === 0 ? num(re) : `${num(re)}${im >= 0 ? '+' : '−'}${num(Math.abs(im))}i`);
+const p4 = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
+
+export function formatResult(r: ExperimentResult): string {
+  const lines: string[] = [`${r.name}${r.quick ? ' (quick)' : ''}: ${r.description}`, '', 'settings:'];
+  for (const [k, v] of Object.entries(r.settings)) lines.push(`  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  if (r.reduced.length) { lines.push('reduced from the paper:'); for (const x of r.reduced) lines.push(`  - ${x}`); }
+  lines.push('', 'spectra (per seed; eigenvalues sorted by |λ|):');
+  for (const [g, rows] of Object.entries(r.spectra)) {
+    rows.forEach((row, i) => lines.push(`  ${g}${rows.length > 1 ? `, seed ${r.seeds[i] ?? i}` : ''}: ${row.map(eig).join(' ')}`));
+  }
+  if (r.distances.length) lines.push('', 'W1 distances:');
+  for (const d of r.distances) {
+    const s = d.summary;
+    lines.push(`  ${d.label}: ${d.values.length > 1 ? `mean ${p4(s.mean)} ± ${p4(s.std)} (sample std; population ${p4(s.stdPopulation)}), range ${p4(s.min)}–${p4(s.max)}, n = ${s.count}` : p4(s.mean)}` +
+      (d.paper ? `   [paper: ${p4(d.paper.mean)}${d.paper.std !== undefined ? ` ± ${p4(d.paper.std)}` : ''}]` : ''));
+    if (d.values.length > 1 && d.values.length <= 30) lines.push(`    per seed: ${d.values.map(p4).join(' ')}`);
+    if (d.verdict) lines.push(`    → ${d.verdict} (ratio to the null mean ${d.ratio!.toFixed(2)})`);
+  }
+  if (r.nulls.length) lines.push('', 'between-seed null:');
+  for (const n of r.nulls) {
+    lines.push(`  ${n.label}: mean ${p4(n.summary.mean)} ± ${p4(n.summary.std)}, p95 ${p4(n.summary.p95)}` +
+      (n.paper ? `   [paper: ${p4(n.paper.mean)}${n.paper.std !== undefined ? ` ± ${p4(n.paper.std)}` : ''}]` : ''));
+  }
+  if (r.checks.length) lines.push('', 'checks:');
+  for (const c of r.checks) {
+    lines.push(`  ${c.pass ? 'PASS' : 'FAIL'} ${c.name}${c.deviation !== undefined ? `: deviation ${c.deviation.toExponential(2)}` : ''}` +
+      `${c.tolerance !== undefined ? ` (tolerance ${c.tolerance})` : ''}${c.note ? ` [${c.note}]` : ''}`);
+  }
+  if (r.notes.length) { lines.push('', 'notes:'); for (const n of r.notes) lines.push(`  - ${n}`); }
+  lines.push('', `verdict: ${r.verdict}`, `runtime: ${r.seconds.toFixed(1)} s`);
+  return lines.join('\n');
+}
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: {
+      quick: { type: 'boolean' }, json: { type: 'boolean' }, seeds: { type: 'string' }, list: { type: 'boolean' },
+      'paper-data': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) { io.out(usage); return 0; }
+  if (values.list) {
+    const w = Math.max(...EXPERIMENTS.map((e) => e.name.length));
+    io.out(EXPERIMENTS.map((e) => `${e.name.padEnd(w)}  ${e.description}\n${' '.repeat(w)}  runtime: quick ${e.runtime.quick}; full ${e.runtime.full}`).join('\n'));
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`reproduce needs one experiment NAME: ${EXPERIMENTS.map((e) => e.name).join(', ')}`);
+  let experiment;
+  try {
+    experiment = getExperiment(positionals[0]);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  let seeds: number | undefined;
+  if (values.seeds !== undefined) {
+    if (!/^\d+$/.test(values.seeds) || Number(values.seeds) < 1) throw new UsageError(`--seeds must be a whole number ≥ 1, got '${values.seeds}'`);
+    seeds = Number(values.seeds);
+  }
+  const paperDir = findPaperData(values['paper-data']);
+  tf.env().set('PROD', true);
+  await tf.setBackend('cpu');
+  await tf.ready();
+  const bar = progressBar(`reproduce ${experiment.name}`);
+  let result: ExperimentResult;
+  try {
+    result = await experiment.run({
+      quick: !!values.quick, seeds,
+      onProgress: (f, phase) => bar.update(f, phase),
+      loadBytes: (file) => readMnistFile(file),
+      published: publishedReader(paperDir),
+      backend: { name: 'cpu', reason: 'Node: the tfjs cpu backend', skipped: [] },
+    });
+  } catch (e) {
+    const msg = (e as Error).message ?? String(e);
+    if (/MNIST data not found/.test(msg)) throw new UsageError(msg);
+    throw e;
+  } finally {
+    bar.done();
+  }
+  (result.settings as Record<string, unknown>).paperData = paperDir ?? null;
+  io.out(values.json ? JSON.stringify(result) : formatResult(result));
+  return 0;
+}

@@ -1,0 +1,123 @@
+/** Helpers shared by the experiments: headless training into memory, spectra as pairs, nulls and verdicts. */
+import { betweenSeedNull, compareToNull, summarizeDistances } from '../koopman/seedNull';
+import type { SnapshotSet } from '../koopman/snapshots';
+import type { Spectrum } from '../koopman/types';
+import { wasserstein1 } from '../koopman/wasserstein';
+import { tf } from '../train/tf';
+import { TrainingSession } from '../train/session';
+import type { TrainConfig } from '../train/types';
+import type { SnapshotMessage, TrainerReply } from '../workers/protocol';
+import type { DistanceReport, NullReport, Pair, RunOptions } from './types';
+
+export const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+export function pairsOf(s: Spectrum): Pair[] {
+  return s.eigenvalues.map((e) => [e.re, e.im]);
+}
+
+export function toPoints(p: Pair[]): { re: Float64Array; im: Float64Array } {
+  return { re: Float64Array.from(p, (x) => x[0]), im: Float64Array.from(p, (x) => x[1]) };
+}
+
+/** The first n of a seed list, extended with 100, 101, … past its end. */
+export function pickSeeds(list: readonly number[], n: number): number[] {
+  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`seeds must be a whole number ≥ 1, got ${n}`);
+  return Array.from({ length: n }, (_, i) => (i < list.length ? list[i] : 100 + i - list.length));
+}
+
+export interface Trained {
+  set: SnapshotSet;
+  /** Loss of run 0 at the last step. */
+  finalLoss: number;
+  diverged?: string;
+  seconds: number;
+}
+
+/**
+ * Trains `config` for `steps` steps on the current tfjs backend and returns every snapshot in memory, runs × T × N
+ * (float32, as the trainers produce them). Throws if the run diverges before three snapshots were taken.
+ */
+export async function trainEnsemble(
+  config: TrainConfig, steps: number, opts: Pick<RunOptions, 'loadBytes' | 'backend'>,
+  onProgress?: (fraction: number) => void,
+): Promise<Trained> {
+  const snaps: Float32Array[][] = [];
+  let N = 0;
+  let diverged: string | undefined;
+  let lastLoss = NaN;
+  const host = {
+    backend: opts.backend ?? { name: 'cpu' as const, reason: 'the tfjs cpu backend', skipped: [] },
+    koopmanPort: {
+      postMessage(m: SnapshotMessage) {
+        if (m.type === 'restart') { N = m.N; return; }
+        snaps.push(m.runs);
+        lastLoss = m.loss;
+      },
+    },
+    loadBytes: (file: string) => {
+      if (!opts.loadBytes) return Promise.reject(new Error(`this experiment needs MNIST (${file}) but no data loader was given`));
+      return opts.loadBytes(file);
+    },
+    evaluateEveryMs: 0,
+    post: (m: TrainerReply) => { if (m.type === 'diverged') diverged = m.message; },
+  };
+  const t0 = now();
+  const session = await TrainingSession.create(config, host);
+  try {
+    const chunk = Math.max(config.snapshotEvery, 10);
+    for (let done = 0; done < steps && !diverged;) {
+      const k = Math.min(chunk, steps - done);
+      await session.advance(k);
+      done += k;
+      onProgress?.(done / steps);
+      // let the host breathe (progress output, worker messages) between chunks
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  } finally {
+    session.dispose();
+  }
+  const R = snaps[0]?.length ?? 0, T = snaps.length;
+  if (T < 3) throw new Error(`training stopped after ${T} snapshot(s)${diverged ? `: ${diverged}` : ''}`);
+  const data = new Float32Array(R * T * N);
+  for (let t = 0; t < T; t++) for (let r = 0; r < R; r++) data.set(snaps[t][r], (r * T + t) * N);
+  return { set: { runs: R, T, N, data }, finalLoss: lastLoss, diverged, seconds: (now() - t0) / 1000 };
+}
+
+/** Throws a clear error when tfjs has no backend yet (the host must call tf.setBackend first). */
+export function requireBackend(): void {
+  if (!tf.getBackend()) throw new Error('no TensorFlow.js backend is set (call tf.setBackend first)');
+}
+
+export function nullReport(label: string, group: Pair[][], paper?: NullReport['paper']): NullReport {
+  const n = betweenSeedNull(group.map(toPoints));
+  return { label: `${label} (${n.values.length} pairs)`, values: Array.from(n.values), summary: n.summary, ...(paper ? { paper } : {}) };
+}
+
+/** Row-by-row W1 of two groups (seed i with seed i), judged against the pooled null values given. */
+export function rowwiseReport(
+  label: string, a: Pair[][], b: Pair[][], nullValues: number[], paper?: DistanceReport['paper'],
+): DistanceReport {
+  const values = a.map((s, i) => wasserstein1(toPoints(s), toPoints(b[i])));
+  const rep: DistanceReport = { label, values, summary: summarizeDistances(values), ...(paper ? { paper } : {}) };
+  if (nullValues.length >= 2) {
+    const v = compareToNull(values, nullValues);
+    rep.verdict = v.verdict;
+    rep.ratio = v.ratio;
+  }
+  return rep;
+}
+
+/** Mean ± population std (ddof 0, paper 1's convention) of row-by-row W1 between two published (seeds, k) files. */
+export function publishedRowwise(a: { re: ArrayLike<number>; im: ArrayLike<number> }[], b: typeof a): { mean: number; std: number } {
+  const vals = a.map((s, i) => wasserstein1(s, b[i]));
+  const s = summarizeDistances(vals);
+  return { mean: s.mean, std: s.stdPopulation };
+}
+
+export function publishedNull(a: { re: ArrayLike<number>; im: ArrayLike<number> }[]): { mean: number; std: number } {
+  const n = betweenSeedNull(a);
+  return { mean: n.summary.mean, std: n.summary.stdPopulation };
+}
+
+/** Number formatting for verdict lines. */
+export const fmt = (x: number, digits = 4): string => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));
