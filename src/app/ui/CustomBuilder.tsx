@@ -10,7 +10,7 @@ import {
   observeProblems, withModelKind, type CustomConfig, type DataKind, type ModelKind,
 } from '../state/custom';
 import type { DatasetSpec } from '../../train/types';
-import { Num, NumList, PROBLEM, Pick } from './builderFields';
+import { Num, NumList, Pick } from './builderFields';
 import { CustomTraining } from './CustomTraining';
 import { useAppShallow } from './useApp';
 
@@ -106,7 +106,7 @@ export function CustomBuilder() {
         <button type="button" disabled={!changed} onClick={() => set(fromStore())}>Undo changes</button>
       </div>
       {problems.length > 0 && <p className="hint" data-testid="builder-invalid">{problems.length} problem{problems.length > 1 ? 's' : ''} to fix before it can run.</p>}
-      {problems.filter((p) => NOT_INLINE.includes(p.field)).map((p) => <p key={p.field} className="field-problem" style={PROBLEM}>⚠ {p.message}</p>)}
+      {problems.filter((p) => NOT_INLINE.includes(p.field)).map((p) => <p key={p.field} className="field-problem">⚠ {p.message}</p>)}
     </div>
   );
 }

@@ -7,10 +7,9 @@ import { useEffect, useId, useState } from 'react';
 interface Base { label: string; problem?: string; hint?: string }
 
 /** app.css has no rule for these yet: the error colour of aria-invalid inputs. */
-export const PROBLEM = { color: '#c0392b', opacity: 1 } as const;
 
 function Note({ id, problem, hint }: { id: string; problem?: string; hint?: string }) {
-  if (problem) return <small id={id} className="field-problem" data-testid="builder-problem" style={PROBLEM}>⚠ {problem}</small>;
+  if (problem) return <small id={id} className="field-problem" data-testid="builder-problem">⚠ {problem}</small>;
   return hint ? <small id={id}>{hint}</small> : null;
 }
 
