@@ -6,7 +6,6 @@ import { useEffect, useId, useState } from 'react';
 
 interface Base { label: string; problem?: string; hint?: string }
 
-/** app.css has no rule for these yet: the error colour of aria-invalid inputs. */
 
 function Note({ id, problem, hint }: { id: string; problem?: string; hint?: string }) {
   if (problem) return <small id={id} className="field-problem" data-testid="builder-problem">⚠ {problem}</small>;
