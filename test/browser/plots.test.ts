@@ -8,7 +8,7 @@ import { flushSync } from 'react-dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SpectrumReport } from '../../src/koopman/report';
 import {
-  decimateMinMax, emaDebiased, exportPlot, loadPlotly, LossPlot, plotElement, SingularValuesPlot, SpectrumPlot, W1Timeline,
+  decimateMinMax, emaDebiased, exportPlot, loadPlotly, LossPlot, MAX_LINE_POINTS, plotElement, SingularValuesPlot, SpectrumPlot, W1Timeline,
 } from '../../src/app/plots';
 import { emptyLive, initialState, store, type AppState, type LivePoint } from '../../src/app/state/store';
 
@@ -196,7 +196,7 @@ describe('live plots', () => {
     host.remove();
   });
 
-  it('LossPlot: log axis, smoothing over a faint raw line, decimated to ≤ ~2000 points, test loss and accuracy', async () => {
+  it('LossPlot: log axis, smoothing over a faint raw line, decimated to ≤ MAX_LINE_POINTS (600) points, test loss and accuracy', async () => {
     const losses: LivePoint[] = Array.from({ length: 5000 }, (_, i) => ({
       step: i, loss: Math.exp(-i / 1000) * (1 + 0.3 * Math.sin(i)), t: i,
       ...(i % 50 === 0 ? { testLoss: Math.exp(-i / 1200), testAccuracy: 1 - Math.exp(-i / 1200) } : {}),
@@ -207,8 +207,8 @@ describe('live plots', () => {
     const g = gd as unknown as GraphDiv;
     expect(g._fullLayout.yaxis.type).toBe('log');
     expect(g.data.map((t) => t.name)).toEqual(['train loss (raw)', 'train loss', 'test loss (raw)', 'test loss', 'test accuracy']);
-    expect(g.data[0].x.length).toBeLessThanOrEqual(2002);
-    expect(g.data[0].x.length).toBeGreaterThan(1000);
+    expect(g.data[0].x.length).toBeLessThanOrEqual(MAX_LINE_POINTS + 2);
+    expect(g.data[0].x.length).toBeGreaterThan(MAX_LINE_POINTS / 2);
     expect(g.data[2].x.length).toBe(100);
     const r0 = renders.count;
     setLive({ losses: [...losses, { step: 5000, loss: 1e-3, t: 5000 }] });
@@ -239,6 +239,19 @@ describe('live plots', () => {
     w1.host.style.width = '420px';
     await until(() => svgWidth() === 420, 2000, 'the resize');
 
+    // a plot scrolled far out of view skips redraws, catches up when it comes back, and an export draws it first
+    w1.host.style.cssText = 'width: 420px; position: absolute; top: 20000px; left: 0';
+    await new Promise((r) => setTimeout(r, 300)); // the IntersectionObserver's report
+    const offscreen = Number(w1.gd.dataset.drawn);
+    setLive({ w1: [...store.getState().live.w1, { step: 50, w1: 0.005 }] });
+    await new Promise((r) => setTimeout(r, 700));
+    expect(Number(w1.gd.dataset.drawn)).toBe(offscreen);
+    w1.host.style.cssText = 'width: 420px';
+    await until(() => pointCount(w1.gd, 0) === 5, 2000, 'the redraw once back in view');
+    w1.host.style.cssText = 'width: 420px; position: absolute; top: 20000px; left: 0';
+    await new Promise((r) => setTimeout(r, 300));
+    setLive({ w1: [...store.getState().live.w1, { step: 60, w1: 0.002 }] });
+
     // export: plotly saves through an <a download> click, intercepted here
     const clicks: { name: string; href: string }[] = [];
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
@@ -251,6 +264,7 @@ describe('live plots', () => {
       click.mockRestore();
     }
     expect(clicks.map((c) => c.name)).toEqual(['koopscope-w1.svg', 'koopscope-singular-values.png']);
+    expect(pointCount(w1.gd, 0)).toBe(6); // the off-screen plot was brought up to date for its export
     expect(clicks.every((c) => /^(blob|data):/.test(c.href))).toBe(true);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * The shared machinery of the live plots. React renders only the container (configuration: size, labels); the data
  * reaches plotly imperatively: the plot subscribes to the store, and when its slice of the state changes it redraws
- * with `Plotly.react` in a coming animation frame (one plot per frame across all plots: frames.ts), at most once per
- * MIN_REDRAW_MS, and never through a React
- * re-render (browser-stack.md §2.2: a full 200-point SVG scatter refresh costs ~16 ms).
+ * with `Plotly.react` after a coming animation frame (one plot per frame across all plots, in a task of its own:
+ * frames.ts), at most once per MIN_REDRAW_MS (the spectrum) or SECONDARY_REDRAW_MS (the others), only while the plot
+ * is near the viewport (an export brings it up to date first), and never through a React re-render
+ * (browser-stack.md §2.2: a full 200-point SVG scatter refresh costs ~16 ms).
  */
 import { useEffect, useId, useRef, type CSSProperties, type RefObject } from 'react';
 import type { Config, Layout, LayoutAxis, ModeBarButton } from 'plotly.js';
@@ -13,8 +14,13 @@ import { loadPlotly, type PlotlyStatic } from './loadPlotly';
 import { requestDraw } from './frames';
 import { FILE_NAMES, registerPlot, type PlotKind } from './registry';
 
-/** Minimum time between the starts of two redraws of one plot. */
+/** Minimum time between the starts of two redraws of one plot (the spectrum: up to the worker's 10 spectra/s). */
 export const MIN_REDRAW_MS = 100;
+/**
+ * The same for the secondary plots (loss, singular values, W1): 4 redraws/s is smooth for a curve and leaves the
+ * main thread to the spectrum; all four at 10/s kept a slow machine's main thread ~60% busy.
+ */
+export const SECONDARY_REDRAW_MS = 250;
 /**
  * And at least this many times the last redraw's cost, so a heavy plot (hundreds of eigenvalues with their trail
  * take ~50–100 ms on a slow machine) keeps its share of the main thread under about a third.
@@ -28,6 +34,8 @@ export interface PlotSpec {
   /** The values the figure depends on; the plot redraws when any of them changes (by identity). */
   select: (state: AppState) => readonly unknown[];
   figure: (state: AppState) => Figure;
+  /** Minimum time between two redraws (default MIN_REDRAW_MS). */
+  minRedrawMs?: number;
 }
 
 /** Optional layout props every plot component takes. */
@@ -137,10 +145,16 @@ function useLivePlot(
     let lastCost = 0;
     let revision = 0;
     let prev = spec.select(store.getState());
+    /** Near the viewport (IntersectionObserver): a plot scrolled away is not redrawn until it comes back. */
+    let visible = true;
+    /** Resolves callers of `refresh` (an export) once the pending redraw is done. */
+    let flushed: (() => void)[] = [];
+    const minWait = spec.minRedrawMs ?? MIN_REDRAW_MS;
 
     const schedule = () => {
-      if (disposed || queued || timer !== undefined || !Plotly) return;
-      const wait = lastDraw + Math.min(MAX_REDRAW_MS, Math.max(MIN_REDRAW_MS, REDRAW_COST_FACTOR * lastCost)) - performance.now();
+      // the first draw always happens (the empty state, the export's target); later ones only when seen
+      if (disposed || queued || timer !== undefined || !Plotly || (!visible && revision > 0 && !flushed.length)) return;
+      const wait = lastDraw + Math.min(MAX_REDRAW_MS, Math.max(minWait, REDRAW_COST_FACTOR * lastCost)) - performance.now();
       if (wait > 0) {
         timer = setTimeout(() => {
           timer = undefined;
@@ -151,9 +165,19 @@ function useLivePlot(
       }
     };
 
+    const settle = () => {
+      const waiting = flushed;
+      flushed = [];
+      for (const done of waiting) done();
+    };
+
     const draw = () => {
       queued = undefined;
-      if (disposed || !Plotly || !dirty || drawing) return;
+      if (disposed || !Plotly || drawing) return;
+      if (!dirty) {
+        settle();
+        return;
+      }
       dirty = false;
       drawing = true;
       lastDraw = performance.now();
@@ -177,6 +201,7 @@ function useLivePlot(
           if (disposed) return;
           el.dataset.drawn = String(revision);
           if (dirty) schedule();
+          else settle();
         });
     };
 
@@ -204,6 +229,16 @@ function useLivePlot(
       : undefined;
     resizer?.observe(el);
 
+    const intersection = typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver((entries) => {
+        const seen = entries.at(-1)?.isIntersecting ?? true;
+        if (seen === visible) return;
+        visible = seen;
+        if (visible && dirty) schedule();
+      }, { rootMargin: '200px' })
+      : undefined;
+    intersection?.observe(el);
+
     const unsubscribe = store.subscribe((state) => {
       const next = spec.select(state);
       if (sameValues(next, prev)) return;
@@ -211,7 +246,20 @@ function useLivePlot(
       dirty = true;
       schedule();
     });
-    const unregister = registerPlot(spec.kind, el);
+    // an export draws what is pending first, seen or not
+    const refresh = () => new Promise<void>((resolve) => {
+      if (disposed || !Plotly || (!dirty && !drawing && !queued && timer === undefined)) {
+        resolve();
+        return;
+      }
+      flushed.push(resolve);
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
+      if (!drawing && !queued) queued = requestDraw(draw);
+    });
+    const unregister = registerPlot(spec.kind, el, refresh);
 
     loadPlotly().then(
       (P) => {
@@ -233,6 +281,8 @@ function useLivePlot(
       unregister();
       dark?.removeEventListener('change', onScheme);
       resizer?.disconnect();
+      intersection?.disconnect();
+      settle();
       if (resizeFrame) cancelAnimationFrame(resizeFrame);
       queued?.();
       if (timer !== undefined) clearTimeout(timer);

@@ -1,11 +1,12 @@
 import type { AppState } from '../state/store';
 import { singularValuesFigure } from './figures';
-import { LivePlot, type PlotProps, type PlotSpec } from './LivePlot';
+import { LivePlot, SECONDARY_REDRAW_MS, type PlotProps, type PlotSpec } from './LivePlot';
 
 const spec: PlotSpec = {
   kind: 'singularValues',
   select: (s: AppState) => [s.live.spectrum],
   figure: singularValuesFigure,
+  minRedrawMs: SECONDARY_REDRAW_MS,
 };
 
 /** Singular values of the live window's snapshot matrix on a log axis; the kept rank highlighted and marked. */

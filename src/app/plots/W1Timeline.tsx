@@ -1,11 +1,12 @@
 import type { AppState } from '../state/store';
 import { w1Figure } from './figures';
-import { LivePlot, type PlotProps, type PlotSpec } from './LivePlot';
+import { LivePlot, SECONDARY_REDRAW_MS, type PlotProps, type PlotSpec } from './LivePlot';
 
 const spec: PlotSpec = {
   kind: 'w1',
   select: (s: AppState) => [s.live.w1, s.live.w1.length, s.live.w1.at(-1)],
   figure: w1Figure,
+  minRedrawMs: SECONDARY_REDRAW_MS,
 };
 
 /** Wasserstein-1 distance between consecutive window spectra against step (log axis): how fast the spectrum moves. */

@@ -17,8 +17,11 @@ export interface Figure {
   summary: string;
 }
 
-/** Loss and W1 curves are decimated to this many points per trace. */
-export const MAX_LINE_POINTS = 2000;
+/**
+ * Loss and W1 curves are decimated to this many points per trace (min–max, so spikes survive): ~1.5 points per
+ * pixel of a ~400 px plot, and a quarter of the SVG path and plotly work of 2000 per trace.
+ */
+export const MAX_LINE_POINTS = 600;
 /** Spectra of earlier windows drawn as a fading trail: at most this many windows, */
 export const TRAIL_LENGTH = 8;
 /** and fewer when they are large, so the trail stays under about this many points (SVG cost is per point). */

@@ -8,7 +8,7 @@ export { SingularValuesPlot } from './SingularValuesPlot';
 export { W1Timeline } from './W1Timeline';
 export { exportPlot, plotElement, type ImageFormat, type PlotKind } from './registry';
 export type { PlotProps } from './LivePlot';
-export { MIN_REDRAW_MS, REDRAW_COST_FACTOR } from './LivePlot';
+export { MIN_REDRAW_MS, REDRAW_COST_FACTOR, SECONDARY_REDRAW_MS } from './LivePlot';
 export { lossFigure, singularValuesFigure, spectrumFigure, w1Figure, MAX_LINE_POINTS, TRAIL_LENGTH, TRAIL_MAX_POINTS, type Figure } from './figures';
 export { decimateMinMax, emaDebiased } from './series';
 export { loadPlotly } from './loadPlotly';

@@ -7,12 +7,19 @@ export type PlotKind = 'spectrum' | 'loss' | 'singularValues' | 'w1';
 export type ImageFormat = 'png' | 'svg';
 
 const plots = new Map<PlotKind, HTMLElement>();
+/** Per graph div: draws what is pending (a plot scrolled out of view skips redraws), resolving when done. */
+const refreshers = new WeakMap<HTMLElement, () => Promise<void>>();
 
-/** Registers a mounted plot's graph div; returns the unregister function (a later mount of the same kind wins). */
-export function registerPlot(kind: PlotKind, el: HTMLElement): () => void {
+/**
+ * Registers a mounted plot's graph div and its `refresh` (brings the drawing up to date); returns the unregister
+ * function (a later mount of the same kind wins).
+ */
+export function registerPlot(kind: PlotKind, el: HTMLElement, refresh?: () => Promise<void>): () => void {
   plots.set(kind, el);
+  if (refresh) refreshers.set(el, refresh);
   return () => {
     if (plots.get(kind) === el) plots.delete(kind);
+    refreshers.delete(el);
   };
 }
 
@@ -37,6 +44,7 @@ export async function exportPlot(kind: PlotKind, format: ImageFormat, filename =
   const el = plotElement(kind);
   if (!el) throw new Error(`No ${kind} plot is shown, so there is nothing to export.`);
   const Plotly = await loadPlotly();
+  await refreshers.get(el)?.();
   await Plotly.downloadImage(el, {
     format,
     filename,
