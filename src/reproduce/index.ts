@@ -7,11 +7,19 @@ import { fcnWidth } from './fcnWidth';
 import { grokking } from './grokking';
 import { omdOgd } from './omdOgd';
 import { momentum, quadratic } from './teaching';
-import type { Experiment } from './types';
+import type { Experiment, ExperimentResult } from './types';
 
 export type { Check, DistanceReport, Experiment, ExperimentResult, NullReport, Pair, RunOptions } from './types';
 
-export const EXPERIMENTS: readonly Experiment[] = [omdOgd, fcnWidth, cnnEarly, grokking, quadratic, momentum];
+/**
+ * Results are returned as plain JSON (a JSON round trip), so the command line, a worker's postMessage and a saved
+ * file all see the same object: non-finite numbers, such as the sample std of a single distance, become null.
+ */
+function plain(e: Experiment): Experiment {
+  return { ...e, run: async (opts) => JSON.parse(JSON.stringify(await e.run(opts))) as ExperimentResult };
+}
+
+export const EXPERIMENTS: readonly Experiment[] = [omdOgd, fcnWidth, cnnEarly, grokking, quadratic, momentum].map(plain);
 
 export function experimentNames(): string[] {
   return EXPERIMENTS.map((e) => e.name);

@@ -64,6 +64,7 @@ export interface NullReport {
   paper?: { mean: number; std?: number; source: string };
 }
 
+/** Plain JSON: non-finite numbers (e.g. `summary.std` of a single distance) are null (see index.ts). */
 export interface ExperimentResult {
   name: string;
   description: string;

@@ -1,0 +1,58 @@
+/**
+ * A trained case at a tiny size: fcn-width with 2 seeds, widths 5 and 10, 2 inits, 30 SGD steps on real MNIST.
+ * Checks the structure of the result and that a verdict is produced, not the numbers (too little training).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../../src/train/tf';
+import '@tensorflow/tfjs-backend-cpu';
+import { readMnistFile } from '../../src/train/node/mnistFiles';
+import { getExperiment, type ExperimentResult } from '../../src/reproduce/index';
+import { fcnDelays } from '../../src/reproduce/fcnWidth';
+
+beforeAll(async () => {
+  tf.env().set('PROD', true);
+  await tf.setBackend('cpu');
+  await tf.ready();
+});
+
+describe('reproduce fcn-width at a tiny size', () => {
+  let r: ExperimentResult;
+  const phases: string[] = [];
+  beforeAll(async () => {
+    r = await getExperiment('fcn-width').run({
+      quick: true, seeds: 2, loadBytes: (f) => readMnistFile(f),
+      overrides: { widths: [5, 10], steps: 30, runs: 2, train: 1800 },
+      onProgress: (_f, phase) => { phases.push(phase); },
+    });
+  });
+
+  it('delays follow int(32·10/h), scaled by steps/1000 below one epoch', () => {
+    expect([5, 10, 40].map((h) => fcnDelays(h, 1000))).toEqual([64, 32, 8]);
+    expect([5, 10, 40].map((h) => fcnDelays(h, 150))).toEqual([10, 5, 1]);
+    expect(r.settings.delays).toEqual({ 5: 2, 10: 1 });
+  });
+
+  it('has one spectrum of 10 eigenvalues per seed and width', () => {
+    expect(r.seeds).toEqual([2, 3]);
+    expect(Object.keys(r.spectra)).toEqual(['h=5', 'h=10']);
+    for (const rows of Object.values(r.spectra)) {
+      expect(rows).toHaveLength(2);
+      for (const row of rows) {
+        expect(row).toHaveLength(10);
+        for (const [re, im] of row) { expect(Number.isFinite(re)).toBe(true); expect(Number.isFinite(im)).toBe(true); }
+      }
+    }
+  });
+
+  it('reports the row-by-row distance, the between-seed nulls and a verdict', () => {
+    const d = r.distances.find((x) => x.label === 'h=5 vs h=10')!;
+    expect(d.values).toHaveLength(2);
+    expect(d.summary.mean).toBeGreaterThan(0);
+    expect(d.paper?.mean).toBeCloseTo(0.006523, 4);
+    expect(r.nulls.map((n) => n.label)).toEqual(['between seeds within h=5 (1 pairs)', 'between seeds within h=10 (1 pairs)']);
+    expect(r.verdict).toMatch(/^h=5 vs h=10: (conjugate-like: distance within seed-to-seed spread|non-conjugate: distance [\d.]+× the seed spread)$/);
+    expect(r.reduced.join(' ')).toMatch(/30 SGD steps instead of 1000/);
+    expect(phases.some((p) => p.startsWith('h=10 seed 3'))).toBe(true);
+    expect(JSON.parse(JSON.stringify(r)).spectra['h=5'][0]).toEqual(r.spectra['h=5'][0]);
+  });
+});
