@@ -6,7 +6,8 @@
 import { useEffect } from 'react';
 import { WorkerEngine } from './client/engine';
 import { attachEngine, startRun } from './state/actions';
-import { applyKoopmanReply, applyTrainerReply, pushNotice } from './state/replies';
+import { coalescingHandlers } from './state/coalesce';
+import { pushNotice } from './state/replies';
 import { store } from './state/store';
 import { startUrlSync } from './state/urlSync';
 import { Controls } from './ui/Controls';
@@ -25,10 +26,11 @@ function useEngine(): void {
   useEffect(() => {
     const stopSync = startUrlSync();
     let engine: WorkerEngine | undefined;
+    const replies = coalescingHandlers(store);
     try {
       engine = new WorkerEngine({
-        trainer: (r) => applyTrainerReply(store, r),
-        koopman: (r) => applyKoopmanReply(store, r),
+        trainer: replies.trainer,
+        koopman: replies.koopman,
         crashed: (which, message) => {
           store.setState({ status: { ...store.getState().status, playing: false } });
           pushNotice(store, { kind: 'error', text: `The ${which === 'trainer' ? 'training' : 'Koopman'} worker stopped: ${message}. Reset or pick a preset to start again.` });
@@ -39,7 +41,7 @@ function useEngine(): void {
     } catch (e) {
       pushNotice(store, { kind: 'error', text: `Workers are not available in this browser: ${(e as Error).message}` });
     }
-    return () => { attachEngine(undefined); engine?.dispose(); stopSync(); };
+    return () => { replies.flush(); attachEngine(undefined); engine?.dispose(); stopSync(); };
   }, []);
 }
 
