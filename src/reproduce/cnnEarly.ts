@@ -2,7 +2,8 @@
  * Paper 1, the early phase of CNN training (methods notes §1.7; the paper's CNN code is not public and its
  * settings are in an appendix we have not checked): LeNet on MNIST, Koopman spectra of sliding windows of
  * training, W1 between consecutive windows. The early phase ends where that W1 stops falling: we report the first
- * window from which W1 stays within 1.5× its plateau (the median over the second half of the windows).
+ * window from which W1 (smoothed by a moving average over 5 windows) stays within 1.25× its plateau (the median of
+ * the smoothed second half).
  */
 import { summarizeDistances } from '../koopman/seedNull';
 import { windowSpectra } from '../koopman/window';
@@ -38,14 +39,27 @@ export function cnnSettings(quick: boolean, o: Partial<CnnSettings> = {}): CnnSe
   };
 }
 
-/** Index of the first W1 value from which all later ones stay ≤ factor × plateau (median of the second half). */
-export function plateauStart(w: number[], factor = 1.5): { index: number; plateau: number } {
-  const tail = [...w.slice(Math.floor(w.length / 2))].sort((a, b) => a - b);
+/** Centered moving average over `k` values (fewer at the ends). */
+export function movingAverage(w: number[], k = 5): number[] {
+  const h = Math.floor(k / 2);
+  return w.map((_, i) => {
+    const part = w.slice(Math.max(0, i - h), i + h + 1);
+    return part.reduce((a, b) => a + b, 0) / part.length;
+  });
+}
+
+/**
+ * Where a noisy, falling series settles: smooth it (moving average over 5), take the plateau as the median of the
+ * smoothed second half, and return the first index from which the smoothed series stays ≤ factor × plateau.
+ */
+export function plateauStart(w: number[], factor = 1.25): { index: number; plateau: number; smoothed: number[] } {
+  const smoothed = movingAverage(w);
+  const tail = [...smoothed.slice(Math.floor(smoothed.length / 2))].sort((a, b) => a - b);
   const m = tail.length;
   const plateau = m % 2 ? tail[(m - 1) / 2] : (tail[m / 2 - 1] + tail[m / 2]) / 2;
-  let index = w.length - 1;
-  while (index > 0 && w[index - 1] <= factor * plateau) index--;
-  return { index, plateau };
+  let index = smoothed.length - 1;
+  while (index > 0 && smoothed[index - 1] <= factor * plateau) index--;
+  return { index, plateau, smoothed };
 }
 
 export const cnnEarly: Experiment = {
@@ -69,13 +83,13 @@ export const cnnEarly: Experiment = {
     let verdict: string;
     let extra: Record<string, unknown> = { windows: table };
     if (w1.length >= 4) {
-      const { index, plateau } = plateauStart(w1);
+      const { index, plateau, smoothed } = plateauStart(w1);
       const at = wins[index + 1];
-      const first = w1[0];
-      verdict = `W1 between consecutive windows falls from ${first.toPrecision(3)} to a plateau of ${plateau.toPrecision(3)} ` +
-        `(${(first / plateau).toFixed(1)}×) and stays within 1.5× of it from the window ending at step ${toStep(at.end - 1)}: ` +
-        `the early phase ends near step ${toStep(at.end - 1)}`;
-      extra = { ...extra, plateau, stopsFallingAtStep: toStep(at.end - 1), firstW1: first };
+      const first = smoothed[0];
+      verdict = `W1 between consecutive windows (moving average over 5) falls from ${first.toPrecision(3)} to a plateau of ` +
+        `${plateau.toPrecision(3)} (${(first / plateau).toFixed(1)}×) and stays within 1.25× of it from the window ending at ` +
+        `step ${toStep(at.end - 1)}: the early phase ends near step ${toStep(at.end - 1)}`;
+      extra = { ...extra, plateau, smoothed, stopsFallingAtStep: toStep(at.end - 1), firstSmoothedW1: first };
     } else {
       verdict = `too few windows (${wins.length}) to find where W1 stops falling`;
     }
