@@ -9,6 +9,8 @@
  * data per epoch from the data seed, and we seed both the init and the batch order with the seed.
  */
 import { computeSpectrum } from '../koopman/analyze';
+import type { SnapshotSet } from '../koopman/snapshots';
+import { hankelTopKSpectrum } from './hankelTopK';
 import { wasserstein1 } from '../koopman/wasserstein';
 import { summarizeDistances } from '../koopman/seedNull';
 import { presetConfig } from '../train/presets';
@@ -35,6 +37,16 @@ export interface FcnSettings {
 export function fcnDelays(h: number, steps: number): number {
   const full = Math.floor((32 * 10) / h);
   return steps >= 1000 ? full : Math.max(1, Math.round((full * steps) / 1000));
+}
+
+/** Above this many snapshot pairs the fit uses the randomized Hankel top-r SVD (hankelTopK.ts) instead of the engine. */
+export const FAST_FIT_ABOVE_PAIRS = 2000;
+
+/** Rank-r Hankel DMD of one (seed, h) ensemble: the engine for small fits, the Hankel top-r SVD for paper-size ones. */
+export function fitFcn(set: SnapshotSet, delays: number, rank: number): Pair[] {
+  const pairs = set.runs * (set.T - delays - 1);
+  if (pairs > FAST_FIT_ABOVE_PAIRS) return hankelTopKSpectrum(set, delays, rank).eigenvalues;
+  return pairsOf(computeSpectrum(set, { delays, rank: { kind: 'rank', r: rank } }).spectrum);
 }
 
 export function fcnSettings(quick: boolean, overrides: Partial<FcnSettings> = {}): FcnSettings {
@@ -80,7 +92,7 @@ export const fcnWidth: Experiment = {
         job++;
         trainSeconds[key] += tr.seconds;
         losses[key].push(tr.finalLoss);
-        spectra[key].push(pairsOf(computeSpectrum(tr.set, { delays: S.delays[h], rank: { kind: 'rank', r: S.rank } }).spectrum));
+        spectra[key].push(fitFcn(tr.set, S.delays[h], S.rank));
       }
     }
 
@@ -138,6 +150,7 @@ export const fcnWidth: Experiment = {
         model: 'Linear(784→h, no bias) → ReLU → Linear(h→10, no bias)', widths: S.widths, optimizer: 'SGD lr 0.1',
         batch: 60, steps: S.steps, trainImages: S.train, runsPerSeed: S.runs, perturbation: '±0.1% multiplicative',
         observed: 'fc2.weight (10·h values)', delays: S.delays, rank: S.rank, seeds,
+        fit: `projected DMD, top ${S.rank} triplets; above ${FAST_FIT_ABOVE_PAIRS} snapshot pairs by randomized subspace iteration on the Hankel matrix (agrees with the exact engine to 1e-8)`,
         seedUse: 'each seed sets both the initialisation and the batch order',
         backend: opts.backend?.name ?? 'cpu', trainSeconds, finalLoss: losses,
       },
