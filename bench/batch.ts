@@ -4,13 +4,14 @@
  * 256·257/2 inner products of length N). The NumPy comparison is run by scripts/bench.mjs (bench/numpy_batch.py) on
  * the same file right after this process exits. `computeSpectrum` uses the default Gram kernel (wasm SIMD for float32
  * where available, src/linalg/wasmDot.ts); the JS kernel (gram(…, 'js') + spectrumFromGram, the same fit) is timed
- * beside it on the same data.
+ * beside it on the same data, and so is the previous wasm Gram (1×4 `dot4` kernel, before the 2×4 register tiles,
+ * `gramDot4` below) for a same-run before/after ratio.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { computeSpectrum, spectrumFromGram } from '../src/koopman/analyze';
 import { gram } from '../src/linalg/gram';
-import { wasmSimdAvailable } from '../src/linalg/wasmDot';
+import { Float32Arena, GRAM_TILE, wasmSimdAvailable } from '../src/linalg/wasmDot';
 import type { SnapshotSet } from '../src/koopman/snapshots';
 import { emit, log, now, quick, type Metric } from './common';
 import { eigenvalueError, TrajectoryGenerator } from './synthetic';
@@ -63,6 +64,29 @@ function parseNpyMinimal(bytes: Uint8Array): SnapshotSet {
   const data = off % 4 === 0 ? new Float32Array(bytes.buffer, off, rows * cols)
     : new Float32Array(bytes.slice(start, start + rows * cols * 4).buffer);
   return { runs: 1, T: rows, N: cols, data };
+}
+
+/**
+ * The wasm Gram as src/linalg/gram.ts did it before the register-tiled kernel (kept here as the same-run baseline):
+ * 8 MiB column blocks copied into an arena, then per row i one `dotRows` of row i against rows i … M−1 (the 1×4
+ * `dot4` kernel: x loaded once per 4 rows, each row once per x).
+ */
+function gramDot4(data: Float32Array, M: number, N: number): Float64Array {
+  const G = new Float64Array(M * M);
+  const len = Math.max(1, Math.min(N, Math.min(8192, Math.max(1024, Math.floor((1 << 21) / M) & ~3))));
+  const arena = new Float32Arena(M * len), f = arena.f32;
+  const offs = new Int32Array(M), tmp = new Float64Array(M);
+  for (let k0 = 0; k0 < N; k0 += len) {
+    const w = Math.min(len, N - k0);
+    for (let i = 0; i < M; i++) f.set(data.subarray(i * N + k0, i * N + k0 + w), i * w);
+    for (let i = 0; i < M; i++) offs[i] = i * w;
+    for (let i = 0; i < M; i++) {
+      arena.dotRows(i * w, offs.subarray(i), M - i, w, tmp);
+      for (let j = 0; j < M - i; j++) G[i * M + i + j] += tmp[j]!;
+    }
+  }
+  for (let i = 0; i < M; i++) for (let j = 0; j < i; j++) G[i * M + j] = G[j * M + i]!;
+  return G;
 }
 
 async function main(): Promise<void> {
@@ -123,6 +147,19 @@ async function main(): Promise<void> {
     `(${(madds / specJsMs / 1e6).toFixed(2)} G madd/s), ${(specJsMs / specMs).toFixed(2)}× the default (${kernel}); ` +
     `eigenvalues differ by ≤ ${eigDiff.toExponential(1)}`);
 
+  // --- the same fit with the previous wasm Gram (1×4 dot4 kernel, no register tiles): the before/after ratio ---
+  let specD4Ms: number | undefined, eigD4 = 0;
+  if (set.data instanceof Float32Array && wasmSimdAvailable()) {
+    t0 = now();
+    const Gd4 = gramDot4(set.data, set.T, set.N);
+    const fitD4 = spectrumFromGram({ G: Gd4, runLengths: [set.T], dim: set.N }, { rank: { kind: 'rank', r: 10 } });
+    specD4Ms = now() - t0;
+    for (const e of eig) eigD4 = Math.max(eigD4, Math.min(...fitD4.spectrum.eigenvalues.map((f) => Math.hypot(e.re - f.re, e.im - f.im))));
+    log(`previous wasm Gram (1×4 dot4) + spectrumFromGram ${(specD4Ms / 1000).toFixed(2)} s ` +
+      `(${(madds / specD4Ms / 1e6).toFixed(2)} G madd/s), ${(specD4Ms / specMs).toFixed(2)}× the default ` +
+      `(${GRAM_TILE.R}×${GRAM_TILE.C} tiles); eigenvalues differ by ≤ ${eigD4.toExponential(1)}`);
+  }
+
   const metrics: Metric[] = [
     { id: 'batch.read', label: `read ${(fileBytes / 1e9).toFixed(2)} GB .npy (readFileSync)`, value: readMs, unit: 'ms', note: `${(fileBytes / readMs / 1e6).toFixed(2)} GB/s` },
     { id: 'batch.parse', label: 'parse to SnapshotSet', value: parseMs, unit: 'ms', note: `${reader}${zeroCopy ? ', zero-copy' : ', copy'}` },
@@ -130,10 +167,14 @@ async function main(): Promise<void> {
     { id: 'batch.spectrum.gflops', label: 'Gram multiply-add rate (default)', value: madds / (specMs * 1e-3) / 1e9, unit: 'G madd/s' },
     { id: 'batch.spectrum.js', label: `gram(…, 'js') + spectrumFromGram rank 10 (${set.T}×${set.N})`, value: specJsMs, unit: 'ms', note: `${(madds / specJsMs / 1e6).toFixed(2)} G madd/s; eigenvalues vs default ≤ ${eigDiff.toExponential(1)}` },
     { id: 'batch.spectrum.speedup', label: `speed-up, default (${kernel}) / js`, value: specJsMs / specMs, unit: '×' },
+    ...(specD4Ms === undefined ? [] : [
+      { id: 'batch.spectrum.dot4', label: `previous wasm Gram (1×4 dot4) + spectrumFromGram rank 10`, value: specD4Ms, unit: 'ms', note: `${(madds / specD4Ms / 1e6).toFixed(2)} G madd/s; eigenvalues vs default ≤ ${eigD4.toExponential(1)}` },
+      { id: 'batch.spectrum.tileSpeedup', label: `speed-up, default (${GRAM_TILE.R}×${GRAM_TILE.C} tiles) / previous (1×4 dot4)`, value: specD4Ms / specMs, unit: '×' },
+    ] satisfies Metric[]),
     { id: 'batch.eigErr', label: 'worst true-eigenvalue miss', value: eigErr, unit: '' },
   ];
   emit('batch', metrics, {
-    file: dataFile, fileBytes, T: set.T, N: set.N, reader, zeroCopy, generatedMs: genMs, kernel, specJsMs,
+    file: dataFile, fileBytes, T: set.T, N: set.N, reader, zeroCopy, generatedMs: genMs, kernel, specJsMs, specD4Ms, tile: GRAM_TILE,
     eigenvalues: fit.spectrum.eigenvalues.map((e) => [e.re, e.im]),
   });
 }

@@ -68,8 +68,12 @@ const BLOCK = 8192;
 
 /** Below this many values (M·N) 'auto' keeps the JS kernel: allocating a wasm memory would cost more than it saves. */
 const WASM_MIN_VALUES = 1 << 15;
-/** Float32 values per column block copied into the wasm arena (8 MiB; ≥ 1024 columns per block). */
-const WASM_BLOCK_FLOATS = 1 << 21;
+/**
+ * Float32 values per column block copied into the wasm arena (4 MiB; ≥ 1024 columns per block). With M = 256 rows
+ * that is 4096 columns (16 KiB a row, a 2×4 tile's 6 rows in L2): 4096–8192 measured best, 2048 and 16384 3–15 %
+ * slower (bench/gram-candidates.ts, docs/benchmarks.md).
+ */
+const WASM_BLOCK_FLOATS = 1 << 20;
 
 /**
  * The full M×M Gram G[i][j] = ⟨x_i, x_j⟩ of the M rows (N values each) of `data`, row-major float64.
@@ -77,8 +81,8 @@ const WASM_BLOCK_FLOATS = 1 << 21;
  * upper triangle is computed. `onProgress(fraction)` is called between column blocks.
  *
  * Float32 data (kernel 'auto', wasm SIMD available, M·N ≥ 32768) goes to the wasm kernel: each column block of all
- * M rows is copied into a wasm arena (one extra pass over the data, ≤ 8 MiB held whatever the size), then its Gram
- * is taken there, 3–6× faster overall. Results agree with the JS kernel to ~1e-14 relative (summation order).
+ * M rows is copied into a wasm arena (one extra pass over the data, ≤ 4 MiB held whatever the size), then its Gram
+ * is taken there in 2×4 register tiles (wasmDot.ts GRAM_TILE), 4–6× faster overall. Results agree with the JS kernel to ~1e-14 relative (summation order).
  */
 export function gram(
   data: FloatArray, M: number, N: number, onProgress?: (fraction: number) => void, kernel: DotKernel = 'auto',
@@ -109,21 +113,13 @@ function gramWasm(
   const len = wasmBlock(M, N);
   arena ??= new Float32Arena(M * len);
   const f = arena.f32;
-  const offs = new Int32Array(M);
-  const tmp = new Float64Array(M);
   const blocks = Math.ceil(N / len) || 1;
   for (let b = 0; b < blocks; b++) {
     const k0 = b * len;
     const w = Math.min(len, N - k0);
-    // the block's M rows, packed with stride w
+    // the block's M rows, packed with stride w, then its upper triangle in register tiles (Float32Arena.gramAccumulate)
     for (let i = 0; i < M; i++) f.set(data.subarray(i * N + k0, i * N + k0 + w), i * w);
-    for (let i = 0; i < M; i++) offs[i] = i * w;
-    for (let i = 0; i < M; i++) {
-      const count = M - i;
-      arena.dotRows(i * w, offs.subarray(i), count, w, tmp);
-      const gi = i * M + i;
-      for (let j = 0; j < count; j++) G[gi + j] += tmp[j];
-    }
+    if (M > 0) arena.gramAccumulate(M, w, w, G);
     onProgress?.((b + 1) / blocks);
   }
   for (let i = 0; i < M; i++) for (let j = 0; j < i; j++) G[i * M + j] = G[j * M + i];

@@ -3,7 +3,10 @@
  * accumulation) that does two float64 multiply-adds per instruction: 6–12× the scalar JS kernel in gram.ts
  * (docs/benchmarks.md). gram.ts remains the reference and the fallback.
  *
- * Why hand-assembled: the whole module is one function, 386 bytes; emitting them here needs no compiler toolchain in
+ * Two kernels: `dot4` (one vector against 4 rows: SnapshotWindow's push, `dotRows`) and `tile`, a register-blocked
+ * R×C block of inner products (GRAM_TILE = 2×4) that the batch Gram uses (`gramAccumulate`, 1.2–1.3× dot4 there).
+ *
+ * Why hand-assembled: the whole module is two small functions (under 1 KiB); emitting them here needs no compiler toolchain in
  * the build, no binary asset to load (it works unchanged in Node, the browser and workers) and keeps it reviewable.
  *
  * Why an arena: wasm code reads only its own linear memory, so the data must live in a `WebAssembly.Memory`.
@@ -82,15 +85,66 @@ function dot4Body(): number[] {
   return [...uleb(body.length), ...body];
 }
 
-/** The module: imports memory `env.mem`, exports `dot4` (type: 7 × i32 → nothing). */
-function moduleBytes(): Uint8Array {
+/**
+ * tile(nbytes, out, x_0 … x_{R−1}, r_0 … r_{C−1}): the R×C block of inner products out[a·C + b] = Σ_k x_a[k]·r_b[k]
+ * (float32 data at byte addresses x_a, r_b; nbytes a positive multiple of 8·unroll; R·C float64 results stored at
+ * byte address `out`, row-major).
+ *
+ * Register blocking: per step of two floats, each x_a pair and each r_b pair is loaded and promoted once and used C
+ * (resp. R) times, so an R×C tile does R·C f64x2 multiply-adds for R + C loads, where dot4 (a 1×4 tile) does 4 for 5.
+ * One f64x2 accumulator per product (R·C of them, independent chains); `unroll` steps per loop iteration share the
+ * address arithmetic (the second step reads at immediate offset 8). R·C + R + 2 live v128 values must fit the 16 SIMD
+ * registers of x86-64 / 32 of arm64 for the kernel to run without spills (2×4: 12).
+ */
+function tileBody(R: number, C: number, unroll: number): number[] {
+  // params: 0 nbytes, 1 out, 2..R+1 x_a, R+2..R+C+1 r_b; locals: K (i32), then R·C accumulators, R x values, Y
+  const NBYTES = 0, OUT = 1, XP = 2, RP = 2 + R, K = R + C + 2;
+  const ACC = (a: number, b: number) => K + 1 + a * C + b, X = (a: number) => K + 1 + R * C + a, Y = K + 1 + R * C + R;
+  const c: number[] = [];
+  c.push(0x03, 0x40);                                                                    // loop (no result)
+  for (let u = 0; u < unroll; u++) {
+    const ld = [...load64zero(8 * u), ...PROMOTE];
+    for (let a = 0; a < R; a++) c.push(...get(XP + a), ...get(K), I32_ADD, ...ld, ...set(X(a)));
+    for (let b = 0; b < C; b++) {
+      c.push(...get(RP + b), ...get(K), I32_ADD, ...ld, ...set(Y));                      //   y = r_b[k..k+1]
+      for (let a = 0; a < R; a++) {
+        c.push(...get(ACC(a, b)), ...get(X(a)), ...get(Y), ...F64X2_MUL, ...F64X2_ADD, ...set(ACC(a, b)));
+      }
+    }
+  }
+  c.push(...get(K), I32_CONST, ...sleb(8 * unroll), I32_ADD, LOCAL_TEE, ...uleb(K));       //   k += 8·unroll
+  c.push(...get(NBYTES), I32_LT_U, 0x0d, 0x00);                                          //   br_if 0 (k < nbytes)
+  c.push(0x0b);                                                                          // end loop
+  for (let a = 0; a < R; a++) {
+    for (let b = 0; b < C; b++) {
+      c.push(...get(OUT));
+      c.push(...get(ACC(a, b)), ...lane(0), ...get(ACC(a, b)), ...lane(1), F64_ADD);
+      c.push(F64_STORE, 3, ...uleb(8 * (a * C + b)));
+    }
+  }
+  c.push(0x0b);
+  const body = [...vec([[1, I32], [R * C + R + 1, V128]]), ...c];
+  return [...uleb(body.length), ...body];
+}
+
+/** A register-blocked kernel of the module: its export name, tile shape and unroll (see tileBody). */
+export interface TileShape { R: number; C: number; unroll: number }
+/** The tile the batch Gram uses (chosen with bench/gram-candidates.ts, docs/benchmarks.md). */
+export const GRAM_TILE: TileShape = { R: 2, C: 4, unroll: 1 };
+
+/** The module: imports memory `env.mem`, exports `dot4` (7 × i32 → nothing) and `tile` (R + C + 2 × i32 → nothing). */
+function moduleBytes(tile: TileShape = GRAM_TILE): Uint8Array {
+  const nt = tile.R + tile.C + 2;
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,                                      // magic, version 1
-    ...section(1, vec([[0x60, ...vec(Array.from({ length: 7 }, () => [I32])), ...vec([])]])), // type 0
+    ...section(1, vec([                                                                   // types 0 (dot4), 1 (tile)
+      [0x60, ...vec(Array.from({ length: 7 }, () => [I32])), ...vec([])],
+      [0x60, ...vec(Array.from({ length: nt }, () => [I32])), ...vec([])],
+    ])),
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 0x01]])),             // import memory, min 1 page
-    ...section(3, vec([[0]])),                                                            // function 0 : type 0
-    ...section(7, vec([[...name('dot4'), 0x00, 0x00]])),                                  // export function 0
-    ...section(10, vec([dot4Body()])),                                                    // code
+    ...section(3, vec([[0], [1]])),                                                       // functions 0, 1
+    ...section(7, vec([[...name('dot4'), 0x00, 0x00], [...name('tile'), 0x00, 0x01]])),   // exports
+    ...section(10, vec([dot4Body(), tileBody(tile.R, tile.C, tile.unroll)])),             // code
   ]);
 }
 
@@ -99,10 +153,15 @@ let compiled: { api: WasmApi; module: object } | null | undefined;
 
 function load(): { api: WasmApi; module: object } | null {
   if (compiled !== undefined) return compiled;
-  compiled = null;
+  compiled = compile(GRAM_TILE);
+  return compiled;
+}
+
+function compile(tile: TileShape): { api: WasmApi; module: object } | null {
+  let compiled: { api: WasmApi; module: object } | null = null;
   const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
   try {
-    const bytes = moduleBytes();
+    const bytes = moduleBytes(tile);
     // validate() is false where the engine lacks fixed-width SIMD; compiling can still throw (e.g. a CSP without
     // 'wasm-unsafe-eval'), which also means "not available"
     if (api && typeof api.validate === 'function' && api.validate(bytes)) compiled = { api, module: new api.Module(bytes) };
@@ -113,12 +172,28 @@ function load(): { api: WasmApi; module: object } | null {
 /** Whether WebAssembly with fixed-width SIMD can be used here (checked once, then cached). */
 export function wasmSimdAvailable(): boolean { return load() !== null; }
 
+/** A caller of the tile kernel with its exact arity (a spread call or a mismatched arity is slower in V8). */
+function callTile(fn: (...a: number[]) => void, k: number): (nb: number, out: number, p: Int32Array) => void {
+  switch (k) {
+    case 2: return (nb, out, p) => fn(nb, out, p[0], p[1]);
+    case 3: return (nb, out, p) => fn(nb, out, p[0], p[1], p[2]);
+    case 4: return (nb, out, p) => fn(nb, out, p[0], p[1], p[2], p[3]);
+    case 5: return (nb, out, p) => fn(nb, out, p[0], p[1], p[2], p[3], p[4]);
+    case 6: return (nb, out, p) => fn(nb, out, p[0], p[1], p[2], p[3], p[4], p[5]);
+    case 7: return (nb, out, p) => fn(nb, out, p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
+    case 8: return (nb, out, p) => fn(nb, out, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+    case 9: return (nb, out, p) => fn(nb, out, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]);
+    case 10: return (nb, out, p) => fn(nb, out, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]);
+    default: return (nb, out, p) => fn(nb, out, ...Array.from(p.subarray(0, k)));
+  }
+}
+
 // ------------------------------------------------------------------------------------------------ arena
 const PAGE = 65536;
 /** wasm32 memories hold at most 65536 pages of 64 KiB = 4 GiB. */
 export const MAX_WASM_PAGES = 65536;
-/** Bytes 0..31 receive dot4's four results; data starts at byte 64. */
-const OUT_PTR = 0, DATA_BASE = 64;
+/** Bytes 0..255 receive the kernels' results (dot4: 4, tile: R·C ≤ 32 float64); data starts at byte 256. */
+const OUT_PTR = 0, DATA_BASE = 256;
 /** The most float32 values one arena can hold. */
 export const ARENA_MAX_FLOATS = (MAX_WASM_PAGES * PAGE - DATA_BASE) / 4;
 
@@ -141,19 +216,67 @@ export class Float32Arena {
   readonly length: number;
   /** The arena's values: float32 element offsets below are indices into this view. */
   readonly f32: Float32Array;
+  /** The register tile of `gramAccumulate` (GRAM_TILE unless another was asked for, e.g. by a benchmark). */
+  readonly tile: TileShape;
   private readonly res: Float64Array;
   private readonly dot4: Dot4;
+  private readonly tileFn: (...args: number[]) => void;
 
-  constructor(length: number) {
+  constructor(length: number, tile?: TileShape) {
     const pages = arenaPages(length);
-    const wasm = load();
+    if (tile && !(tile.R >= 1 && tile.C >= 1 && tile.R * tile.C <= 32 && tile.R + tile.C <= 12 && (tile.unroll === 1 || tile.unroll === 2))) {
+      throw new Error(`unsupported tile ${JSON.stringify(tile)}`);
+    }
+    const wasm = tile ? compile(tile) : load();
     if (!wasm) throw new Error('WebAssembly SIMD is not available in this environment');
     const memory = new wasm.api.Memory({ initial: pages, maximum: pages });
     const instance = new wasm.api.Instance(wasm.module, { env: { mem: memory } });
     this.dot4 = instance.exports.dot4 as Dot4;
+    this.tileFn = instance.exports.tile as (...args: number[]) => void;
+    this.tile = tile ?? GRAM_TILE;
     this.length = length;
     this.f32 = new Float32Array(memory.buffer, DATA_BASE, length);
-    this.res = new Float64Array(memory.buffer, OUT_PTR, 4);
+    this.res = new Float64Array(memory.buffer, OUT_PTR, 32);
+  }
+
+  /**
+   * Adds the upper triangle (j ≥ i) of the Gram of M rows stored at f32[i·w, i·w + n) (row stride w ≥ n) into the
+   * row-major M×M float64 G: G[i·M + j] += ⟨row_i, row_j⟩ for i ≤ j < M; the lower triangle is left as it is.
+   * Same contract as gram.ts dotRows (float64 accumulation; summation order differs, ~1e-15 relative).
+   *
+   * The triangle is covered by R×C tiles (this.tile): rows i0 … i0+R−1 against columns j0 … j0+C−1 for j0 = i0,
+   * i0+C, …; indices past M repeat the last row and their results are dropped. The tile kernel takes the first
+   * n − n mod (2·unroll) columns, the rest are added in JS.
+   */
+  gramAccumulate(M: number, w: number, n: number, G: Float64Array): void {
+    if (!(M >= 1 && n >= 0 && n <= w && (M - 1) * w + n <= this.length)) {
+      throw new RangeError(`${M} rows of ${n} (stride ${w}) do not fit the arena (${this.length})`);
+    }
+    if (G.length < M * M) throw new RangeError(`G holds ${G.length} values, needs ${M * M}`);
+    if (n === 0) return;
+    const { R, C, unroll } = this.tile;
+    const f = this.f32, res = this.res, fn = this.tileFn, last = M - 1;
+    const step = 2 * unroll, nv = n - (n % step), nb = nv * 4;
+    const p = new Int32Array(12);                                   // the tile's R + C ≤ 12 byte addresses
+    const call = callTile(fn, R + C);
+    for (let i0 = 0; i0 < M; i0 += R) {
+      for (let a = 0; a < R; a++) p[a] = DATA_BASE + 4 * (i0 + a <= last ? i0 + a : last) * w;
+      for (let j0 = i0; j0 < M; j0 += C) {
+        for (let b = 0; b < C; b++) p[R + b] = DATA_BASE + 4 * (j0 + b <= last ? j0 + b : last) * w;
+        if (nb > 0) call(nb, OUT_PTR, p);
+        for (let a = 0; a < R && i0 + a <= last; a++) {
+          const i = i0 + a, xo = i * w;
+          for (let b = 0; b < C && j0 + b <= last; b++) {
+            const j = j0 + b;
+            if (j < i) continue;
+            let s = nb > 0 ? res[a * C + b] : 0;
+            const yo = j * w;
+            for (let k = nv; k < n; k++) s += f[xo + k] * f[yo + k];
+            G[i * M + j] += s;
+          }
+        }
+      }
+    }
   }
 
   /** Bytes of the arena's memory (whole 64 KiB pages). */

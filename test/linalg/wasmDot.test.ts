@@ -32,8 +32,8 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 describe('arena size limit (no allocation)', () => {
   it('4 GiB of memory at most: a clear Error beyond', () => {
     expect(arenaPages(0)).toBe(1);
-    expect(arenaPages(16384 - 16)).toBe(1);            // 64-byte header + 65472 bytes = one page exactly
-    expect(arenaPages(16384 - 15)).toBe(2);
+    expect(arenaPages(16384 - 64)).toBe(1);            // 256-byte header + 65280 bytes = one page exactly
+    expect(arenaPages(16384 - 63)).toBe(2);
     expect(arenaPages(ARENA_MAX_FLOATS)).toBe(MAX_WASM_PAGES);
     expect(() => arenaPages(ARENA_MAX_FLOATS + 1)).toThrow(/exceeds the 4 GiB limit of a WebAssembly memory/);
     expect(() => arenaPages(2 ** 31)).toThrow(/8\.00 GiB\) exceeds the 4 GiB limit/);
@@ -69,7 +69,7 @@ describe.skipIf(!available)('wasm SIMD dot kernel vs the JS kernel', () => {
   });
 
   it('dotRows with x and rows ending at the last byte of the memory (no trap, correct)', () => {
-    const len = 2 * 16384 - 16;                              // exactly two pages with the 64-byte header
+    const len = 2 * 16384 - 64;                              // exactly two pages with the 256-byte header
     const arena = new Float32Arena(len);
     expect(arena.byteLength).toBe(2 * 65536);
     fill(arena.f32, 9);
