@@ -3,7 +3,6 @@ import { betweenSeedNull, compareToNull, summarizeDistances } from '../koopman/s
 import type { SnapshotSet } from '../koopman/snapshots';
 import type { Spectrum } from '../koopman/types';
 import { wasserstein1 } from '../koopman/wasserstein';
-import { tf } from '../train/tf';
 import { TrainingSession } from '../train/session';
 import type { TrainConfig } from '../train/types';
 import type { SnapshotMessage, TrainerReply } from '../workers/protocol';
@@ -81,11 +80,6 @@ export async function trainEnsemble(
   const data = new Float32Array(R * T * N);
   for (let t = 0; t < T; t++) for (let r = 0; r < R; r++) data.set(snaps[t][r], (r * T + t) * N);
   return { set: { runs: R, T, N, data }, finalLoss: lastLoss, diverged, seconds: (now() - t0) / 1000 };
-}
-
-/** Throws a clear error when tfjs has no backend yet (the host must call tf.setBackend first). */
-export function requireBackend(): void {
-  if (!tf.getBackend()) throw new Error('no TensorFlow.js backend is set (call tf.setBackend first)');
 }
 
 export function nullReport(label: string, group: Pair[][], paper?: NullReport['paper']): NullReport {
