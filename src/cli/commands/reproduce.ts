@@ -62,7 +62,7 @@ function publishedReader(dir: string | undefined) {
 
 const num = (x: number) => (Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(3) : x.toFixed(5));
 const eig = ([re, im]: Pair) => (im === 0 ? num(re) : `${num(re)}${im >= 0 ? '+' : '−'}${num(Math.abs(im))}i`);
-const p4 = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
+const p4 = (x: number | null) => (x === null ? 'n/a' : Number.isFinite(x) ? x.toPrecision(4) : String(x));
 
 export function formatResult(r: ExperimentResult): string {
   const lines: string[] = [`${r.name}${r.quick ? ' (quick)' : ''}: ${r.description}`, '', 'settings:'];
