@@ -65,7 +65,7 @@ export function plateauStart(w: number[], factor = 1.25): { index: number; plate
 export const cnnEarly: Experiment = {
   name: 'cnn-early',
   description: 'paper 1: LeNet on MNIST, sliding-window spectra over early training: where does W1 between windows stop falling?',
-  runtime: { quick: '~1–2 min (150 steps, batch 16)', full: '~10 min (600 steps, batch 64)' },
+  runtime: { quick: '~1–2 min (150 steps, batch 16)', full: '~15–20 min (600 steps, batch 64)' },
   async run(opts: RunOptions): Promise<ExperimentResult> {
     const t0 = now();
     const S = cnnSettings(opts.quick, opts.overrides as Partial<CnnSettings>);

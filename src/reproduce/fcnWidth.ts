@@ -64,7 +64,7 @@ export function fcnSettings(quick: boolean, overrides: Partial<FcnSettings> = {}
 export const fcnWidth: Experiment = {
   name: 'fcn-width',
   description: 'paper 1: one-hidden-layer nets h = 5, 10, 40 on MNIST, output-layer weights: are the widths conjugate?',
-  runtime: { quick: '~2–3 min (5 seeds × 3 widths × 3 inits × 150 steps)', full: '~3 h on a 2-core CPU (25 seeds × 3 widths × 10 inits × 1000 steps)' },
+  runtime: { quick: '~2 min (5 seeds × 3 widths × 3 inits × 150 steps)', full: '~2.5–3 h on a 2-core CPU (25 seeds × 3 widths × 10 inits × 1000 steps; ~6 min per seed)' },
   async run(opts: RunOptions): Promise<ExperimentResult> {
     const t0 = now();
     const S = fcnSettings(opts.quick, opts.overrides as Partial<FcnSettings>);
@@ -159,7 +159,7 @@ export const fcnWidth: Experiment = {
       notes: [
         'The paper compares W1 row by row (seed i of one width with seed i of the other); so do we.',
         'The "paper" numbers are recomputed from the published eigenvalue files (or quoted from the methods notes when the files are absent).',
-        ...(opts.quick ? ['Quick mode trains far less than one epoch: expect distances and nulls to differ from the paper\'s; the full run (25 seeds, 1000 steps, 10 inits) takes about 3 h on a 2-core CPU.'] : []),
+        ...(opts.quick ? ['Quick mode trains far less than one epoch: expect distances and nulls to differ from the paper\'s; the full run (25 seeds, 1000 steps, 10 inits) takes about 2.5–3 h on a 2-core CPU.'] : []),
       ],
       seconds: (now() - t0) / 1000,
     };

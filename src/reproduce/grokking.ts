@@ -5,8 +5,8 @@
  * perturbed inits per seed; PCA to 10 components, 32 delays, rank 10. W1(grokking, constrained) per seed, judged
  * against the between-seed spread of each configuration.
  *
- * The paper's sizes (p = 113, d_model 128, d_mlp 512, 4 heads) take ~15 s per full-batch step with the tfjs cpu
- * backend in Node: the full run (10 seeds × 2 configs × 10 inits × 100 steps) is ~80 hours there. It needs a GPU
+ * The paper's sizes (p = 113, d_model 128, d_mlp 512, 4 heads) take ~12 s per full-batch step (per run) with the tfjs cpu
+ * backend in Node: the full run (10 seeds × 2 configs × 10 inits × 100 steps) is ~65 hours there. It needs a GPU
  * (the app, WebGPU) or a very long run; --quick uses p = 19 and a small model.
  */
 import { computeSpectrum } from '../koopman/analyze';
@@ -43,7 +43,7 @@ export function grokkingSettings(quick: boolean, o: Partial<GrokkingSettings> = 
 export const grokking: Experiment = {
   name: 'grokking',
   description: 'paper 1: one-layer Transformer on a + b mod p, AdamW wd 1.0 (groks later) vs the norm-constrained control',
-  runtime: { quick: '~1–2 min (p = 19, small model, 3 seeds × 3 inits)', full: '~80 h on a 2-core CPU; use a GPU (the app)' },
+  runtime: { quick: '~1–2 min (p = 19, small model, 3 seeds × 3 inits)', full: '~65 h on a 2-core CPU (~12 s per step per run); use a GPU (the app)' },
   async run(opts: RunOptions): Promise<ExperimentResult> {
     const t0 = now();
     const S = grokkingSettings(opts.quick, opts.overrides as Partial<GrokkingSettings>);
@@ -103,7 +103,7 @@ export const grokking: Experiment = {
       verdict: d.verdict ? `grokking vs constrained: ${d.verdict}` : 'no verdict: at least 2 seeds are needed for a between-seed null',
       checks: [],
       notes: [
-        'The paper\'s sizes take ~15 s per full-batch step on the tfjs cpu backend in Node (≈ 80 h for the full run): run the full size on a GPU (the app with WebGPU) or expect hours.',
+        'The paper\'s sizes take ~12 s per full-batch step per run on the tfjs cpu backend in Node (≈ 65 h for the full run): run the full size on a GPU (the app with WebGPU) or expect hours.',
         'The paper\'s PCA/DMD keeps no explicit rank; its saved files hold 10 eigenvalues per seed, so we fit rank 10.',
       ],
       seconds: (now() - t0) / 1000,

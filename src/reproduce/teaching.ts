@@ -55,7 +55,7 @@ function teaching(name: 'quadratic' | 'momentum'): Experiment {
   return {
     name,
     description,
-    runtime: { quick: '~2 s', full: '~5 s' },
+    runtime: { quick: '~1 s', full: '~1 s' },
     async run(opts: RunOptions): Promise<ExperimentResult> {
       const t0 = now();
       const base = presetConfig(name, opts.quick);
