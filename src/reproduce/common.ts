@@ -3,9 +3,8 @@ import { betweenSeedNull, compareToNull, summarizeDistances } from '../koopman/s
 import type { SnapshotSet } from '../koopman/snapshots';
 import type { Spectrum } from '../koopman/types';
 import { wasserstein1 } from '../koopman/wasserstein';
-import { TrainingSession } from '../train/session';
+import { recordRun } from '../train/record';
 import type { TrainConfig } from '../train/types';
-import type { SnapshotMessage, TrainerReply } from '../workers/protocol';
 import type { DistanceReport, NullReport, Pair, RunOptions } from './types';
 
 export const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -40,46 +39,8 @@ export async function trainEnsemble(
   config: TrainConfig, steps: number, opts: Pick<RunOptions, 'loadBytes' | 'backend'>,
   onProgress?: (fraction: number) => void,
 ): Promise<Trained> {
-  const snaps: Float32Array[][] = [];
-  let N = 0;
-  let diverged: string | undefined;
-  let lastLoss = NaN;
-  const host = {
-    backend: opts.backend ?? { name: 'cpu' as const, reason: 'the tfjs cpu backend', skipped: [] },
-    koopmanPort: {
-      postMessage(m: SnapshotMessage) {
-        if (m.type === 'restart') { N = m.N; return; }
-        snaps.push(m.runs);
-        lastLoss = m.loss;
-      },
-    },
-    loadBytes: (file: string) => {
-      if (!opts.loadBytes) return Promise.reject(new Error(`this experiment needs MNIST (${file}) but no data loader was given`));
-      return opts.loadBytes(file);
-    },
-    evaluateEveryMs: 0,
-    post: (m: TrainerReply) => { if (m.type === 'diverged') diverged = m.message; },
-  };
-  const t0 = now();
-  const session = await TrainingSession.create(config, host);
-  try {
-    const chunk = Math.max(config.snapshotEvery, 10);
-    for (let done = 0; done < steps && !diverged;) {
-      const k = Math.min(chunk, steps - done);
-      await session.advance(k);
-      done += k;
-      onProgress?.(done / steps);
-      // let the host breathe (progress output, worker messages) between chunks
-      await new Promise((r) => setTimeout(r, 0));
-    }
-  } finally {
-    session.dispose();
-  }
-  const R = snaps[0]?.length ?? 0, T = snaps.length;
-  if (T < 3) throw new Error(`training stopped after ${T} snapshot(s)${diverged ? `: ${diverged}` : ''}`);
-  const data = new Float32Array(R * T * N);
-  for (let t = 0; t < T; t++) for (let r = 0; r < R; r++) data.set(snaps[t][r], (r * T + t) * N);
-  return { set: { runs: R, T, N, data }, finalLoss: lastLoss, diverged, seconds: (now() - t0) / 1000 };
+  const r = await recordRun(config, steps, { loadBytes: opts.loadBytes, backend: opts.backend, onProgress });
+  return { set: r.set, finalLoss: r.finalLoss, diverged: r.diverged, seconds: r.seconds };
 }
 
 export function nullReport(label: string, group: Pair[][], paper?: NullReport['paper']): NullReport {

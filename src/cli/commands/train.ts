@@ -10,9 +10,8 @@ import { tf } from '../../train/tf';
 import '@tensorflow/tfjs-backend-cpu';
 import { readMnistFile } from '../../train/node/mnistFiles';
 import { PRESETS, presetConfig } from '../../train/presets';
-import { TrainingSession } from '../../train/session';
-import type { ParamInfo, StepMetrics, TrainConfig } from '../../train/types';
-import type { SnapshotMessage, TrainerReply } from '../../workers/protocol';
+import { recordRun, type RecordedRun } from '../../train/record';
+import type { TrainConfig } from '../../train/types';
 import { UsageError } from '../errors';
 import { progressBar } from '../progress';
 import type { Io } from '../main';
@@ -72,73 +71,38 @@ export async function run(args: string[], io: Io): Promise<number> {
   tf.env().set('PROD', true);
   await tf.setBackend('cpu');
   await tf.ready();
-  const snaps: Float32Array[][] = [];
-  const snapSteps: number[] = [];
-  const losses: number[] = [];
-  let observed: ParamInfo[] = [];
-  let lastMetrics: StepMetrics | undefined;
-  let diverged: string | undefined;
-  const sink = {
-    postMessage(m: SnapshotMessage) {
-      if (m.type === 'restart') { observed = m.params; return; }
-      snaps.push(m.runs);
-      snapSteps.push(m.step);
-      losses.push(m.loss);
-    },
-  };
-  const host = {
-    backend: { name: 'cpu' as const, reason: 'Node: the tfjs cpu backend', skipped: [] },
-    koopmanPort: sink,
-    loadBytes: (file: string) => readMnistFile(file),
-    evaluateEveryMs: 0,
-    post: (m: TrainerReply) => {
-      if (m.type === 'metrics') lastMetrics = m.metrics;
-      if (m.type === 'diverged') diverged = m.message;
-    },
-  };
   const bar = progressBar(`train ${values.preset}`);
-  let session: TrainingSession;
+  let run: RecordedRun;
   try {
-    session = await TrainingSession.create(config, host);
+    run = await recordRun(config, steps, {
+      backend: { name: 'cpu', reason: 'Node: the tfjs cpu backend', skipped: [] },
+      loadBytes: (file) => readMnistFile(file),
+      evaluate: true,
+      onProgress: (f, step) => bar.update(f, `step ${step}`),
+    });
   } catch (e) {
     throw new UsageError(`preset ${values.preset}: ${(e as Error).message}`);
-  }
-  const t0 = Date.now();
-  try {
-    const chunk = Math.max(config.snapshotEvery, 10);
-    for (let done = 0; done < steps && !diverged;) {
-      const k = Math.min(chunk, steps - done);
-      await session.advance(k);
-      done += k;
-      bar.update(done / steps, `step ${done}`);
-    }
   } finally {
     bar.done();
   }
-  const seconds = (Date.now() - t0) / 1000;
-  // train/test loss and accuracy of run 0 on the full sets, once at the end (diverged runs cannot be evaluated)
-  const evaluation = diverged ? undefined : await session.trainers[0].evaluate();
-  // the loss stored with snapshot 0 is NaN: no step has been taken yet (metrics may contain NaN, docs/file-formats.md)
-  const R = session.trainers.length, T = snaps.length, N = observed.reduce((a, p) => a + p.size, 0);
-  const data = new Float32Array(R * T * N);
-  for (let t = 0; t < T; t++) for (let r = 0; r < R; r++) data.set(snaps[t][r], (r * T + t) * N);
+  const { set: { runs: R, T, N, data }, params: observed, diverged, evaluation, seconds } = run;
   let offset = 0;
+  // the loss stored with snapshot 0 is NaN: no step has been taken yet (metrics may contain NaN, docs/file-formats.md)
   const traj: Trajectory = {
     kind: 'trajectory', source: basename(values.out), runs: R, T, N,
     params: observed.map((p) => { const e = { name: p.name, shape: p.shape, offset, size: p.size }; offset += p.size; return e; }),
-    data, steps: Float64Array.from(snapSteps), metrics: { loss: Float64Array.from(losses) },
+    data, steps: run.steps, metrics: { loss: run.losses },
     meta: { preset: values.preset, quick: !!values.quick, config, backend: 'cpu', diverged: diverged ?? null, evaluation: evaluation ?? null },
   };
-  session.dispose();
-  if (T < 3) throw new UsageError(`${values.preset}: only ${T} snapshot(s) were taken (diverged early?); nothing useful to write`);
   try {
     writeFileSync(values.out, writeNpz(traj, { perParameter: true }));
   } catch (e) {
     throw new UsageError(`${values.out}: cannot be written (${(e as Error).message})`);
   }
   const summary = {
-    preset: values.preset, out: values.out, runs: R, snapshots: T, parameters: N, steps: snapSteps[T - 1],
-    finalLoss: lastMetrics?.loss ?? null, seconds, diverged: diverged ?? null, evaluation: evaluation ?? null,
+    preset: values.preset, out: values.out, runs: R, snapshots: T, parameters: N, steps: run.steps[T - 1],
+    finalLoss: Number.isFinite(run.finalLoss) ? run.finalLoss : null, seconds, diverged: diverged ?? null,
+    evaluation: evaluation ?? null,
   };
   if (values.json) io.out(JSON.stringify(summary));
   else {
