@@ -3,12 +3,17 @@
  *
  * Pipeline (paper 1, methods notes §1.2): select snapshots (window, every k) → optional sketch → optional centering
  * → optional PCA projection → delay embedding per run → pairs stacked across runs → rank-r projected DMD.
- * Two routes compute the same quantities (see dmd.ts): an SVD of the explicit embedded data when its dimension is
- * small (most accurate), otherwise the method of snapshots on the Gram matrix.
+ * Three routes compute the same quantities (see dmd.ts): an SVD of the explicit embedded data when its dimension is
+ * small (most accurate), otherwise the method of snapshots on the Gram matrix, except that a fixed-rank fit with both
+ * a large embedded dimension and many snapshot pairs (where the Gram route's m × m eigendecomposition is
+ * prohibitive) uses randomized subspace iteration on the Hankel structure (randomized.ts; top r + oversampling
+ * singular values only).
  */
 import { gram, type FloatArray } from '../linalg/gram';
 import { symmetricEig } from '../linalg/eig';
 import { pairProblemFromData, pairProblemFromGram, rankFor, solveReduced, type PairProblem } from './dmd';
+import { chooseRank } from './rank';
+import { pairProblemRandomized, type RandomizedOptions, type RandomizedPairProblem } from './randomized';
 import { delayEmbed, delayGram } from './hankel';
 import { Sketcher, sketchError, type SketchSpec } from './sketch';
 import { checkSnapshotSet, runStarts, totalSnapshots, type EnsembleGram, type SnapshotSet } from './snapshots';
@@ -33,8 +38,15 @@ export interface SpectrumOptions {
   every?: number;
   /** Random-projection sketch of each snapshot before anything else (sketch.ts). */
   sketch?: SketchSpec;
-  /** Force a route; 'auto' uses the SVD route when the embedded dimension is at most 600. */
-  route?: 'auto' | 'gram' | 'svd';
+  /**
+   * Force a route; 'auto' uses the SVD route when the embedded dimension is at most 600 (or with PCA), the
+   * randomized route when the rank rule is a fixed rank, the embedded dimension is above 600 and there are more than
+   * 2000 snapshot pairs, and the Gram route otherwise. The randomized route computes only the leading r + oversampling
+   * singular values, so it accepts only `{kind: 'rank'}` rules and no PCA.
+   */
+  route?: 'auto' | 'gram' | 'svd' | 'randomized';
+  /** Settings of the randomized route (randomized.ts). */
+  randomized?: RandomizedOptions;
   /** Called with a fraction in [0, 1] during the long phases ('sketch', 'gram'); for progress bars. */
   onProgress?: (fraction: number, phase: string) => void;
 }
@@ -42,7 +54,7 @@ export interface SpectrumOptions {
 /** A spectrum plus what is needed to ask for modes later. */
 export interface Fit {
   spectrum: Spectrum;
-  route: 'gram' | 'svd';
+  route: 'gram' | 'svd' | 'randomized';
   /**
    * DMD modes on request, in the order of `spectrum.eigenvalues`: N × r complex, row-major (entry i·r + k is
    * parameter i of mode k). Projected modes U W = X V S⁻¹ W, exact modes Y V S⁻¹ W (PyDMD's `exact=True`); with
@@ -60,10 +72,12 @@ export interface Modes {
 }
 
 const DIRECT_MAX_DIM = 600;
+/** Above this many snapshot pairs (and DIRECT_MAX_DIM), 'auto' prefers the randomized route for fixed-rank fits. */
+export const RANDOMIZED_MIN_PAIRS = 2000;
 
 interface Resolved {
   rank: RankRule; delays: number; center: boolean; pca: number; dt: number; modes: ModeKind;
-  every: number; route: 'auto' | 'gram' | 'svd';
+  every: number; route: 'auto' | 'gram' | 'svd' | 'randomized';
 }
 
 function resolve(o: SpectrumOptions): Resolved {
@@ -129,12 +143,33 @@ export function computeSpectrum(set: SnapshotSet, options: SpectrumOptions = {})
   const obsDim = o.pca > 0 ? o.pca : N;
   const embedded = (o.delays + 1) * obsDim;
   const useSvd = o.route === 'svd' || (o.route === 'auto' && (o.pca > 0 || embedded <= DIRECT_MAX_DIM));
+  const pairs = set.runs * (T - o.delays - 1);
+  const useRandomized = o.route === 'randomized' || (o.route === 'auto' && !useSvd && o.rank.kind === 'rank' &&
+    pairs > RANDOMIZED_MIN_PAIRS);
   const runLengths = Array(set.runs).fill(T);
   checkEnoughSnapshots(T, o.delays);
   checkFinite(set, offsets);
 
   let fit: Fit;
-  if (useSvd) {
+  if (useRandomized) {
+    if (o.rank.kind !== 'rank') {
+      throw new Error(
+        `the randomized route computes only the leading singular values, so the '${o.rank.kind}' rank rule is not ` +
+        `available on it; give a fixed rank ({kind: 'rank', r}) or use the 'gram' or 'svd' route`,
+      );
+    }
+    if (o.pca > 0) throw new Error('the randomized route does not combine with PCA (use the svd route)');
+    let data: FloatArray = set.data, rowOffsets = offsets;
+    if (sketcher || o.center) {
+      let dense = gatherRows(set, offsets, sketcher).data;
+      if (o.center) dense = centerRows(dense, offsets.length, N);
+      data = dense;
+      rowOffsets = offsets.map((_, i) => i * N);
+    }
+    const problem = pairProblemRandomized(data, rowOffsets, set.runs, T, N, o.delays, o.rank.r, options.randomized);
+    fit = finish(problem, o, set.runs, warnings);
+    if (!sketcher) attachModes(fit, set, offsets, T, o);
+  } else if (useSvd) {
     let rows = sketcher || offsets.some((off, i) => off !== offsets[0] + i * N) || !(set.data instanceof Float64Array)
       ? gatherRows(set, offsets, sketcher).data
       : (set.data as Float64Array).slice(offsets[0], offsets[0] + offsets.length * N);
@@ -243,8 +278,11 @@ function fitDirect(set: SnapshotSet, o: Resolved, warnings: string[]): Fit {
   return finish(pairProblemFromData(XT, YT, m, n), o, set.runs, warnings);
 }
 
-function finish(problem: PairProblem, o: Resolved, runs: number, warnings: string[]): Fit {
-  const { r, warnings: rankWarnings } = rankFor(problem, o.rank);
+function finish(problem: PairProblem | RandomizedPairProblem, o: Resolved, runs: number, warnings: string[]): Fit {
+  const randomized = problem.route === 'randomized' ? problem : undefined;
+  const { r, warnings: rankWarnings } = randomized
+    ? chooseRank(problem.sigma, problem.numericalRank, o.rank, problem.n, problem.m)
+    : rankFor(problem as PairProblem, o.rank);
   const projected = problem.project(r);
   const sol = solveReduced(projected, o.modes);
   const order = spectrumOrder(sol.re, sol.im);
@@ -252,6 +290,7 @@ function finish(problem: PairProblem, o: Resolved, runs: number, warnings: strin
   const sigma = problem.sigma;
   let total = 0, kept = 0;
   for (let i = 0; i < sigma.length; i++) { total += sigma[i] ** 2; if (i < r) kept += sigma[i] ** 2; }
+  if (randomized) total = Math.max(randomized.xNorm2, kept); // ‖X‖²_F is exact; the trailing σ are not computed
   const spectrum: Spectrum = {
     eigenvalues,
     singularValues: Array.from(sigma.subarray(0, problem.numericalRank)),
@@ -268,6 +307,13 @@ function finish(problem: PairProblem, o: Resolved, runs: number, warnings: strin
     dt: o.dt,
     warnings: [...warnings, ...rankWarnings],
   };
+  if (randomized) {
+    spectrum.warnings.push(
+      `randomized SVD (k = ${randomized.k}, q = ${randomized.iterations} power iterations): leading singular values ` +
+      `accurate to ${randomized.accuracy.toExponential(1)}·σ₁; only the leading ${sigma.length} singular values were ` +
+      `computed (energy and optimal rank rules are not available on this route)`,
+    );
+  }
   if (eigenvalues.some((e) => !Number.isFinite(e.re) || !Number.isFinite(e.im))) {
     spectrum.warnings.push('some eigenvalues are not finite: the data contain NaN or Inf, or the fit is degenerate');
   }

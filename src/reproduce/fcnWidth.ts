@@ -10,7 +10,6 @@
  */
 import { computeSpectrum } from '../koopman/analyze';
 import type { SnapshotSet } from '../koopman/snapshots';
-import { hankelTopKSpectrum } from './hankelTopK';
 import { wasserstein1 } from '../koopman/wasserstein';
 import { summarizeDistances } from '../koopman/seedNull';
 import { presetConfig } from '../train/presets';
@@ -39,14 +38,14 @@ export function fcnDelays(h: number, steps: number): number {
   return steps >= 1000 ? full : Math.max(1, Math.round((full * steps) / 1000));
 }
 
-/** Above this many snapshot pairs the fit uses the randomized Hankel top-r SVD (hankelTopK.ts) instead of the engine. */
+/** Above this many snapshot pairs the fit uses the engine's randomized route (koopman/randomized.ts). */
 export const FAST_FIT_ABOVE_PAIRS = 2000;
 
-/** Rank-r Hankel DMD of one (seed, h) ensemble: the engine for small fits, the Hankel top-r SVD for paper-size ones. */
+/** Rank-r Hankel DMD of one (seed, h) ensemble: the engine's default routes for small fits, its randomized route for paper-size ones. */
 export function fitFcn(set: SnapshotSet, delays: number, rank: number): Pair[] {
   const pairs = set.runs * (set.T - delays - 1);
-  if (pairs > FAST_FIT_ABOVE_PAIRS) return hankelTopKSpectrum(set, delays, rank).eigenvalues;
-  return pairsOf(computeSpectrum(set, { delays, rank: { kind: 'rank', r: rank } }).spectrum);
+  const route = pairs > FAST_FIT_ABOVE_PAIRS ? 'randomized' : 'auto';
+  return pairsOf(computeSpectrum(set, { delays, rank: { kind: 'rank', r: rank }, route }).spectrum);
 }
 
 export function fcnSettings(quick: boolean, overrides: Partial<FcnSettings> = {}): FcnSettings {

@@ -1,0 +1,238 @@
+/**
+ * Randomized route: the top k singular triplets of the delay-embedded snapshot matrix by randomized subspace
+ * iteration (Halko, Martinsson & Tropp 2011), for ensembles with many snapshot pairs and a large embedded dimension
+ * (paper 1's full FCN setting: 10 runs × ~940 pairs, an embedded dimension of 3250–3600). There the Gram route would
+ * eigendecompose the m × m pair Gram (m ≈ 9400: O(m³), about an hour in JavaScript) and the SVD route would factor
+ * the m × n matrix. Only the top r triplets are needed for a fixed rank, and the products with the embedded matrix
+ * exploit the Hankel structure: X·v costs T·(d+1)·N per vector instead of m·(d+1)·N, because every snapshot's dot
+ * products with the d + 1 blocks of v are shared by d + 1 rows.
+ *
+ * Conventions as in dmd.ts (methods notes §1.2): with A the m × n sample matrix (row p = embedded snapshot x_p, the
+ * transpose of dmd.ts's X) and B its shifted twin (Y), pairs never straddle runs, no centering here (the caller
+ * centers). With Q (m × k) an orthonormal basis of the range found by q power iterations and Aᵀ Q = Ub Sb Vbᵀ:
+ *     A ≈ Q Qᵀ A = (Q Vb) Sb Ubᵀ,   i.e.  U = Ub (n × k),  S = Sb,  V = Q Vb (m × k), both orthonormal.
+ * From these the reduced quantities of dmd.ts follow with structured products only: K = Uᵀ Y V, c = Uᵀ x_0,
+ * P = Y V S⁻¹, E = PᵀP, f = Pᵀ x_0, ‖Y‖² (from per-snapshot norms); the residual ‖Y − U K Vᵀ‖ is computed
+ * explicitly. Projected modes X V S⁻¹ W = U W exactly (Aᵀ Q Vb = Ub Sb), so V is a legitimate mode basis.
+ *
+ * Only the leading k = r + oversampling singular values are computed; energy/optimal/full rank rules need all of
+ * them and are refused. Accuracy is measured a posteriori: ρ_i = ‖A u_i − σ_i v_i‖ (the other half of the triplet
+ * residual is zero by construction) bounds |σ_i − σ̂_i| ≤ ρ_i for some exact singular value σ̂_i.
+ */
+import { thinSvd } from '../linalg/eig';
+import type { PairProblem, Projected } from './dmd';
+import type { FloatArray } from '../linalg/gram';
+
+const EPS = 2.220446049250313e-16;
+
+export interface RandomizedOptions {
+  /** Extra columns beyond the rank. Default 10. */
+  oversample?: number;
+  /** Power (subspace) iterations. Default 6. */
+  iterations?: number;
+  /** Seed of the random start. Default 12345. */
+  seed?: number;
+}
+
+/** A pair problem from the randomized route: only the leading k singular values are known. */
+export type RandomizedPairProblem = Omit<PairProblem, 'route'> & {
+  route: 'randomized';
+  /** Columns of the sketch (r + oversampling, capped by min(n, m)) and power iterations. */
+  k: number;
+  iterations: number;
+  /** ‖X‖²_F, exact (for the truncated energy). */
+  xNorm2: number;
+  /** max over the leading r of ρ_i/σ₁ (see the file comment), for the requested rank. */
+  accuracy: number;
+};
+
+/** Orthonormalize the k columns of the row-major m × k matrix A in place (modified Gram–Schmidt, twice). */
+function orthonormalize(A: Float64Array, m: number, k: number): void {
+  for (let pass = 0; pass < 2; pass++) {
+    for (let j = 0; j < k; j++) {
+      for (let i = 0; i < j; i++) {
+        let dot = 0;
+        for (let t = 0; t < m; t++) dot += A[t * k + i] * A[t * k + j];
+        for (let t = 0; t < m; t++) A[t * k + j] -= dot * A[t * k + i];
+      }
+      let norm = 0;
+      for (let t = 0; t < m; t++) norm += A[t * k + j] ** 2;
+      const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      for (let t = 0; t < m; t++) A[t * k + j] *= inv;
+    }
+  }
+}
+
+/**
+ * The randomized pair problem of the delay-embedded ensemble. `offsets[ρ·T + s]` is the offset in `data` of
+ * snapshot s of run ρ (N values each); `r` is the requested rank.
+ */
+export function pairProblemRandomized(
+  data: FloatArray, offsets: ArrayLike<number>, runs: number, T: number, N: number, delays: number, r: number,
+  o: RandomizedOptions = {},
+): RandomizedPairProblem {
+  const R = runs, d = delays, P = T - d - 1, n = (d + 1) * N, m = R * P;
+  if (P < 1) throw new Error(`too few snapshots: ${T} per run with ${d} delays`);
+  if (!(Number.isInteger(r) && r >= 1)) throw new Error(`rank must be a positive integer, got ${r}`);
+  const oversample = o.oversample ?? 10, q = o.iterations ?? 6;
+  if (!(Number.isInteger(oversample) && oversample >= 0)) throw new Error(`oversample must be a whole number ≥ 0, got ${oversample}`);
+  if (!(Number.isInteger(q) && q >= 0)) throw new Error(`iterations must be a whole number ≥ 0, got ${q}`);
+  const k = Math.min(r + oversample, n, m);
+  const off = (rho: number, s: number) => offsets[rho * T + s];
+
+  /** (rows of A or B) · V: V is n × c, result m × c; shift 0 gives A (X), 1 gives B (Y). */
+  const mulX = (V: Float64Array, c: number, shift: number): Float64Array => {
+    const out = new Float64Array(m * c);
+    const D = new Float64Array(T * (d + 1) * c); // D[s][j] = x_s · V_block_j
+    for (let rho = 0; rho < R; rho++) {
+      D.fill(0);
+      for (let s = 0; s < T; s++) {
+        const base = off(rho, s);
+        for (let j = 0; j <= d; j++) {
+          const t = s - shift - j;
+          if (t < 0 || t >= P) continue;
+          const dOff = (s * (d + 1) + j) * c;
+          for (let i = 0; i < N; i++) {
+            const xi = data[base + i];
+            if (xi === 0) continue;
+            const vOff = (j * N + i) * c;
+            for (let a = 0; a < c; a++) D[dOff + a] += xi * V[vOff + a];
+          }
+        }
+      }
+      for (let t = 0; t < P; t++) {
+        const oOff = (rho * P + t) * c;
+        for (let j = 0; j <= d; j++) {
+          const dOff = ((t + shift + j) * (d + 1) + j) * c;
+          for (let a = 0; a < c; a++) out[oOff + a] += D[dOff + a];
+        }
+      }
+    }
+    return out;
+  };
+  /** (rows of A or B)ᵀ · U: U is m × c, result n × c. */
+  const mulXt = (U: Float64Array, c: number, shift: number): Float64Array => {
+    const out = new Float64Array(n * c);
+    for (let rho = 0; rho < R; rho++) {
+      for (let s = 0; s < T; s++) {
+        const base = off(rho, s);
+        for (let j = 0; j <= d; j++) {
+          const t = s - shift - j;
+          if (t < 0 || t >= P) continue;
+          const uOff = (rho * P + t) * c;
+          for (let i = 0; i < N; i++) {
+            const xi = data[base + i];
+            if (xi === 0) continue;
+            const oOff = (j * N + i) * c;
+            for (let a = 0; a < c; a++) out[oOff + a] += xi * U[uOff + a];
+          }
+        }
+      }
+    }
+    return out;
+  };
+
+  // ‖X‖², ‖Y‖² from per-snapshot norms (each snapshot s enters X in the rows t = s − j, Y in t = s − 1 − j)
+  let xNorm2 = 0, yNorm2 = 0;
+  for (let rho = 0; rho < R; rho++) {
+    for (let s = 0; s < T; s++) {
+      const base = off(rho, s);
+      let nn = 0;
+      for (let i = 0; i < N; i++) nn += data[base + i] ** 2;
+      for (let j = 0; j <= d; j++) {
+        if (s - j >= 0 && s - j < P) xNorm2 += nn;
+        if (s - 1 - j >= 0 && s - 1 - j < P) yNorm2 += nn;
+      }
+    }
+  }
+
+  // seeded start (xorshift32, uniform in [−1, 1])
+  let state = (o.seed ?? 12345) >>> 0 || 1;
+  const rnd = () => { state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0; return state / 2147483648 - 1; };
+  const omega = Float64Array.from({ length: n * k }, rnd);
+  let Q = mulX(omega, k, 0);
+  orthonormalize(Q, m, k);
+  for (let it = 0; it < q; it++) {
+    const Z = mulXt(Q, k, 0);
+    orthonormalize(Z, n, k);
+    Q = mulX(Z, k, 0);
+    orthonormalize(Q, m, k);
+  }
+  const svd = thinSvd(mulXt(Q, k, 0), n, k); // Aᵀ Q = Ub Sb Vbᵀ
+  const kk = svd.k;
+  const sigma = svd.s.slice(0, kk);
+  // V = Q Vb (m × kk)
+  const Vall = new Float64Array(m * kk);
+  for (let t = 0; t < m; t++) for (let b = 0; b < kk; b++) {
+    let acc = 0;
+    for (let a = 0; a < k; a++) acc += Q[t * k + a] * svd.V[a * kk + b];
+    Vall[t * kk + b] = acc;
+  }
+  const floor = sigma[0] * Math.max(n, m) * EPS * 16;
+  let numericalRank = 0;
+  while (numericalRank < kk && sigma[numericalRank] > floor) numericalRank++;
+
+  const cols = (M: Float64Array, rows: number, stride: number, c: number) => {
+    const out = new Float64Array(rows * c);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < c; j++) out[i * c + j] = M[i * stride + j];
+    return out;
+  };
+  // a-posteriori accuracy of the leading min(r, numericalRank) triplets: ρ_i = ‖A u_i − σ_i v_i‖
+  const ra = Math.max(1, Math.min(r, numericalRank));
+  const AU = mulX(cols(svd.U, n, kk, ra), ra, 0);
+  let accuracy = 0;
+  for (let b = 0; b < ra; b++) {
+    let e2 = 0;
+    for (let t = 0; t < m; t++) e2 += (AU[t * ra + b] - sigma[b] * Vall[t * kk + b]) ** 2;
+    accuracy = Math.max(accuracy, Math.sqrt(e2) / (sigma[0] || 1));
+  }
+
+  // the first embedded snapshot x_0 (run 0, rows 0..d)
+  const x0 = new Float64Array(n);
+  for (let j = 0; j <= d; j++) for (let i = 0; i < N; i++) x0[j * N + i] = data[off(0, j) + i];
+
+  return {
+    sigma, numericalRank, n, m, route: 'randomized', k, iterations: q, xNorm2, accuracy,
+    project(rr: number): Projected {
+      const S = sigma.slice(0, rr);
+      const U = cols(svd.U, n, kk, rr), V = cols(Vall, m, kk, rr);
+      const YV = mulXt(V, rr, 1);                                  // Y V (n × rr)
+      const K = new Float64Array(rr * rr), E = new Float64Array(rr * rr);
+      const c = new Float64Array(rr), f = new Float64Array(rr);
+      for (let i = 0; i < n; i++) {
+        for (let a = 0; a < rr; a++) {
+          const u = U[i * rr + a], p = YV[i * rr + a] / S[a];
+          c[a] += u * x0[i];
+          f[a] += p * x0[i];
+          for (let b = 0; b < rr; b++) {
+            K[a * rr + b] += u * YV[i * rr + b];
+            E[a * rr + b] += p * YV[i * rr + b] / S[b];
+          }
+        }
+      }
+      // explicit residual ‖Y − U K Vᵀ‖², row by row of B (avoids the cancellation of ‖Y‖² − ‖K‖²)
+      const UK = new Float64Array(n * rr);
+      for (let i = 0; i < n; i++) for (let a = 0; a < rr; a++) {
+        const u = U[i * rr + a];
+        for (let b = 0; b < rr; b++) UK[i * rr + b] += u * K[a * rr + b];
+      }
+      let residual2 = 0;
+      for (let rho = 0; rho < R; rho++) {
+        for (let t = 0; t < P; t++) {
+          const p = rho * P + t;
+          for (let j = 0; j <= d; j++) {
+            const base = off(rho, t + 1 + j);
+            for (let i = 0; i < N; i++) {
+              const row = (j * N + i) * rr;
+              let pred = 0;
+              for (let b = 0; b < rr; b++) pred += UK[row + b] * V[p * rr + b];
+              const e = data[base + i] - pred;
+              residual2 += e * e;
+            }
+          }
+        }
+      }
+      return { r: rr, S, K, c, E, f, yNorm2, V, residual2 };
+    },
+  };
+}
