@@ -1,5 +1,9 @@
-/** Runs the OMD vs OGD demo in a one-shot module worker (demo.worker.ts). */
+/**
+ * The gallery's workers: the OMD vs OGD demo in a one-shot module worker (demo.worker.ts), and `koopscope reproduce`'s
+ * experiments (src/reproduce) in reproduce.worker.ts, with the pure formatting of their results for the gallery.
+ */
 import type { SpectrumReport } from '../../koopman/report';
+import type { DistanceReport, ExperimentResult, NullReport } from '../../reproduce/types';
 
 export type DemoReply =
   | { type: 'omd-ogd'; spectra: { omd: SpectrumReport; ogd: SpectrumReport; bisection: SpectrumReport };
@@ -16,4 +20,100 @@ export function runOmdOgdInWorker(): Promise<Extract<DemoReply, { type: 'omd-ogd
     worker.onerror = (e: ErrorEvent) => { e.preventDefault(); reject(new Error(`OMD vs OGD demo: the worker stopped: ${e.message}`)); };
     worker.postMessage({ type: 'run' });
   }).finally(() => worker.terminate());
+}
+
+// ------------------------------------------------------------------------------------------- reproduce worker
+
+/** To reproduce.worker.ts. `dataBaseUrl`: the folder holding the MNIST IDX files (default ./data/mnist/ of the page). */
+export type ReproduceRequest = { type: 'run'; name: string; quick: true; dataBaseUrl?: string };
+
+export type ReproduceReply =
+  | { type: 'progress'; fraction: number; phase?: string }
+  | { type: 'result'; result: ExperimentResult }
+  | { type: 'failed'; error: { name: string; message: string } };
+
+export interface ReproduceHandle {
+  /** Resolves with the result; rejects on failure. Never settles after cancel(). */
+  done: Promise<ExperimentResult>;
+  /** Stops the run now (terminates the worker). */
+  cancel(): void;
+}
+
+/** Runs experiment `name` (quick) in a fresh module worker; `onProgress` gets fractions in [0, 1]. */
+export function reproduceInWorker(name: string, onProgress: (fraction: number, phase?: string) => void): ReproduceHandle {
+  const worker = new Worker(new URL('./reproduce.worker.ts', import.meta.url), { type: 'module' });
+  const done = new Promise<ExperimentResult>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<ReproduceReply>) => {
+      const m = e.data;
+      if (m.type === 'progress') onProgress(m.fraction, m.phase);
+      else if (m.type === 'result') resolve(m.result);
+      else reject(new Error(`${name}: ${m.error.message}`));
+    };
+    worker.onerror = (e: ErrorEvent) => { e.preventDefault(); reject(new Error(`${name}: the worker stopped: ${e.message || 'unknown error'}`)); };
+    const dataBaseUrl = new URL('./data/mnist/', document.baseURI).href;
+    worker.postMessage({ type: 'run', name, quick: true, dataBaseUrl } satisfies ReproduceRequest);
+  });
+  done.then(() => worker.terminate(), () => worker.terminate());
+  return { done, cancel: () => worker.terminate() };
+}
+
+// --------------------------------------------------------------------------------- formatting (pure, tested)
+
+/** A number in a table: 3 significant digits, exponent form for very small or large; n/a for null/NaN/±∞. */
+export function fmtNum(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a < 1e-3 || a >= 1e5) return x.toExponential(2);
+  return Number(x.toPrecision(3)).toString();
+}
+
+/** "mean ± std", or just the mean when the std is missing (a single value: null after the JSON round trip). */
+export function meanStd(mean: number | null | undefined, std: number | null | undefined): string {
+  return std === null || std === undefined || !Number.isFinite(std) ? fmtNum(mean) : `${fmtNum(mean)} ± ${fmtNum(std)}`;
+}
+
+export interface DistanceRow {
+  label: string;
+  kind: 'distance' | 'null';
+  /** How many values. */
+  n: number;
+  ours: string;
+  /** The paper's value, or '—' when it has none. */
+  paper: string;
+  paperSource?: string;
+  /** The verdict of a distance against the null (distances only). */
+  verdict?: string;
+}
+
+/** The rows of the distances table: each distance, then each between-seed null. */
+export function distanceRows(r: Pick<ExperimentResult, 'distances' | 'nulls'>): DistanceRow[] {
+  const row = (d: DistanceReport | NullReport, kind: DistanceRow['kind']): DistanceRow => ({
+    label: d.label,
+    kind,
+    n: d.values?.length ?? d.summary?.count ?? 0,
+    ours: meanStd(d.summary?.mean, d.summary?.std),
+    paper: d.paper ? meanStd(d.paper.mean, d.paper.std) : '—',
+    ...(d.paper ? { paperSource: d.paper.source } : {}),
+    ...('verdict' in d && d.verdict ? { verdict: d.verdict } : {}),
+  });
+  return [...(r.distances ?? []).map((d) => row(d, 'distance')), ...(r.nulls ?? []).map((d) => row(d, 'null'))];
+}
+
+/** Settings as [key, text] pairs, in the order given; objects and arrays as compact JSON. */
+export function settingRows(settings: Record<string, unknown>): [string, string][] {
+  return Object.entries(settings ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v)]);
+}
+
+/** "3 of 4 checks pass" (empty when there are none). */
+export function checksLine(r: Pick<ExperimentResult, 'checks'>): string {
+  const checks = r.checks ?? [];
+  if (!checks.length) return '';
+  const pass = checks.filter((c) => c.pass).length;
+  return `${pass} of ${checks.length} check${checks.length === 1 ? '' : 's'} pass`;
+}
+
+/** A progress fraction as a whole percent, clamped to [0, 100]. */
+export function percent(fraction: number): number {
+  return Number.isFinite(fraction) ? Math.round(Math.min(1, Math.max(0, fraction)) * 100) : 0;
 }

@@ -1,7 +1,66 @@
-/** One click per experiment of paper 1 and per teaching preset, with a short text for a student. */
+/**
+ * One click per experiment of paper 1 and per teaching preset, with a short text for a student. Cards with an
+ * `experiment` also run `koopscope reproduce`'s code (src/reproduce) in a worker: "Reproduce (quick)", with a progress
+ * bar, a Cancel button (terminates the worker) and the result (ReproduceResult). Errors stay in the card.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { ExperimentResult } from '../../reproduce/types';
+import { reproduceInWorker, type ReproduceHandle } from '../client/demo';
 import * as A from '../state/actions';
 import { DEMOS, type Demo } from './demos';
+import { ReproduceProgress, ReproduceResult } from './ReproduceResult';
 import { useApp } from './useApp';
+
+type Reproduction =
+  | { kind: 'idle' }
+  | { kind: 'running'; fraction: number; phase?: string }
+  | { kind: 'done'; result: ExperimentResult }
+  | { kind: 'failed'; message: string };
+
+function Reproduce({ experiment }: { experiment: string }) {
+  const [state, setState] = useState<Reproduction>({ kind: 'idle' });
+  const handle = useRef<ReproduceHandle | null>(null);
+  useEffect(() => () => handle.current?.cancel(), []);
+
+  const start = () => {
+    handle.current?.cancel();
+    setState({ kind: 'running', fraction: 0 });
+    let h: ReproduceHandle;
+    try {
+      h = reproduceInWorker(experiment, (fraction, phase) => {
+        if (handle.current === h) setState({ kind: 'running', fraction, phase });
+      });
+    } catch (e) {
+      setState({ kind: 'failed', message: `${experiment}: the worker could not start: ${e instanceof Error ? e.message : String(e)}` });
+      return;
+    }
+    handle.current = h;
+    h.done.then(
+      (result) => { if (handle.current === h) { handle.current = null; setState({ kind: 'done', result }); } },
+      (e: unknown) => { if (handle.current === h) { handle.current = null; setState({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }); } },
+    );
+  };
+  const cancel = () => {
+    handle.current?.cancel();
+    handle.current = null;
+    setState({ kind: 'idle' });
+  };
+
+  const running = state.kind === 'running';
+  return (
+    <div className="reproduce">
+      <div className="row">
+        <button type="button" onClick={start} disabled={running} data-testid={`reproduce-${experiment}`}>
+          {running ? 'Reproducing…' : 'Reproduce (quick)'}
+        </button>
+        {running && <button type="button" onClick={cancel}>Cancel</button>}
+      </div>
+      {running && <ReproduceProgress fraction={state.fraction} phase={state.phase} />}
+      {state.kind === 'failed' && <p role="alert" className="alert">{state.message}</p>}
+      {state.kind === 'done' && <ReproduceResult result={state.result} />}
+    </div>
+  );
+}
 
 function DemoCard({ demo }: { demo: Demo }) {
   const running = useApp((st) => st.status.demo);
@@ -16,6 +75,7 @@ function DemoCard({ demo }: { demo: Demo }) {
             <button key={l.preset} type="button" onClick={() => A.choosePreset(l.preset, { dmd: l.dmd })}>Run {l.label}</button>
           ))}
       </div>
+      {demo.experiment && <Reproduce experiment={demo.experiment} />}
     </li>
   );
 }

@@ -11,6 +11,8 @@ export interface Demo {
   text: string;
   /** One button per preset (e.g. narrow and wide), or the OMD/OGD computation. */
   launch: { label: string; preset: string; dmd?: Partial<DmdConfig> }[] | 'omd-ogd';
+  /** The `koopscope reproduce` experiment (src/reproduce) its "Reproduce (quick)" button runs in a worker. */
+  experiment?: string;
 }
 
 export const DEMOS: Demo[] = [
@@ -21,7 +23,7 @@ export const DEMOS: Demo[] = [
       + 'different dynamics. Look at W1 in Compare: OMD–OGD is small, either against bisection is large.',
   },
   {
-    id: 'width', group: 'paper', title: 'Narrow vs wide networks',
+    id: 'width', group: 'paper', experiment: 'fcn-width', title: 'Narrow vs wide networks',
     launch: [
       { label: 'h = 5', preset: 'fcn-h5', dmd: { window: 64, rank: { kind: 'rank', r: 10 }, delays: 0 } },
       { label: 'h = 10', preset: 'fcn-h10', dmd: { window: 64, rank: { kind: 'rank', r: 10 }, delays: 0 } },
@@ -32,14 +34,14 @@ export const DEMOS: Demo[] = [
       + 'look alike (conjugate-like); the narrow one moves differently, which is what the paper found.',
   },
   {
-    id: 'cnn', group: 'paper', title: 'CNN early training',
+    id: 'cnn', group: 'paper', experiment: 'cnn-early', title: 'CNN early training',
     launch: [{ label: 'LeNet early', preset: 'lenet-early', dmd: { window: 16, rank: { kind: 'rank', r: 8 }, delays: 0 } }],
     text: 'A small LeNet on MNIST with a short sliding window (16 snapshots), so each spectrum describes only the last '
       + 'stretch of training. Watch the eigenvalues jump around at first and then settle near 1 as training slows: the '
       + 'W1 timeline shows the spectrum changing less and less.',
   },
   {
-    id: 'grokking', group: 'paper', title: 'Grokking vs constrained',
+    id: 'grokking', group: 'paper', experiment: 'grokking', title: 'Grokking vs constrained',
     launch: [
       { label: 'grokking', preset: 'grokking', dmd: { window: 50, rank: { kind: 'rank', r: 10 } } },
       { label: 'constrained', preset: 'grokking-constrained', dmd: { window: 50, rank: { kind: 'rank', r: 10 } } },
@@ -49,14 +51,14 @@ export const DEMOS: Demo[] = [
       + 'The full model is heavy for a browser; tick "quick variant" for a small one.',
   },
   {
-    id: 'quadratic', group: 'teaching', title: 'Gradient descent on a quadratic',
+    id: 'quadratic', group: 'teaching', experiment: 'quadratic', title: 'Gradient descent on a quadratic',
     launch: [{ label: 'quadratic', preset: 'quadratic', dmd: { window: 40, rank: { kind: 'rank', r: 3 }, delays: 0, center: false } }],
     text: 'Gradient descent on ½ wᵀHw is the linear map w ↦ (I − ηH)w, so DMD must find its eigenvalues 1 − ηh: 0.95, '
       + '0.85 and 0.5 for curvatures 1, 3, 10 and η = 0.05. Step a few times and read them off the table. Try a larger '
       + 'learning rate: the points slide left.',
   },
   {
-    id: 'momentum', group: 'teaching', title: 'Momentum makes rotations',
+    id: 'momentum', group: 'teaching', experiment: 'momentum', title: 'Momentum makes rotations',
     launch: [{ label: 'momentum', preset: 'momentum', dmd: { window: 40, rank: { kind: 'rank', r: 6 }, delays: 1 } }],
     text: 'Heavy-ball momentum keeps a velocity, so the state has twice the dimension: one delay recovers it. The real '
       + 'eigenvalues of plain GD become complex pairs on a circle of radius √β ≈ 0.95: the weights spiral into the '
