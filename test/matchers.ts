@@ -140,6 +140,11 @@ export function expectMatchedValuesClose(
   expectArrayClose(actualValues, reordered, tol, path);
 }
 
+/** A seeded uniform [0, 1) generator: the `uniform` of `rng(seed)` (mulberry32). */
+export function uniformRng(seed: number): () => number {
+  return rng(seed).uniform;
+}
+
 /** Minimal seeded PRNG (mulberry32) and standard normals (Box–Muller), so the tests need no dependency. */
 export function rng(seed: number): { uniform(): number; normal(): number } {
   let s = seed >>> 0;

@@ -1,17 +1,7 @@
 import { describe, it, expect } from 'vitest';
+import { uniformRng as rng } from '../matchers';
 import { solveAssignment } from '../../src/linalg/assignment';
 
-/** Seeded uniform [0, 1) generator (mulberry32) so every case is reproducible. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Minimum over all injective maps rows → columns, by enumeration (small n, m only). */
 function bruteForce(c: Float64Array, n: number, m: number): number {

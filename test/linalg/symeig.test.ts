@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { uniformRng as rng } from '../matchers';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { symmetricEigFlat, symmetricEigenvalues } from '../../src/linalg/symeig';
 import { symmetricEig } from '../../src/linalg/eig';
@@ -7,16 +8,6 @@ import fixtures from '../fixtures/symeig.json';
 interface Case { name: string; n: number; a: number[]; values: number[] }
 const cases = (fixtures as { cases: Case[] }).cases;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomSymmetric(n: number, seed: number): Float64Array {
   const r = rng(seed);

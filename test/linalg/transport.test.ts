@@ -1,17 +1,8 @@
 import { describe, it, expect } from 'vitest';
+import { uniformRng as rng } from '../matchers';
 import { solveTransport, type TransportResult } from '../../src/linalg/transport';
 import { solveAssignment } from '../../src/linalg/assignment';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Checks marginals, dual feasibility and zero duality gap: together they prove LP optimality up to `tol`. */
 function expectOptimal(res: TransportResult, c: Float64Array, a: ArrayLike<number>, b: ArrayLike<number>, tol: number) {
