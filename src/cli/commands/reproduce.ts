@@ -10,8 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readTrajectoryFile } from '../../io/index';
 import { EXPERIMENTS, getExperiment, type ExperimentResult, type Pair } from '../../reproduce/index';
-import { tf } from '../../train/tf';
-import '@tensorflow/tfjs-backend-cpu';
+import { useNodeCpuBackend } from '../nodeBackend';
 import { readMnistFile } from '../../train/node/mnistFiles';
 import { UsageError } from '../errors';
 import { progressBar } from '../progress';
@@ -122,9 +121,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     seeds = Number(values.seeds);
   }
   const paperDir = findPaperData(values['paper-data']);
-  tf.env().set('PROD', true);
-  await tf.setBackend('cpu');
-  await tf.ready();
+  const backend = await useNodeCpuBackend();
   const bar = progressBar(`reproduce ${experiment.name}`);
   let result: ExperimentResult;
   try {
@@ -133,7 +130,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       onProgress: (f, phase) => bar.update(f, phase),
       loadBytes: (file) => readMnistFile(file),
       published: publishedReader(paperDir),
-      backend: { name: 'cpu', reason: 'Node: the tfjs cpu backend', skipped: [] },
+      backend,
     });
   } catch (e) {
     const msg = (e as Error).message ?? String(e);

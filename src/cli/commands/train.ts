@@ -6,8 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeNpz, type Trajectory } from '../../io/index';
-import { tf } from '../../train/tf';
-import '@tensorflow/tfjs-backend-cpu';
+import { useNodeCpuBackend } from '../nodeBackend';
 import { readMnistFile } from '../../train/node/mnistFiles';
 import { PRESETS, presetConfig } from '../../train/presets';
 import { recordRun, type RecordedRun } from '../../train/record';
@@ -67,15 +66,12 @@ export async function run(args: string[], io: Io): Promise<number> {
   const runs = int('runs', values.runs, 1);
   if (runs !== undefined) config.ensemble = { runs, perturbation: config.ensemble?.perturbation ?? 0.001 };
 
-  // PROD silences tfjs's "install tfjs-node" banner (and debug checks we do not need)
-  tf.env().set('PROD', true);
-  await tf.setBackend('cpu');
-  await tf.ready();
+  const backend = await useNodeCpuBackend();
   const bar = progressBar(`train ${values.preset}`);
   let run: RecordedRun;
   try {
     run = await recordRun(config, steps, {
-      backend: { name: 'cpu', reason: 'Node: the tfjs cpu backend', skipped: [] },
+      backend,
       loadBytes: (file) => readMnistFile(file),
       evaluate: true,
       onProgress: (f, step) => bar.update(f, `step ${step}`),
