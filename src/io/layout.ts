@@ -91,7 +91,7 @@ export function toTrajectory(file: string, c: Contents, opts: ReadOptions = {}):
   });
   const steps = series.get('steps');
   return {
-    kind: 'trajectory', source: file, runs: R, T: rows.length, N, params: entries, data, metrics,
+    kind: 'trajectory', source: file, runs: R, T: rows.length, N, params: entries, data, metrics, finite: true,
     ...(steps ? { steps: pick(steps) } : {}), ...(c.meta ? { meta: c.meta } : {}), ...(dropped ? { dropped } : {}),
   };
 }

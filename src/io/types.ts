@@ -33,6 +33,8 @@ export interface Trajectory {
   /** Per-step metrics such as loss, each of length T (run 0 for ensembles); may contain NaN. */
   metrics: Record<string, Float64Array>;
   meta?: Record<string, unknown>;
+  /** The reader checked every value: no NaN/Inf (it refused or dropped them). Lets the engine skip its own scan. */
+  finite?: true;
   /** With `nonFinite: 'drop'`: indices (on the file's time axis) of the snapshots that were dropped. */
   dropped?: number[];
 }

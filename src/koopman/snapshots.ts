@@ -16,6 +16,11 @@ export interface SnapshotSet {
   T: number;
   N: number;
   data: FloatArray;
+  /**
+   * Set by producers that have already verified every value is finite (the io readers scan while reading), so
+   * computeSpectrum does not read a large trajectory a second time just to check it.
+   */
+  finite?: true;
 }
 
 export interface EnsembleGram {
