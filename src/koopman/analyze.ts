@@ -22,11 +22,20 @@ import { DEFAULT_RANK, type ModeKind, type RankRule, type Spectrum } from './typ
 
 export interface SpectrumOptions {
   rank?: RankRule;
-  /** d ≥ 0 delays (types.ts DmdOptions.delays). Default 0. */
+  /** Number of delays d ≥ 0: embedded snapshot z_t = [x_t; x_{t+1}; …; x_{t+d}] (paper 1's convention). Default 0. */
   delays?: number;
-  /** Subtract the mean snapshot before delays (types.ts Preprocessing.center). Default false. */
+  /**
+   * Subtract the mean snapshot (over every snapshot of every run in the fit) before delay embedding. Off by default,
+   * as in paper 1. Raw weights carry a large constant offset; an offset is a mode that never decays, so uncentered
+   * fits of weight trajectories show an eigenvalue at or near λ = 1. It is real, not an artefact of training;
+   * centering removes it (but is not exact for affine dynamics either; methods notes E5).
+   */
   center?: boolean;
-  /** Project onto the top `pca` principal components before delays (types.ts Preprocessing.pca). */
+  /**
+   * Project the (uncentered) snapshots onto the top `pca` principal components before delays; the components are
+   * fitted on the mean-subtracted snapshots of all runs, as paper 1 does for Transformers (methods notes §1.2.5).
+   * 0 or undefined: no projection.
+   */
   pca?: number;
   /** Snapshot interval in optimizer steps (before `every`; the effective Δt is dt·every). Default 1. */
   dt?: number;

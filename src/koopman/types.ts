@@ -23,40 +23,6 @@ export const DEFAULT_RANK: RankRule = { kind: 'rank', r: 10 };
 /** Which DMD modes to return (PyDMD's `exact` flag). Eigenvalues do not depend on it. */
 export type ModeKind = 'projected' | 'exact';
 
-/** Centering: subtract the mean snapshot of the fitted data before delays (off by default, see `Preprocessing`). */
-export interface Preprocessing {
-  /**
-   * Subtract the mean snapshot (over every snapshot of every run in the fit) before delay embedding.
-   * Off by default, as in paper 1. Raw weights carry a large constant offset; an offset is a mode that never
-   * decays, so uncentered fits of weight trajectories show an eigenvalue at or near λ = 1. It is real, not an
-   * artefact of training; centering removes it (but is not exact for affine dynamics either; methods notes E5).
-   */
-  center: boolean;
-  /**
-   * Project the (uncentered) snapshots onto the top `pca` principal components before delays; the components are
-   * fitted on the mean-subtracted snapshots of all runs, as paper 1 does for Transformers (methods notes §1.2.5).
-   * 0 or undefined: no projection.
-   */
-  pca?: number;
-}
-
-/** Everything that shapes one DMD fit. Defaults: rank 10, no delays, no centering, projected modes. */
-export interface DmdOptions {
-  rank: RankRule;
-  /** Number of delays d ≥ 0: embedded snapshot z_t = [x_t; x_{t+1}; …; x_{t+d}] (paper 1's convention). */
-  delays: number;
-  preprocessing: Preprocessing;
-  /** Snapshot interval Δt in optimizer steps, for the continuous-time quantities. */
-  dt: number;
-}
-
-export const DEFAULT_DMD_OPTIONS: DmdOptions = {
-  rank: DEFAULT_RANK,
-  delays: 0,
-  preprocessing: { center: false },
-  dt: 1,
-};
-
 /** One discrete-time eigenvalue with the quantities derived from it (all per optimizer step when dt is in steps). */
 export interface Eigenvalue {
   re: number;

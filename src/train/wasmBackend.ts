@@ -21,6 +21,3 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': simdUrl,
   'tfjs-backend-wasm-threaded-simd.wasm': threadedSimdUrl,
 });
-
-/** The binaries' URLs, for diagnostics. */
-export const WASM_URLS = { plain: plainUrl, simd: simdUrl, threadedSimd: threadedSimdUrl } as const;
