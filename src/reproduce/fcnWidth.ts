@@ -5,8 +5,9 @@
  * int(32·10/h) delays (64 / 32 / 8) and rank 10. W1 is compared row by row (seed i of h with seed i of h′), and
  * judged against the between-seed null of the two widths involved.
  *
- * Seeds: paper 1's 25 batch-order seeds. The paper's DataLoader did not shuffle (CPU run); our trainer permutes the
- * data per epoch from the data seed, and we seed both the init and the batch order with the seed.
+ * Seeds: paper 1's 25 seeds. The paper's DataLoader did not shuffle (CPU run), so its seeds changed only the
+ * initialisation; we do the same (the presets' batchOrder 'fixed': MNIST in file order, every seed), and the seed
+ * sets the init and its perturbations.
  */
 import { computeSpectrum } from '../koopman/analyze';
 import type { SnapshotSet } from '../koopman/snapshots';

@@ -3,7 +3,8 @@
  * seeded (TrainConfig.initSeed: weights; dataSeed: batch order), so the same config, run and backend give the same
  * weights bit for bit.
  *
- * Batches: each epoch visits the training set in a fresh permutation seeded by (dataSeed, epoch), in ⌈n / b⌉ batches
+ * Batches: each epoch visits the training set in a fresh permutation seeded by (dataSeed, epoch) (or in stored order
+ * with `batchOrder: 'fixed'`), in ⌈n / b⌉ batches
  * (the last one smaller when b ∤ n, like PyTorch's DataLoader); 'full' (or b ≥ n) is full-batch descent.
  *
  * Divergence (the trade-off): a step's loss reaches JS only through an asynchronous read, and reading every step
@@ -204,10 +205,16 @@ export class Trainer {
     if (b >= n) return [x, y];
     const perEpoch = Math.ceil(n / b);
     const epoch = Math.floor(s / perEpoch);
-    if (this.order?.epoch !== epoch) this.order = { epoch, perm: new Rng(mixSeed(this.batchSeed, epoch)).permutation(n) };
+    if (this.order?.epoch !== epoch) this.order = { epoch, perm: this.epochOrder(epoch, n) };
     const j = s % perEpoch;
     const idx = tf.tensor1d(this.order.perm.subarray(j * b, Math.min(n, (j + 1) * b)), 'int32');
     return [tf.gather(x, idx), tf.gather(y, idx)];
+  }
+
+  /** The row order of epoch e: the identity for batchOrder 'fixed', else a permutation seeded by (dataSeed, e). */
+  private epochOrder(epoch: number, n: number): Int32Array {
+    if (this.config.batchOrder === 'fixed') return Int32Array.from({ length: n }, (_, i) => i);
+    return new Rng(mixSeed(this.batchSeed, epoch)).permutation(n);
   }
 
   /**

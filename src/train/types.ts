@@ -83,6 +83,12 @@ export interface TrainConfig {
   batchSize: number | 'full';
   /** Seeds the data set and the batch order. */
   dataSeed: number;
+  /**
+   * How each epoch visits the training set: 'shuffled' (default) a fresh permutation per epoch seeded by
+   * (dataSeed, epoch); 'fixed' the stored order every epoch, like a PyTorch DataLoader with shuffle=False (paper 1's
+   * FCN runs: its loader shuffled only under CUDA and the runs were on a CPU, so seeds changed only the init).
+   */
+  batchOrder?: 'shuffled' | 'fixed';
   /** Seeds the initial weights. */
   initSeed: number;
   /** Multiply every initial weight by this (paper 1's constrained control uses 0.8). Default 1. */

@@ -138,6 +138,7 @@ describe('koopscope train', () => {
     [['train', '--out', 'x.npz'], /--preset/],
     [['train', '--preset', 'quadratic', '--out', 'x.txt'], /\.npz/],
     [['train', '--preset', 'quadratic', '--steps', '0', '--out', 'x.npz'], /--steps/],
+    [['train', '--preset', 'quadratic', '--batch-order', 'random', '--out', 'x.npz'], /--batch-order must be 'shuffled' or 'fixed'/],
   ])('user error %j exits 2 with one line', async (argv, pattern) => {
     const r = await cli(...(argv as string[]));
     expect(r.code).toBe(2);

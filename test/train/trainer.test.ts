@@ -132,6 +132,27 @@ describe('Trainer: determinism, ensembles, reset', () => {
     expect(a).not.toEqual(d);
   });
 
+  it("batchOrder 'fixed' visits rows in stored order every epoch: the dataSeed no longer matters, and step 1 is a full-batch step on rows 0…b−1", async () => {
+    const data = blobs(40, 0);
+    const fixed = { batchOrder: 'fixed' as const, batchSize: 16 };
+    const run = async (over: Partial<TrainConfig>, d: Dataset = data, steps = 7) => {
+      const t = new Trainer(config(over), d);
+      await t.train(steps);
+      const s = await t.snapshot();
+      t.dispose();
+      return s;
+    };
+    // 7 steps of batch 16 over 40 rows: 3 batches per epoch (16, 16, 8), so two epoch boundaries are crossed
+    const [a, b, shuffled, shuffledOther] = [await run({ ...fixed, dataSeed: 1 }), await run({ ...fixed, dataSeed: 9 }),
+      await run({ batchSize: 16, dataSeed: 1 }), await run({ batchSize: 16, dataSeed: 9 })];
+    expect(a).toEqual(b);
+    expect(shuffled).not.toEqual(shuffledOther);
+    expect(a).not.toEqual(shuffled);
+    // the first batch is rows 0…15: one step equals one full-batch step on a data set of just those rows
+    const first16: Dataset = { ...data, nTrain: 16, xTrain: data.xTrain.slice(0, 32), yTrain: data.yTrain.slice(0, 16) };
+    expect(await run({ ...fixed }, data, 1)).toEqual(await run({ batchSize: 'full' }, first16, 1));
+  });
+
   it('run r > 0 multiplies every weight by 1 + p·u, u ∈ [−1, 1], seeded by (initSeed, run)', async () => {
     const p = 0.01;
     const cfg = config({ ensemble: { runs: 3, perturbation: p }, model: { kind: 'mlp', hidden: [8], activation: 'relu', bias: false } });

@@ -25,6 +25,8 @@ Trains a preset in Node (TensorFlow.js cpu backend) and records the observed wei
   --every k          snapshot every k steps (default: the preset's)
   --seed s           initialisation seed (default: the preset's); --data-seed s for data and batch order
   --runs r           ensemble size (perturbed initialisations; default: the preset's)
+  --batch-order o    'shuffled' (a permutation per epoch from the data seed) or 'fixed' (stored order, like a
+                     DataLoader without shuffle; the fcn-h* presets' default, as in paper 1)
   --quick            the preset's small variant (fewer data and steps; for trying things out)
   --json             print a JSON summary instead of text`;
 
@@ -39,7 +41,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     args, allowPositionals: true,
     options: {
       preset: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string' }, every: { type: 'string' },
-      seed: { type: 'string' }, 'data-seed': { type: 'string' }, runs: { type: 'string' }, quick: { type: 'boolean' },
+      seed: { type: 'string' }, 'data-seed': { type: 'string' }, runs: { type: 'string' }, 'batch-order': { type: 'string' },
+      quick: { type: 'boolean' },
       list: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -63,6 +66,11 @@ export async function run(args: string[], io: Io): Promise<number> {
   config.snapshotEvery = int('every', values.every, 1) ?? config.snapshotEvery;
   config.initSeed = int('seed', values.seed, 0) ?? config.initSeed;
   config.dataSeed = int('data-seed', values['data-seed'], 0) ?? config.dataSeed;
+  const order = values['batch-order'];
+  if (order !== undefined) {
+    if (order !== 'shuffled' && order !== 'fixed') throw new UsageError(`--batch-order must be 'shuffled' or 'fixed', got '${order}'`);
+    config.batchOrder = order;
+  }
   const runs = int('runs', values.runs, 1);
   if (runs !== undefined) config.ensemble = { runs, perturbation: config.ensemble?.perturbation ?? 0.001 };
 
