@@ -10,6 +10,7 @@
  *      with the app's DMD options (read from the DMD panel and turned into CLI flags);
  *   c. a bad file gives a role="alert" and the app still trains afterwards;
  *   d. a URL reproduces a configuration: the controls show its values, a change rewrites the hash, a reload keeps it;
+ *   f. the demos gallery runs paper 1 in workers: OMD vs OGD (W1 as published), quadratic (as the CLI), Cancel;
  *   e. no console errors, page errors or failed requests in any of the above.
  */
 import { execFileSync } from 'node:child_process';
@@ -299,6 +300,45 @@ describe('Koopscope, built app', { concurrency: false }, () => {
     assert.equal(await presetSelect(page).inputValue(), 'spiral');
     assert.equal(await page.getByLabel('r', { exact: true }).inputValue(), '4');
     await waitReady(page);
+    await finish(page);
+  });
+
+  it('f. the demos gallery reproduces paper 1 in workers: OMD vs OGD gives W1 = 0.00807 as published, quadratic its formula check as the CLI does, and a long reproduction cancels cleanly', { timeout: T }, async () => {
+    named('f');
+    const page = await open();
+    const gallery = page.locator('section.demos');
+
+    // OMD vs OGD (exact float64 arithmetic): the notice quotes the published W1 to 3 digits, the run list gets 3 runs
+    await gallery.getByRole('button', { name: 'Compute OMD vs OGD' }).click();
+    const notice = page.locator('.notice').filter({ hasText: 'W1(OMD, OGD) =' });
+    await notice.waitFor({ timeout: 30_000 });
+    const text = await notice.textContent();
+    assert.match(text, /W1\(OMD, OGD\) = 0\.00807,/, text);
+    const bm = Number(/W1\(OMD, bisection\) = ([\d.]+)/.exec(text)?.[1]);
+    assert.ok(bm > 0.7, `W1(OMD, bisection) = ${bm}, paper 1: 0.746`);
+
+    // quadratic: the same experiment code as `koopscope reproduce quadratic --quick`; float32 training on whichever
+    // backend the worker got, so the deviation is compared with the tolerance, not digit for digit
+    const cliResult = JSON.parse(cli('reproduce', 'quadratic', '--quick', '--json'));
+    await gallery.getByTestId('reproduce-quadratic').click();
+    const result = gallery.getByTestId('reproduce-result-quadratic');
+    await result.waitFor({ timeout: 60_000 });
+    const verdict = await result.getByTestId('reproduce-verdict').textContent();
+    assert.match(cliResult.verdict, /^matches the formula/);
+    assert.match(verdict, /^matches the formula: max \|λ − formula\| = [\d.e-]+ ≤ 0\.000001 over 3 seeds$/, verdict);
+    const deviation = Number(/= ([\d.e-]+) ≤/.exec(verdict)[1]);
+    assert.ok(deviation > 0 && deviation <= 1e-6, `max deviation ${deviation}`);
+    assert.ok(await result.locator('tbody tr').count() > 0, 'no distance rows');
+
+    // fcn-width takes minutes: Cancel stops the worker, the card goes back to idle with no alert, and can start again
+    const start = gallery.getByTestId('reproduce-fcn-width');
+    await start.click();
+    await page.getByRole('progressbar', { name: 'Reproduction progress' }).waitFor();
+    await gallery.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('progressbar', { name: 'Reproduction progress' }).waitFor({ state: 'detached' });
+    assert.equal(await start.textContent(), 'Reproduce (quick)');
+    assert.ok(await start.isEnabled());
+    assert.equal(await gallery.getByRole('alert').count(), 0);
     await finish(page);
   });
 
