@@ -1,0 +1,57 @@
+/** `koopscope kpflow`, in-process through main(). Small overrides keep each run well under a second or two. */
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main';
+
+async function cli(...argv: string[]) {
+  const out: string[] = [], err: string[] = [];
+  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('koopscope kpflow', () => {
+  it('--list names the presets; --help shows the usage', async () => {
+    const r = await cli('kpflow', '--list');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').map((l) => l.split(/\s+/)[0])).toEqual(['memory-pro-rnn', 'memory-pro-basic', 'memory-pro-gru', 'multitask-gru']);
+    expect((await cli('kpflow', '--help')).out).toMatch(/usage: koopscope kpflow --preset NAME/);
+    expect((await cli('--help')).out).toMatch(/kpflow\s+paper 2's KPFlow/);
+  });
+
+  it('--json prints one object with checkpoints, the rank check and the Koopman spectrum', async () => {
+    const r = await cli('kpflow', '--preset', 'memory-pro-rnn', '--quick', '--steps', '12', '--checkpoints', '2', '--hidden', '8', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.preset).toBe('memory-pro-rnn');
+    expect(j.settings.hidden).toBe(8);
+    expect(j.checkpoints.map((c: { step: number }) => c.step)).toEqual([0, 12]);
+    for (const c of j.checkpoints) {
+      expect(c.rankCheck.pass).toBe(true);
+      expect(c.rankCheck.bound).toBe(8 + 3 + 1);
+      expect(c.K.method).toBe('exact');
+      expect(c.PKPstar.top.length).toBe(10);
+    }
+    expect(j.losses).toHaveLength(13);
+    expect(j.koopman.eigenvalues.length).toBeGreaterThan(0);
+  });
+
+  it('human output: settings, the table over checkpoints, the rank check, task alignments and the Koopman summary', async () => {
+    const r = await cli('kpflow', '--preset', 'multitask-gru', '--quick', '--steps', '6', '--checkpoints', '1', '--hidden', '8');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^kpflow multitask-gru \(quick\)/);
+    expect(r.out).toMatch(/step\s+loss\s+λ1\(K\)/);
+    expect(r.out).toMatch(/task alignment cos/);
+    expect(r.out).toMatch(/memory-pro\/memory-anti/);
+    expect(r.out).toMatch(/Koopman spectrum of the recurrent weights/);
+    const v = await cli('kpflow', '--preset', 'memory-pro-basic', '--quick', '--steps', '4', '--checkpoints', '1', '--hidden', '8');
+    expect(v.out).toMatch(/rank of K over batch×time .*\n\s+step 4: rank M = 12, max unit-block rank = 12, bound 12: PASS/);
+  });
+
+  it('user errors are one line with exit status 2', async () => {
+    for (const args of [['kpflow'], ['kpflow', '--preset', 'nope'], ['kpflow', '--preset', 'memory-pro-rnn', '--steps', 'x'], ['kpflow', '--bogus'], ['kpflow', 'memory-pro-rnn']]) {
+      const r = await cli(...args);
+      expect(r.code).toBe(2);
+      expect(r.err.split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(/^koopscope: /);
+    }
+  });
+});
