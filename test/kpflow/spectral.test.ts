@@ -1,6 +1,7 @@
 /** Lanczos, the Krylov-aware trace estimates, effective rank / participation ratio and the probe alignment. */
 import { describe, expect, it } from 'vitest';
-import { lanczos, operatorStats, opAlignment, statsFromEigenvalues, type SymOperator } from '../../src/kpflow/spectral';
+import { lanczos, operatorStats, opAlignment, statsFromEigenvalues } from '../../src/kpflow/spectral';
+import type { SymOperator } from '../../src/kpflow/operators';
 import { normals, seededRandom } from '../../src/kpflow/random';
 import { symmetricEig } from '../../src/linalg/eig';
 
