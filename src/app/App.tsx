@@ -14,6 +14,7 @@ import { Controls } from './ui/Controls';
 import { DemosGallery } from './ui/DemosGallery';
 import { DmdOptions } from './ui/DmdOptions';
 import { Header } from './ui/Header';
+import { KpflowPanel } from './ui/KpflowPanel';
 import { Notices } from './ui/Notices';
 import { OpenFile } from './ui/OpenFile';
 import { PlotArea } from './ui/PlotArea';
@@ -65,6 +66,7 @@ export function App() {
           <RunDetails />
         </div>
         <DemosGallery />
+        <KpflowPanel />
       </main>
       <ShortcutsOverlay />
     </div>

@@ -41,7 +41,7 @@ export function formatKpflow(r: KpflowResult): string {
   const lines = [`kpflow ${r.preset}${r.quick ? ' (quick)' : ''}`, '', 'settings:'];
   for (const [k, v] of Object.entries(r.settings)) lines.push(`  ${k}: ${Array.isArray(v) ? v.join(' ') : String(v)}`);
   lines.push('', 'conventions: Euclidean sums over (sample, step, unit); effective rank = fewest eigenvalues reaching 95 % of the trace;',
-    'PR = (tr)²/tr(²); misdirection = ⟨PKP*, PP*⟩_F/(‖PKP*‖_F‖PP*‖_F) ± jackknife s.e. over random probes.', '');
+    'PR = (tr G)²/tr(G²); misdirection = ⟨PKP*, PP*⟩_F/(‖PKP*‖_F‖PP*‖_F) ± jackknife s.e. over random probes.', '');
   const head = ['step', 'loss', 'λ1(K)', 'λ1(PP*)', 'λ1(PKP*)', 'rank K', 'rank PP*', 'rank PKP*', 'PR K', 'PR PP*', 'PR PKP*', 'misdirection'];
   const rows = r.checkpoints.map((c) => [
     String(c.step), f3(c.loss), f3(c.K.top[0]), f3(c.PPstar.top[0]), f3(c.PKPstar.top[0]), rank(c.K), rank(c.PPstar), rank(c.PKPstar),

@@ -1,0 +1,100 @@
+/**
+ * The KPFlow panel's worker client (kpflow.worker.ts runs src/kpflow, the same code as `koopscope kpflow`) and the
+ * pure figure builders for its plots (tested in Node).
+ */
+import type { Data, Layout } from 'plotly.js';
+import type { KpflowCheckpoint, KpflowResult } from '../../kpflow/analysis';
+
+export type KpflowRequest = { type: 'run'; preset: string; quick: boolean };
+
+export type KpflowReply =
+  | { type: 'progress'; fraction: number; phase: string }
+  | { type: 'checkpoint'; checkpoint: KpflowCheckpoint }
+  | { type: 'result'; result: KpflowResult }
+  | { type: 'failed'; error: { name: string; message: string } };
+
+export interface KpflowHandle {
+  /** Resolves with the result; rejects on failure. Never settles after cancel(). */
+  done: Promise<KpflowResult>;
+  /** Stops the run now (terminates the worker). */
+  cancel(): void;
+}
+
+/** Runs a preset in a fresh module worker; one run per worker, cancelled by terminating it. */
+export function kpflowInWorker(
+  preset: string, quick: boolean,
+  onProgress: (fraction: number, phase: string) => void,
+  onCheckpoint: (c: KpflowCheckpoint) => void,
+): KpflowHandle {
+  const worker = new Worker(new URL('./kpflow.worker.ts', import.meta.url), { type: 'module' });
+  const done = new Promise<KpflowResult>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<KpflowReply>) => {
+      const m = e.data;
+      if (m.type === 'progress') onProgress(m.fraction, m.phase);
+      else if (m.type === 'checkpoint') onCheckpoint(m.checkpoint);
+      else if (m.type === 'result') resolve(m.result);
+      else reject(new Error(`${preset}: ${m.error.message}`));
+    };
+    worker.onerror = (e: ErrorEvent) => { e.preventDefault(); reject(new Error(`${preset}: the worker stopped: ${e.message || 'unknown error'}`)); };
+    worker.postMessage({ type: 'run', preset, quick } satisfies KpflowRequest);
+  });
+  done.then(() => worker.terminate(), () => worker.terminate());
+  return { done, cancel: () => worker.terminate() };
+}
+
+export interface PanelFigure { data: Data[]; layout: Partial<Layout> }
+
+const OPS = [['K', 'K', '#1f77b4'], ['PPstar', 'P·P*', '#ff7f0e'], ['PKPstar', 'P·K·P*', '#2ca02c']] as const;
+const base = (title: string, x: string, y: string, extra: Partial<Layout> = {}): Partial<Layout> => ({
+  title: { text: title, font: { size: 13 } }, margin: { l: 55, r: 10, t: 30, b: 40 }, showlegend: true,
+  legend: { orientation: 'h', y: -0.25 }, xaxis: { title: { text: x } }, yaxis: { title: { text: y } }, ...extra,
+});
+
+/** Effective rank (95 %) and participation ratio of each operator against the training step. */
+export function rankFigure(cks: readonly KpflowCheckpoint[]): PanelFigure {
+  const steps = cks.map((c) => c.step), data: Data[] = [];
+  for (const [k, label, color] of OPS) {
+    data.push({ x: steps, y: cks.map((c) => c[k].effectiveRank), name: `eff. rank ${label}`, type: 'scatter', mode: 'lines+markers', line: { color } });
+    data.push({ x: steps, y: cks.map((c) => c[k].participationRatio), name: `PR ${label}`, type: 'scatter', mode: 'lines+markers', line: { color, dash: 'dot' } });
+  }
+  return { data, layout: base('Effective rank (95 % of trace, solid) and participation ratio (dotted)', 'step', 'dimensions', { yaxis: { type: 'log', title: { text: 'dimensions' } } }) };
+}
+
+/** The leading eigenvalues of each operator at every checkpoint (log scale). */
+export function eigenFigure(cks: readonly KpflowCheckpoint[]): PanelFigure {
+  const data: Data[] = [];
+  for (const [k, label, color] of OPS) {
+    const x: number[] = [], y: number[] = [];
+    for (const c of cks) for (const v of c[k].top) { x.push(c.step); y.push(v); }
+    data.push({ x, y, name: label, type: 'scatter', mode: 'markers', marker: { color, size: 5 } });
+  }
+  return { data, layout: base('Leading eigenvalues (Lanczos; exact for vanilla K)', 'step', 'eigenvalue', { yaxis: { type: 'log', title: { text: 'eigenvalue' } } }) };
+}
+
+/** Misdirection alignment(PKP*, PP*) with its standard error, and the task alignments when there are several tasks. */
+export function alignmentFigure(cks: readonly KpflowCheckpoint[], taskNames: readonly string[]): PanelFigure {
+  const steps = cks.map((c) => c.step);
+  const data: Data[] = [{
+    x: steps, y: cks.map((c) => c.misdirection.value), name: 'alignment(P·K·P*, P·P*)', type: 'scatter', mode: 'lines+markers',
+    error_y: { type: 'data', array: cks.map((c) => c.misdirection.stderr), visible: true }, line: { color: '#444' },
+  }];
+  const n = taskNames.length;
+  if (n > 1) for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
+    data.push({ x: steps, y: cks.map((c) => c.taskAlignmentCumulative?.[i][j] ?? null), name: `${taskNames[i]} · ${taskNames[j]}`, type: 'scatter', mode: 'lines' });
+  }
+  return { data, layout: base(n > 1 ? 'Misdirection, and cumulative cos(δz_i, δz_j) between tasks' : 'Misdirection', 'step', 'cosine', { yaxis: { range: [-1.05, 1.05], title: { text: 'cosine' } } }) };
+}
+
+/** The Koopman eigenvalues of the run's recurrent weights on the unit circle. */
+export function koopmanFigure(r: KpflowResult): PanelFigure {
+  const th = Array.from({ length: 129 }, (_, i) => (2 * Math.PI * i) / 128);
+  return {
+    data: [
+      { x: th.map(Math.cos), y: th.map(Math.sin), name: 'unit circle', type: 'scatter', mode: 'lines', line: { color: '#999', dash: 'dash', width: 1 }, hoverinfo: 'skip' },
+      { x: r.koopman.eigenvalues.map((e) => e[0]), y: r.koopman.eigenvalues.map((e) => e[1]), name: 'λ (DMD of θ)', type: 'scatter', mode: 'markers', marker: { size: 8, color: '#d62728' } },
+    ],
+    layout: base(`Koopman spectrum of the same run (rank ${r.koopman.rank}, ${r.koopman.snapshots} snapshots)`, 'Re λ', 'Im λ', {
+      xaxis: { title: { text: 'Re λ' }, range: [-1.15, 1.15] }, yaxis: { title: { text: 'Im λ' }, range: [-1.15, 1.15], scaleanchor: 'x' },
+    }),
+  };
+}
