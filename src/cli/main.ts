@@ -7,6 +7,7 @@
 import * as compare from './commands/compare';
 import * as demo from './commands/demo';
 import * as kpflow from './commands/kpflow';
+import * as lyapunov from './commands/lyapunov';
 import * as reproduce from './commands/reproduce';
 import * as spectrum from './commands/spectrum';
 import * as train from './commands/train';
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, { cmd: Command; summary: string }> = {
   demo: { cmd: demo, summary: "the papers' small experiments (omd-ogd)" },
   reproduce: { cmd: reproduce, summary: "one of paper 1's experiments from training to verdict (--list)" },
   kpflow: { cmd: kpflow, summary: "paper 2's KPFlow operators of RNN/GRU training on memory tasks (--list)" },
+  lyapunov: { cmd: lyapunov, summary: "paper 3's Lyapunov view: FTLEs of GD training, vs final loss (--list)" },
 };
 
 export const VERSION = '0.1.0';

@@ -82,7 +82,8 @@ export function correlate(runs: EnsembleRun[], checkpoints: number[], group: Cor
   return { group, indicator, n: runs.length, rho, p, earliest: hit < 0 ? null : checkpoints[hit] };
 }
 
-function describe(row: CorrelationRow, checkpoints: number[], steps: number): string {
+/** One plain-words line on a correlation row (the direction is read from the sign of ρ). */
+export function describeCorrelation(row: CorrelationRow, checkpoints: number[], steps: number): string {
   const label = INDICATOR_LABEL[row.indicator];
   const who = row.group === 'all' ? `all ${row.n} runs` : `${row.group} (${row.n} runs)`;
   if (row.earliest === null) {
@@ -92,7 +93,7 @@ function describe(row: CorrelationRow, checkpoints: number[], steps: number): st
   const w = checkpoints.indexOf(row.earliest);
   const r = row.rho[w];
   return `${who}: from step ${row.earliest} (${Math.round((100 * row.earliest) / steps)}% of training) ${label} predicts the final loss, ` +
-    `ρ = ${r.toFixed(2)} (p = ${row.p[w].toPrecision(2)}): a ${r > 0 ? 'larger' : 'smaller'} exponent goes with a ${r > 0 ? 'higher' : 'lower'} final loss.`;
+    `ρ = ${r.toFixed(2)} (p = ${row.p[w].toPrecision(2)}): a larger exponent goes with a ${r > 0 ? 'higher' : 'lower'} final loss.`;
 }
 
 export function runEnsemble(spec: EnsembleSpec, onProgress?: (fraction: number, phase: string) => void): EnsembleResult {
@@ -129,6 +130,6 @@ export function runEnsemble(spec: EnsembleSpec, onProgress?: (fraction: number, 
     for (const ind of ['lambda1', 'sumK'] as Indicator[]) correlations.push(correlate(members, checkpoints, g, ind, spec.permutations, s++));
   }
   const steps = spec.base.steps;
-  const reading = correlations.filter((c) => c.indicator === 'lambda1').map((c) => describe(c, checkpoints, steps));
+  const reading = correlations.filter((c) => c.indicator === 'lambda1').map((c) => describeCorrelation(c, checkpoints, steps));
   return { kind: 'ensemble', spec, P, checkpoints, runs, correlations, reading, seconds: (Date.now() - t0) / 1000 };
 }
