@@ -15,6 +15,7 @@ import { DemosGallery } from './ui/DemosGallery';
 import { DmdOptions } from './ui/DmdOptions';
 import { Header } from './ui/Header';
 import { KpflowPanel } from './ui/KpflowPanel';
+import { LyapunovPanel } from './ui/LyapunovPanel';
 import { Notices } from './ui/Notices';
 import { OpenFile } from './ui/OpenFile';
 import { PlotArea } from './ui/PlotArea';
@@ -67,6 +68,7 @@ export function App() {
         </div>
         <DemosGallery />
         <KpflowPanel />
+        <LyapunovPanel />
       </main>
       <ShortcutsOverlay />
     </div>

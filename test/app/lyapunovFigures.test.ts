@@ -1,0 +1,48 @@
+/** The Lyapunov panel's figure builders on real (small) results: traces, reference lines, the scatter and ρ. */
+import { describe, expect, it } from 'vitest';
+import {
+  ensembleExponentFigure, quadraticFigure, regressionExponentFigure, regressionLossFigure, rhoFigure, scatterFigure,
+} from '../../src/app/client/lyapunov';
+import { runEnsemble } from '../../src/lyapunov/experiment';
+import { getLyapunovPreset } from '../../src/lyapunov/presets';
+import type { QuadraticResult } from '../../src/lyapunov/quadratic';
+import type { RegressionRun } from '../../src/lyapunov/regression';
+
+type Trace = { x: number[]; y: (number | null)[]; name: string; showlegend?: boolean; yaxis?: string };
+const traces = (f: { data: unknown[] }) => f.data as Trace[];
+const title = (f: { layout: { title?: unknown } }) => (f.layout.title as { text: string }).text;
+
+describe('Lyapunov figures', () => {
+  it('quadratic: a running FTLE and a dashed ln|1 − ηh| line per direction, DMD ln|λ| markers', () => {
+    const r = getLyapunovPreset('quadratic').run({ quick: true }).result as QuadraticResult;
+    const t = traces(quadraticFigure(r));
+    expect(t.length).toBe(2 * 3 + 1);
+    expect(t[1].y).toEqual([r.exact[0], r.exact[0]]);
+    expect(t[6].y).toEqual(r.dmd.lnAbs);
+    expect(title(quadraticFigure(r))).toContain('0.950, 0.850, 0.500');
+  });
+
+  it('regression: k exponent traces plus the Hessian markers; loss with the CLV angle on the right axis', () => {
+    const r = getLyapunovPreset('regression-tanh').run({ quick: true, steps: 200, tau: 40, k: 3 }).result as RegressionRun;
+    const e = traces(regressionExponentFigure(r));
+    expect(e.length).toBe(4);
+    expect(e[0].x).toEqual([40, 80, 120, 160, 200]);
+    const l = traces(regressionLossFigure(r));
+    expect(l[1].yaxis).toBe('y2');
+    expect(Math.max(...(l[1].y as number[]))).toBeLessThanOrEqual(90);
+  });
+
+  it('ensemble: one line per run (one legend entry per activation), the scatter at a checkpoint and ρ per checkpoint', () => {
+    const r = runEnsemble({ activations: ['tanh', 'sin'], runsPerActivation: 4, seed: 0, permutations: 49,
+      base: { hidden: 4, samples: 8, eta: 0.2, steps: 90, tau: 30, k: 2, initScale: 1.5 } });
+    const e = traces(ensembleExponentFigure(r));
+    expect(e.length).toBe(8);
+    expect(e.filter((t) => t.showlegend).map((t) => t.name)).toEqual(['tanh', 'sin']);
+    const s = scatterFigure(r, 1);
+    expect(traces(s)[0].x).toEqual(r.runs.filter((x) => x.activation === 'tanh').map((x) => x.ftle[1][0]));
+    expect(title(s)).toContain(`ρ = ${r.correlations[0].rho[1].toFixed(2)}`);
+    const rho = traces(rhoFigure(r));
+    expect(rho.map((t) => t.name)).toEqual(['all runs', 'tanh', 'sin']);
+    expect(rho[0].x).toEqual([30, 60, 90]);
+  });
+});
