@@ -21,6 +21,7 @@ import { OpenFile } from './ui/OpenFile';
 import { PlotArea } from './ui/PlotArea';
 import { PresetPicker } from './ui/PresetPicker';
 import { RunDetails } from './ui/RunDetails';
+import { ResultsPage } from './ui/ResultsPage';
 import { RunList } from './ui/RunList';
 import { ShortcutsOverlay, useShortcuts } from './ui/Shortcuts';
 
@@ -69,6 +70,7 @@ export function App() {
         <DemosGallery />
         <KpflowPanel />
         <LyapunovPanel />
+        <ResultsPage />
       </main>
       <ShortcutsOverlay />
     </div>

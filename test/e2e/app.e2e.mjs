@@ -339,6 +339,16 @@ describe('Koopscope, built app', { concurrency: false }, () => {
     assert.equal(await start.textContent(), 'Reproduce (quick)');
     assert.ok(await start.isEnabled());
     assert.equal(await gallery.getByRole('alert').count(), 0);
+
+    // the results page loads the recorded runs when opened: every recording, each with its verdict
+    const results = page.locator('section.results');
+    await results.getByText('Results: paper 1 reproduced').click();
+    const omd = results.getByTestId('recorded-omd-ogd');
+    await omd.waitFor({ timeout: 15_000 });
+    assert.match(await omd.locator('summary').textContent(), /OMD vs OGD: conjugate-like/);
+    const recorded = fs.readdirSync(path.join(root, 'src/reproduce/recorded')).filter((f) => f.endsWith('.json')).length;
+    assert.equal(await results.locator('details.recorded').count(), recorded);
+    assert.equal(await results.getByRole('alert').count(), 0);
     await finish(page);
   });
 

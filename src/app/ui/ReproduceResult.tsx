@@ -27,7 +27,7 @@ export function ReproduceResult({ result }: { result: ExperimentResult }) {
       {rows.length > 0 && (
         <div className="table-scroll">
           <table className="spectrum">
-            <caption>W1 distances (quick run, {result.seeds?.length ?? 0} seeds, {Number(result.seconds ?? 0).toFixed(1)} s)</caption>
+            <caption>W1 distances ({result.quick ? 'quick' : 'full-size'} run, {result.seeds?.length ?? 0} seeds, {Number(result.seconds ?? 0).toFixed(1)} s)</caption>
             <thead>
               <tr><th scope="col">pair</th><th scope="col">n</th><th scope="col">ours (mean ± std)</th><th scope="col">paper</th></tr>
             </thead>

@@ -1,0 +1,84 @@
+/**
+ * The results page: paper 1's experiments as we reproduced them, from runs recorded with
+ * `node scripts/record-results.mjs` (src/reproduce/recorded/*.json: the command, its wall time and machine, and the
+ * untouched `koopscope reproduce --json` result). A summary table (what ran, the verdict, how long it took) and, per
+ * entry, the full result (distances next to the paper's values, nulls, settings, reductions) as the gallery shows a
+ * fresh quick run. The files load when the section is first opened (a separate chunk per file), not with the page.
+ */
+import { useState } from 'react';
+import { checkRecorded, formatDuration, sortRecorded, type RecordedEntry } from '../../reproduce/recorded';
+import { ReproduceResult } from './ReproduceResult';
+
+const FILES = import.meta.glob<unknown>('../../reproduce/recorded/*.json', { import: 'default' });
+
+async function loadRecorded(): Promise<RecordedEntry[]> {
+  const entries = await Promise.all(Object.entries(FILES).map(async ([file, load]) => {
+    const id = file.slice(file.lastIndexOf('/') + 1, -'.json'.length);
+    return checkRecorded(id, await load());
+  }));
+  return sortRecorded(entries);
+}
+
+type Loaded = { kind: 'idle' } | { kind: 'loading' } | { kind: 'done'; entries: RecordedEntry[] } | { kind: 'failed'; message: string };
+
+function Entry({ entry }: { entry: RecordedEntry }) {
+  const r = entry.result;
+  return (
+    <details className="recorded" data-testid={`recorded-${entry.id}`}>
+      <summary>
+        <strong>{r.name}</strong>{r.quick ? ' (quick)' : r.reduced.length ? ' (paper settings, fewer seeds)' : ''} — {r.verdict}
+      </summary>
+      <p className="hint">
+        <code>{entry.command}</code> · {formatDuration(entry.wallSeconds)} · recorded {entry.recorded} on {entry.machine}
+      </p>
+      <ReproduceResult result={r} />
+    </details>
+  );
+}
+
+export function ResultsPage() {
+  const [loaded, setLoaded] = useState<Loaded>({ kind: 'idle' });
+  const load = () => {
+    if (loaded.kind !== 'idle') return;
+    setLoaded({ kind: 'loading' });
+    loadRecorded().then(
+      (entries) => setLoaded({ kind: 'done', entries }),
+      (e: unknown) => setLoaded({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }),
+    );
+  };
+  return (
+    <section className="panel results" aria-labelledby="results-heading">
+      <details onToggle={(e) => { if ((e.currentTarget as HTMLDetailsElement).open) load(); }}>
+        <summary><h2 id="results-heading" style={{ display: 'inline' }}>Results: paper 1 reproduced</h2></summary>
+        <p className="hint">
+          Recorded runs of <code>koopscope reproduce</code> (Node, tfjs cpu backend): each entry shows our W1 distances
+          next to the paper's published values, the between-seed nulls and the settings. The demos gallery runs the quick
+          variants here in your browser; docs/reproduction.md explains every difference from the paper.
+        </p>
+        {loaded.kind === 'loading' && <p className="hint">Loading…</p>}
+        {loaded.kind === 'failed' && <p role="alert" className="alert">{loaded.message}</p>}
+        {loaded.kind === 'done' && (
+          <>
+            <div className="table-scroll">
+              <table className="spectrum">
+                <caption>{loaded.entries.length} recorded runs</caption>
+                <thead><tr><th scope="col">experiment</th><th scope="col">seeds</th><th scope="col">verdict</th><th scope="col">wall time</th></tr></thead>
+                <tbody>
+                  {loaded.entries.map((e) => (
+                    <tr key={e.id}>
+                      <th scope="row" style={{ textAlign: 'left' }}>{e.result.name}{e.result.quick ? ' (quick)' : ''}</th>
+                      <td>{e.result.seeds.length || '—'}</td>
+                      <td style={{ textAlign: 'left' }}>{e.result.verdict}</td>
+                      <td>{formatDuration(e.wallSeconds)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {loaded.entries.map((e) => <Entry key={e.id} entry={e} />)}
+          </>
+        )}
+      </details>
+    </section>
+  );
+}
