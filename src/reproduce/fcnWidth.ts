@@ -151,7 +151,7 @@ export const fcnWidth: Experiment = {
         batch: 60, steps: S.steps, trainImages: S.train, runsPerSeed: S.runs, perturbation: '±0.1% multiplicative',
         observed: 'fc2.weight (10·h values)', delays: S.delays, rank: S.rank, seeds,
         fit: `projected DMD, top ${S.rank} triplets; above ${FAST_FIT_ABOVE_PAIRS} snapshot pairs by randomized subspace iteration on the Hankel matrix (agrees with the exact engine to 1e-8)`,
-        seedUse: 'each seed sets both the initialisation and the batch order',
+        seedUse: 'each seed sets the initialisation and its perturbations; batches in MNIST file order (no shuffle, as the paper)',
         backend: opts.backend?.name ?? 'cpu', trainSeconds, finalLoss: losses,
       },
       reduced,
