@@ -106,7 +106,7 @@ const PAPER3_ACTIVATIONS: ActivationName[] = ['tanh', 'sigmoid', 'softplus', 'si
 const paper3: LyapunovPreset = {
   name: 'paper3', kind: 'ensemble',
   description: 'paper 3: ≥ 30 initial conditions × 4 activations; FTLEs during training vs final loss (Spearman ρ per checkpoint)',
-  runtime: { quick: '~5 s', full: '~25 s' },
+  runtime: { quick: '~5–8 s', full: '~20–30 s' },
   accepts: ['steps', 'tau', 'k', 'runs', 'lr', 'seed'],
   run(o, onProgress) {
     checkAccepted(paper3, o);
