@@ -91,7 +91,7 @@ export function KpflowPanel() {
         <button type="button" onClick={start} disabled={running} data-testid="kpflow-run">{running ? 'Running…' : 'Run'}</button>
         {running && <button type="button" onClick={cancel}>Cancel</button>}
       </div>
-      {description && <p className="hint">{description}{quick ? ' (quick: hidden 16, T = 30, batch 8, 120 steps)' : ' (hidden 32, T = 45, batch 16, 400 steps; about a minute)'}</p>}
+      {description && <p className="hint">{description}{quick ? ' (quick: hidden 16, T = 30, batch 8, 300 steps; 5–15 s)' : ' (hidden 32, T = 45, batch 16, 400 steps; one to a few minutes)'}</p>}
       {running && <ReproduceProgress fraction={state.fraction} phase={state.phase} />}
       {state.kind === 'failed' && <p role="alert" className="alert">{state.message}</p>}
       {cks.length > 0 && (
