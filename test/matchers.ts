@@ -7,6 +7,7 @@
  * distance must be ≤ tol. Lists of different length fail with a message stating both lengths.
  */
 import { solveAssignment } from '../src/linalg/assignment';
+import { mulberry32 } from '../src/linalg/random';
 
 /** An eigenvalue as `[re, im]` (fixtures) or `{re, im}` (Spectrum.eigenvalues). */
 export type ComplexLike = readonly [number, number] | { readonly re: number; readonly im: number };
@@ -145,16 +146,12 @@ export function uniformRng(seed: number): () => number {
   return rng(seed).uniform;
 }
 
-/** Minimal seeded PRNG (mulberry32) and standard normals (Box–Muller), so the tests need no dependency. */
+/**
+ * Seeded uniforms and standard normals for tests: the core's raw mulberry32 stream from state `seed` (no mixing, no
+ * warm-up: the sequence the golden tests were written with) and Box–Muller normals that keep the spare (sin) value.
+ */
 export function rng(seed: number): { uniform(): number; normal(): number } {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed >>> 0);
   let spare: number | undefined;
   const normal = () => {
     if (spare !== undefined) { const v = spare; spare = undefined; return v; }

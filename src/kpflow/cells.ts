@@ -22,7 +22,7 @@
  * not a parameter; a nonzero h₀ is only used by the tests to check J_0 against finite differences). J_t = ∂h_t/∂h_{t−1} (for t ≥ 1) is the step Jacobian; (∂f/∂θ)_{b,t} is the one-step parameter Jacobian
  * with (x_t, h_{t−1}) held fixed (KPFlow's J_θ).
  */
-import type { Random } from './random';
+import type { Rng } from '../linalg/random';
 
 export type CellSpec =
   | { kind: 'rnn' }
@@ -61,7 +61,7 @@ export interface Cell {
   readonly nParams: number;
   readonly blocks: readonly ParamBlock[];
   /** Initial θ: vanilla W ~ N(0, gain²/H), U ~ N(0, 1/nIn), b = 0; GRU U(±1/√H) everywhere (PyTorch), W_h times gain. */
-  init(rnd: Random, gain: number): Float64Array;
+  init(rnd: Rng, gain: number): Float64Array;
   forward(theta: Float64Array, x: Float64Array, B: number, T: number, h0?: Float64Array): Trajectory;
   /** out[oo … oo+H) = J_t v[vo … vo+H), for state t of sample b (J_0 = ∂h_0/∂h₀). */
   stateJvp(theta: Float64Array, tr: Trajectory, b: number, t: number, v: Float64Array, vo: number, out: Float64Array, oo: number): void;
@@ -98,7 +98,7 @@ class VanillaCell implements Cell {
     this.scratch = new Float64Array(H);
   }
 
-  init(rnd: Random, gain: number): Float64Array {
+  init(rnd: Rng, gain: number): Float64Array {
     const { H, nIn } = this, th = new Float64Array(this.nParams);
     for (let i = 0; i < H * H; i++) th[i] = (gain / Math.sqrt(H)) * rnd.normal();
     for (let i = 0; i < H * nIn; i++) th[this.oU + i] = rnd.normal() / Math.sqrt(nIn);
@@ -215,7 +215,7 @@ class GruCell implements Cell {
     this.s1 = new Float64Array(3 * H); this.s2 = new Float64Array(H);
   }
 
-  init(rnd: Random, gain: number): Float64Array {
+  init(rnd: Rng, gain: number): Float64Array {
     const th = new Float64Array(this.nParams), k = 1 / Math.sqrt(this.H);
     for (let i = 0; i < th.length; i++) th[i] = k * (2 * rnd.uniform() - 1);
     for (let i = this.oWh; i < this.ob; i++) th[i] *= gain;

@@ -6,4 +6,4 @@ export * from './tasks';
 export * from './train';
 export * from './presets';
 export * from './analysis';
-export { seededRandom, normals, type Random } from './random';
+export { seededRng, normals, type Rng } from '../linalg/random';

@@ -20,7 +20,7 @@
  *    with a jackknife standard error (leave-one-probe-out), which is reported with the estimate.
  */
 import { symmetricEig } from '../linalg/eig';
-import { normals, seededRandom, type Random } from './random';
+import { normals, seededRng, type Rng } from '../linalg/random';
 import type { SymOperator } from './operators';
 
 const dot = (a: Float64Array, b: Float64Array) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; };
@@ -49,7 +49,7 @@ export interface LanczosResult {
 export function lanczos(op: SymOperator, k: number, seed: number): LanczosResult {
   const N = op.N;
   k = Math.min(k, N);
-  const rnd = seededRandom(seed);
+  const rnd = seededRng(seed);
   let q = normals(rnd, N);
   const n0 = Math.sqrt(dot(q, q));
   for (let i = 0; i < N; i++) q[i] /= n0;
@@ -146,7 +146,7 @@ export function operatorStats(op: SymOperator, options: Partial<StatsOptions> = 
   const o = { ...DEFAULT_STATS, ...options };
   if (op.N <= o.denseLimit) return statsFromEigenvalues(Array.from(symmetricEig(denseMatrix(op), op.N).values), o, 'dense');
   const lz = lanczos(op, Math.max(o.iterations, o.top), o.seed);
-  const rnd = seededRandom(o.seed + 7919);
+  const rnd = seededRng(o.seed + 7919);
   let tailTr = 0, tailSq = 0;
   const s = lz.iterations < op.N ? o.probes : 0;
   for (let j = 0; j < s; j++) {
@@ -178,7 +178,7 @@ export function opAlignment(A: SymOperator, B: SymOperator, probes: number, seed
     const a = denseMatrix(A), b = denseMatrix(B);
     return { value: dot(a, b) / Math.sqrt(dot(a, a) * dot(b, b)), stderr: 0, method: 'dense', probes: 0 };
   }
-  const rnd = seededRandom(seed), ab: number[] = [], aa: number[] = [], bb: number[] = [];
+  const rnd = seededRng(seed), ab: number[] = [], aa: number[] = [], bb: number[] = [];
   for (let s = 0; s < probes; s++) {
     const w = normals(rnd, N), Aw = A.apply(w), Bw = B.apply(w);
     ab.push(dot(Aw, Bw)); aa.push(dot(Aw, Aw)); bb.push(dot(Bw, Bw));

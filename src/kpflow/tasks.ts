@@ -17,7 +17,7 @@
  *
  * Layout contract: x is [batch, time, nIn], targets [batch, time, nOut], row-major Float64Array.
  */
-import { seededRandom } from './random';
+import { seededRng } from '../linalg/random';
 
 export type TaskName = 'memory-pro' | 'memory-anti' | 'delay-pro' | 'delay-anti';
 export const ALL_TASKS: readonly TaskName[] = ['memory-pro', 'memory-anti', 'delay-pro', 'delay-anti'];
@@ -56,7 +56,7 @@ export function makeBatch(spec: TaskSpec): TaskBatch {
   if (!(spec.batch >= K)) throw new Error(`batch ${spec.batch} is smaller than the number of tasks ${K}`);
   const ctx = K > 1 ? K : 0;
   const nIn = 3 + ctx, nOut = 3, B = spec.batch;
-  const rnd = seededRandom(spec.seed);
+  const rnd = seededRng(spec.seed);
   const x = new Float64Array(B * T * nIn), targets = new Float64Array(B * T * nOut);
   const taskOf = new Int32Array(B), angles = new Float64Array(B);
   const offset = 2 * Math.PI * rnd.uniform();

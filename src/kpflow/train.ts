@@ -10,7 +10,7 @@
  */
 import { makeCell, type Cell, type CellSpec } from './cells';
 import { applyJthetaT, applyPstar, linearize, type Linearization } from './operators';
-import { seededRandom } from './random';
+import { seededRng } from '../linalg/random';
 import type { TaskBatch } from './tasks';
 
 export interface Readout {
@@ -98,7 +98,7 @@ export class Trainer {
 
   constructor(readonly settings: TrainSettings, readonly batch: TaskBatch) {
     this.cell = makeCell(settings.cell, settings.hidden, batch.nIn);
-    const rnd = seededRandom(settings.seed);
+    const rnd = seededRng(settings.seed);
     this.theta = this.cell.init(rnd, settings.gain);
     const C = new Float64Array(batch.nOut * settings.hidden);
     for (let i = 0; i < C.length; i++) C[i] = rnd.normal() / Math.sqrt(settings.hidden);

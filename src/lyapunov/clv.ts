@@ -11,7 +11,7 @@
  * Transients: Q_n needs a forward transient to align with the backward Lyapunov vectors, and C_n a backward one;
  * CLVs near either end of the run are not converged. Callers drop both ends (the presets drop τ steps each).
  */
-import type { Rng } from './rng';
+import type { Rng } from '../linalg/random';
 
 export interface ClvResult {
   k: number;

@@ -10,7 +10,7 @@
  */
 import type { ActivationName } from './activations';
 import { runRegression, type RegressionSpec } from './regression';
-import { seededRng } from './rng';
+import { seededRng } from '../linalg/random';
 import { spearman, spearmanPermutationP } from './stats';
 
 export interface EnsembleSpec {

@@ -13,7 +13,7 @@
  */
 import { computeSpectrum } from '../koopman/analyze';
 import { benettin, ftleSeries, ftleWindow, type TangentSystem } from './benettin';
-import { seededRng } from './rng';
+import { seededRng } from '../linalg/random';
 
 /**
  * E6's basis: `Q, _ = np.linalg.qr(np.random.default_rng(0).standard_normal((3, 3)))` (row-major, NumPy 2.4). With

@@ -13,7 +13,7 @@ import { benettin, ftleSeries, type TangentSystem } from './benettin';
 import { covariantVectors } from './clv';
 import { Mlp, layout, type Dataset, type MlpShape } from './mlp';
 import { orthonormalFrame } from './qr';
-import { seededRng, type Rng } from './rng';
+import { seededRng, type Rng } from '../linalg/random';
 
 export interface RegressionSpec {
   activation: ActivationName;

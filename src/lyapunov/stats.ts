@@ -2,7 +2,7 @@
  * Rank statistics for "do early exponents predict the final loss?": Spearman's ρ with ties (the Pearson
  * correlation of average ranks; equals scipy.stats.spearmanr's statistic) and a seeded permutation p-value.
  */
-import type { Rng } from './rng';
+import type { Rng } from '../linalg/random';
 
 /** 1-based ranks, ties given the mean of the ranks they span (scipy.stats.rankdata's 'average'). */
 export function averageRanks(x: ArrayLike<number>): Float64Array {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { SnapshotSet } from '../../src/koopman/snapshots';
 import type { RankRule } from '../../src/koopman/types';
+import { mulberry32 } from '../../src/linalg/random';
 
 export type Pair = [number, number];
 
@@ -128,16 +129,9 @@ export function linearSystem(opts: {
   return { set: { runs, T: opts.T, N: opts.N, data }, eigenvalues };
 }
 
-/** mulberry32 + Box–Muller (same as test/matchers.ts rng; duplicated to keep this module import-light). */
+/** The core's raw mulberry32 stream from state `seed` + Box–Muller without a spare (unlike test/matchers.ts rng). */
 function rngLocal(seed: number): { normal(): number } {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed >>> 0);
   return {
     normal() {
       let u = 0;

@@ -10,7 +10,7 @@ import {
   applyJtheta, applyJthetaT, applyK, applyP, applyPinv, applyPstar, kpflowOperators, linearize, vanillaK,
 } from '../../src/kpflow/operators';
 import { denseMatrix } from '../../src/kpflow/spectral';
-import { normals, seededRandom } from '../../src/kpflow/random';
+import { normals, seededRng } from '../../src/linalg/random';
 import { symmetricEigenvalues } from '../../src/linalg/symeig';
 
 const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + v * b[i], 0);
@@ -23,7 +23,7 @@ const CELLS: [string, CellSpec][] = [
 
 /** A random linearisation point: H hidden, B samples, T steps, nIn inputs; gain 1.3 so the dynamics are not trivial. */
 function setup(spec: CellSpec, { H = 5, B = 3, T = 7, nIn = 3, seed = 3 } = {}) {
-  const rnd = seededRandom(seed), cell = makeCell(spec, H, nIn);
+  const rnd = seededRng(seed), cell = makeCell(spec, H, nIn);
   const theta = cell.init(rnd, 1.3);
   for (let i = 0; i < theta.length; i++) theta[i] += 0.1 * rnd.normal(); // nonzero biases too
   const x = normals(rnd, B * T * nIn);

@@ -2,12 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { lanczos, operatorStats, opAlignment, statsFromEigenvalues } from '../../src/kpflow/spectral';
 import type { SymOperator } from '../../src/kpflow/operators';
-import { normals, seededRandom } from '../../src/kpflow/random';
+import { normals, seededRng } from '../../src/linalg/random';
 import { symmetricEig } from '../../src/linalg/eig';
 
 /** A random PSD matrix Q diag(λ) Qᵀ with the given eigenvalues (Q from the eigenvectors of a random symmetric matrix). */
 function psd(lambdas: number[], seed: number): { A: Float64Array; op: SymOperator } {
-  const N = lambdas.length, rnd = seededRandom(seed), S = normals(rnd, N * N);
+  const N = lambdas.length, rnd = seededRng(seed), S = normals(rnd, N * N);
   for (let i = 0; i < N; i++) for (let j = 0; j < i; j++) S[j * N + i] = S[i * N + j];
   const Q = symmetricEig(S, N).vectors, A = new Float64Array(N * N);
   for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) { let s = 0; for (let k = 0; k < N; k++) s += Q[i * N + k] * lambdas[k] * Q[j * N + k]; A[i * N + j] = s; }

@@ -1,7 +1,7 @@
 /** Tasks, the BPTT gradient (= J_θᵀ𝒫*Err) against finite differences of the loss, and training on Memory-Pro. */
 import { describe, expect, it } from 'vitest';
 import { makeCell, type CellSpec } from '../../src/kpflow/cells';
-import { normals, seededRandom } from '../../src/kpflow/random';
+import { normals, seededRng } from '../../src/linalg/random';
 import { makeBatch } from '../../src/kpflow/tasks';
 import { lossAndGradient, Trainer } from '../../src/kpflow/train';
 import { getKpflowPreset, KPFLOW_PRESETS } from '../../src/kpflow/presets';
@@ -45,7 +45,7 @@ describe.each([['rnn', { kind: 'rnn' }], ['basic', { kind: 'basic', phi: 'tanh' 
   'BPTT (%s)', (_n, spec) => {
     it('∇_θL = J_θᵀ𝒫*Err and the readout gradients match central finite differences of the loss', () => {
       const batch = makeBatch({ tasks: ['memory-pro', 'memory-anti'], batch: 4, periods, noise: 0.05, seed: 4 });
-      const rnd = seededRandom(9), cell = makeCell(spec, 6, batch.nIn), theta = cell.init(rnd, 1.1);
+      const rnd = seededRng(9), cell = makeCell(spec, 6, batch.nIn), theta = cell.init(rnd, 1.1);
       const readout = { C: normals(rnd, 3 * 6), d: normals(rnd, 3) };
       const g = lossAndGradient(cell, theta, readout, batch);
       const v = normals(rnd, theta.length), vC = normals(rnd, readout.C.length), vd = normals(rnd, 3), eps = 1e-6;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { benettin, type TangentSystem } from '../../src/lyapunov/benettin';
 import { covariantVectors, lineAngle } from '../../src/lyapunov/clv';
 import { householderQr } from '../../src/lyapunov/qr';
-import { seededRng } from '../../src/lyapunov/rng';
+import { seededRng } from '../../src/linalg/random';
 
 // A = V diag(0.9, 0.6, 0.3) V⁻¹ with non-orthogonal unit eigenvectors (columns of V)
 const v1 = [1, 0, 0], v2 = [0.8, 0.6, 0], v3 = [0.6, 0.48, 0.64];

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ACTIVATION_NAMES } from '../../src/lyapunov/activations';
 import { Mlp } from '../../src/lyapunov/mlp';
 import { initialWeights, regressionData } from '../../src/lyapunov/regression';
-import { seededRng } from '../../src/lyapunov/rng';
+import { seededRng } from '../../src/linalg/random';
 import { expectArrayClose, expectScalarClose } from '../matchers';
 import { fixtures } from './fixtures';
 

@@ -1,7 +1,7 @@
 /** Householder thin QR: NumPy's factors (after the same positive-diagonal sign fix), reconstruction, orthogonality. */
 import { describe, expect, it } from 'vitest';
 import { householderQr, orthonormalFrame } from '../../src/lyapunov/qr';
-import { seededRng } from '../../src/lyapunov/rng';
+import { seededRng } from '../../src/linalg/random';
 import { expectArrayClose } from '../matchers';
 import { fixtures, toColumnMajor } from './fixtures';
 

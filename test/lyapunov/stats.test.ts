@@ -1,6 +1,6 @@
 /** Spearman's ρ with ties against scipy.stats.spearmanr, average ranks, and the permutation p-value. */
 import { describe, expect, it } from 'vitest';
-import { seededRng } from '../../src/lyapunov/rng';
+import { seededRng } from '../../src/linalg/random';
 import { averageRanks, spearman, spearmanPermutationP } from '../../src/lyapunov/stats';
 import { fixtures } from './fixtures';
 
