@@ -4,22 +4,18 @@
  */
 import type { SpectrumReport } from '../../koopman/report';
 import type { DistanceReport, ExperimentResult, NullReport } from '../../reproduce/types';
+import { startJob, type JobHandle } from './job';
 
-export type DemoReply =
-  | { type: 'omd-ogd'; spectra: { omd: SpectrumReport; ogd: SpectrumReport; bisection: SpectrumReport };
-      distances: { omd_ogd: number; omd_bisection: number; ogd_bisection: number } }
-  | { type: 'failed'; message: string };
+/** The OMD vs OGD demo's result (demo.worker.ts). */
+export interface OmdOgdResult {
+  spectra: { omd: SpectrumReport; ogd: SpectrumReport; bisection: SpectrumReport };
+  distances: { omd_ogd: number; omd_bisection: number; ogd_bisection: number };
+}
 
-export function runOmdOgdInWorker(): Promise<Extract<DemoReply, { type: 'omd-ogd' }>> {
-  const worker = new Worker(new URL('./demo.worker.ts', import.meta.url), { type: 'module' });
-  return new Promise<Extract<DemoReply, { type: 'omd-ogd' }>>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<DemoReply>) => {
-      if (e.data.type === 'failed') reject(new Error(`OMD vs OGD demo: ${e.data.message}`));
-      else resolve(e.data);
-    };
-    worker.onerror = (e: ErrorEvent) => { e.preventDefault(); reject(new Error(`OMD vs OGD demo: the worker stopped: ${e.message}`)); };
-    worker.postMessage({ type: 'run' });
-  }).finally(() => worker.terminate());
+/** Paper 1's OMD vs OGD (~0.4 s of float64 linear algebra) in a one-shot module worker (job.ts). */
+export function runOmdOgdInWorker(): Promise<OmdOgdResult> {
+  return startJob<OmdOgdResult>(() => new Worker(new URL('./demo.worker.ts', import.meta.url), { type: 'module' }),
+    { type: 'run' }, { label: 'OMD vs OGD demo' }).done;
 }
 
 // ------------------------------------------------------------------------------------------- reproduce worker
@@ -27,34 +23,11 @@ export function runOmdOgdInWorker(): Promise<Extract<DemoReply, { type: 'omd-ogd
 /** To reproduce.worker.ts. `dataBaseUrl`: the folder holding the MNIST IDX files (default ./data/mnist/ of the page). */
 export type ReproduceRequest = { type: 'run'; name: string; quick: true; dataBaseUrl?: string };
 
-export type ReproduceReply =
-  | { type: 'progress'; fraction: number; phase?: string }
-  | { type: 'result'; result: ExperimentResult }
-  | { type: 'failed'; error: { name: string; message: string } };
-
-export interface ReproduceHandle {
-  /** Resolves with the result; rejects on failure. Never settles after cancel(). */
-  done: Promise<ExperimentResult>;
-  /** Stops the run now (terminates the worker). */
-  cancel(): void;
-}
-
-/** Runs experiment `name` (quick) in a fresh module worker; `onProgress` gets fractions in [0, 1]. */
-export function reproduceInWorker(name: string, onProgress: (fraction: number, phase?: string) => void): ReproduceHandle {
-  const worker = new Worker(new URL('./reproduce.worker.ts', import.meta.url), { type: 'module' });
-  const done = new Promise<ExperimentResult>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<ReproduceReply>) => {
-      const m = e.data;
-      if (m.type === 'progress') onProgress(m.fraction, m.phase);
-      else if (m.type === 'result') resolve(m.result);
-      else reject(new Error(`${name}: ${m.error.message}`));
-    };
-    worker.onerror = (e: ErrorEvent) => { e.preventDefault(); reject(new Error(`${name}: the worker stopped: ${e.message || 'unknown error'}`)); };
-    const dataBaseUrl = new URL('./data/mnist/', document.baseURI).href;
-    worker.postMessage({ type: 'run', name, quick: true, dataBaseUrl } satisfies ReproduceRequest);
-  });
-  done.then(() => worker.terminate(), () => worker.terminate());
-  return { done, cancel: () => worker.terminate() };
+/** Runs experiment `name` (quick) in a fresh module worker (job.ts); `onProgress` gets fractions in [0, 1]. */
+export function reproduceInWorker(name: string, onProgress: (fraction: number, phase?: string) => void): JobHandle<ExperimentResult> {
+  const dataBaseUrl = new URL('./data/mnist/', document.baseURI).href;
+  return startJob<ExperimentResult>(() => new Worker(new URL('./reproduce.worker.ts', import.meta.url), { type: 'module' }),
+    { type: 'run', name, quick: true, dataBaseUrl } satisfies ReproduceRequest, { label: name, onProgress });
 }
 
 // --------------------------------------------------------------------------------- formatting (pure, tested)

@@ -4,45 +4,23 @@
  */
 import type { Data, Layout } from 'plotly.js';
 import type { KpflowCheckpoint, KpflowResult } from '../../kpflow/analysis';
+import type { PanelFigure } from '../plots/PanelPlot';
+import { startJob, type JobHandle } from './job';
 
 export type KpflowRequest = { type: 'run'; preset: string; quick: boolean };
 
-export type KpflowReply =
-  | { type: 'progress'; fraction: number; phase: string }
-  | { type: 'checkpoint'; checkpoint: KpflowCheckpoint }
-  | { type: 'result'; result: KpflowResult }
-  | { type: 'failed'; error: { name: string; message: string } };
+/** The worker's own message besides progress/result/failed: each checkpoint's analysis as soon as it is computed. */
+export type KpflowCheckpointMessage = { type: 'checkpoint'; checkpoint: KpflowCheckpoint };
 
-export interface KpflowHandle {
-  /** Resolves with the result; rejects on failure. Never settles after cancel(). */
-  done: Promise<KpflowResult>;
-  /** Stops the run now (terminates the worker). */
-  cancel(): void;
-}
-
-/** Runs a preset in a fresh module worker; one run per worker, cancelled by terminating it. */
+/** Runs a preset in a fresh module worker (job.ts: one run per worker, cancelled by terminating it). */
 export function kpflowInWorker(
   preset: string, quick: boolean,
-  onProgress: (fraction: number, phase: string) => void,
+  onProgress: (fraction: number, phase?: string) => void,
   onCheckpoint: (c: KpflowCheckpoint) => void,
-): KpflowHandle {
-  const worker = new Worker(new URL('./kpflow.worker.ts', import.meta.url), { type: 'module' });
-  const done = new Promise<KpflowResult>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<KpflowReply>) => {
-      const m = e.data;
-      if (m.type === 'progress') onProgress(m.fraction, m.phase);
-      else if (m.type === 'checkpoint') onCheckpoint(m.checkpoint);
-      else if (m.type === 'result') resolve(m.result);
-      else reject(new Error(`${preset}: ${m.error.message}`));
-    };
-    worker.onerror = (e: ErrorEvent) => { e.preventDefault(); reject(new Error(`${preset}: the worker stopped: ${e.message || 'unknown error'}`)); };
-    worker.postMessage({ type: 'run', preset, quick } satisfies KpflowRequest);
-  });
-  done.then(() => worker.terminate(), () => worker.terminate());
-  return { done, cancel: () => worker.terminate() };
+): JobHandle<KpflowResult> {
+  return startJob<KpflowResult, KpflowCheckpointMessage>(() => new Worker(new URL('./kpflow.worker.ts', import.meta.url), { type: 'module' }),
+    { type: 'run', preset, quick } satisfies KpflowRequest, { label: preset, onProgress, onMessage: (m) => onCheckpoint(m.checkpoint) });
 }
-
-export interface PanelFigure { data: Data[]; layout: Partial<Layout> }
 
 const OPS = [['K', 'K', '#1f77b4'], ['PPstar', 'P·P*', '#ff7f0e'], ['PKPstar', 'P·K·P*', '#2ca02c']] as const;
 const base = (title: string, x: string, y: string, extra: Partial<Layout> = {}): Partial<Layout> => ({

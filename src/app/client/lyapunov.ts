@@ -7,39 +7,16 @@ import type { EnsembleResult } from '../../lyapunov/experiment';
 import type { LyapunovReport } from '../../lyapunov/presets';
 import type { QuadraticResult } from '../../lyapunov/quadratic';
 import type { RegressionRun } from '../../lyapunov/regression';
+import type { PanelFigure } from '../plots/PanelPlot';
+import { startJob, type JobHandle } from './job';
 
 export type LyapunovRequest = { type: 'run'; preset: string; quick: boolean };
 
-export type LyapunovReply =
-  | { type: 'progress'; fraction: number; phase: string }
-  | { type: 'result'; report: LyapunovReport }
-  | { type: 'failed'; error: { name: string; message: string } };
-
-export interface LyapunovHandle {
-  /** Resolves with the report; rejects on failure. Never settles after cancel(). */
-  done: Promise<LyapunovReport>;
-  /** Stops the run now (terminates the worker). */
-  cancel(): void;
+/** Runs a preset in a fresh module worker (job.ts: one run per worker, cancelled by terminating it). */
+export function lyapunovInWorker(preset: string, quick: boolean, onProgress: (fraction: number, phase?: string) => void): JobHandle<LyapunovReport> {
+  return startJob<LyapunovReport>(() => new Worker(new URL('./lyapunov.worker.ts', import.meta.url), { type: 'module' }),
+    { type: 'run', preset, quick } satisfies LyapunovRequest, { label: preset, onProgress });
 }
-
-/** Runs a preset in a fresh module worker; one run per worker, cancelled by terminating it. */
-export function lyapunovInWorker(preset: string, quick: boolean, onProgress: (fraction: number, phase: string) => void): LyapunovHandle {
-  const worker = new Worker(new URL('./lyapunov.worker.ts', import.meta.url), { type: 'module' });
-  const done = new Promise<LyapunovReport>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<LyapunovReply>) => {
-      const m = e.data;
-      if (m.type === 'progress') onProgress(m.fraction, m.phase);
-      else if (m.type === 'result') resolve(m.report);
-      else reject(new Error(`${preset}: ${m.error.message}`));
-    };
-    worker.onerror = (e: ErrorEvent) => { e.preventDefault(); reject(new Error(`${preset}: the worker stopped: ${e.message || 'unknown error'}`)); };
-    worker.postMessage({ type: 'run', preset, quick } satisfies LyapunovRequest);
-  });
-  done.then(() => worker.terminate(), () => worker.terminate());
-  return { done, cancel: () => worker.terminate() };
-}
-
-export interface PanelFigure { data: Data[]; layout: Partial<Layout> }
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 const base = (title: string, x: string, y: string, extra: Partial<Layout> = {}): Partial<Layout> => ({

@@ -3,48 +3,17 @@
  * `experiment` also run `koopscope reproduce`'s code (src/reproduce) in a worker: "Reproduce (quick)", with a progress
  * bar, a Cancel button (terminates the worker) and the result (ReproduceResult). Errors stay in the card.
  */
-import { useEffect, useRef, useState } from 'react';
 import type { ExperimentResult } from '../../reproduce/types';
-import { reproduceInWorker, type ReproduceHandle } from '../client/demo';
+import { reproduceInWorker } from '../client/demo';
 import * as A from '../state/actions';
 import { DEMOS, type Demo } from './demos';
 import { ReproduceProgress, ReproduceResult } from './ReproduceResult';
 import { useApp } from './useApp';
-
-type Reproduction =
-  | { kind: 'idle' }
-  | { kind: 'running'; fraction: number; phase?: string }
-  | { kind: 'done'; result: ExperimentResult }
-  | { kind: 'failed'; message: string };
+import { useWorkerJob } from './useWorkerJob';
 
 function Reproduce({ experiment }: { experiment: string }) {
-  const [state, setState] = useState<Reproduction>({ kind: 'idle' });
-  const handle = useRef<ReproduceHandle | null>(null);
-  useEffect(() => () => handle.current?.cancel(), []);
-
-  const start = () => {
-    handle.current?.cancel();
-    setState({ kind: 'running', fraction: 0 });
-    let h: ReproduceHandle;
-    try {
-      h = reproduceInWorker(experiment, (fraction, phase) => {
-        if (handle.current === h) setState({ kind: 'running', fraction, phase });
-      });
-    } catch (e) {
-      setState({ kind: 'failed', message: `${experiment}: the worker could not start: ${e instanceof Error ? e.message : String(e)}` });
-      return;
-    }
-    handle.current = h;
-    h.done.then(
-      (result) => { if (handle.current === h) { handle.current = null; setState({ kind: 'done', result }); } },
-      (e: unknown) => { if (handle.current === h) { handle.current = null; setState({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }); } },
-    );
-  };
-  const cancel = () => {
-    handle.current?.cancel();
-    handle.current = null;
-    setState({ kind: 'idle' });
-  };
+  const { state, start: startJob, cancel } = useWorkerJob<ExperimentResult>();
+  const start = () => startJob(({ onProgress }) => reproduceInWorker(experiment, onProgress));
 
   const running = state.kind === 'running';
   return (

@@ -5,69 +5,26 @@
  * Koopman spectrum of the same run. Self-contained: local state and its own worker; errors show in an alert and
  * leave the page working.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { KPFLOW_PRESETS } from '../../kpflow/presets';
 import type { KpflowCheckpoint, KpflowResult } from '../../kpflow/analysis';
-import { alignmentFigure, eigenFigure, kpflowInWorker, koopmanFigure, rankFigure, type KpflowHandle, type PanelFigure } from '../client/kpflow';
-import { loadPlotly } from '../plots/loadPlotly';
-import { ReproduceProgress } from './ReproduceResult';
+import { alignmentFigure, eigenFigure, kpflowInWorker, koopmanFigure, rankFigure } from '../client/kpflow';
+import { PanelPlot as Plot, type PanelFigure } from '../plots/PanelPlot';
+import { PresetJobControls } from './PresetJobControls';
+import { useWorkerJob } from './useWorkerJob';
 
-type State =
-  | { kind: 'idle' }
-  | { kind: 'running'; fraction: number; phase: string }
-  | { kind: 'failed'; message: string }
-  | { kind: 'done'; result: KpflowResult };
-
-/** One plotly figure in a div, redrawn with Plotly.react when `figure` changes; purged on unmount. */
-function PanelPlot({ figure, label, height = 300 }: { figure: PanelFigure; label: string; height?: number }) {
-  const div = useRef<HTMLDivElement>(null);
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    let live = true;
-    loadPlotly().then(
-      (P) => { if (live && div.current) void P.react(div.current, figure.data, { ...figure.layout, height, autosize: true }, { responsive: true, displaylogo: false }); },
-      (e: unknown) => { if (live) setError(`plots are unavailable: ${e instanceof Error ? e.message : String(e)}`); },
-    );
-    return () => { live = false; };
-  }, [figure, height]);
-  useEffect(() => () => { const d = div.current; if (d) void loadPlotly().then((P) => P.purge(d), () => undefined); }, []);
-  return (
-    <figure className="kpflow-plot" aria-label={label}>
-      {error ? <p role="alert" className="alert">{error}</p> : <div ref={div} style={{ height }} />}
-    </figure>
-  );
-}
+const PanelPlot = (p: { figure: PanelFigure; label: string }) => <Plot className="kpflow-plot" {...p} />;
 
 export function KpflowPanel() {
   const [preset, setPreset] = useState(KPFLOW_PRESETS[0].name);
   const [quick, setQuick] = useState(true);
-  const [state, setState] = useState<State>({ kind: 'idle' });
   const [checkpoints, setCheckpoints] = useState<KpflowCheckpoint[]>([]);
-  const handle = useRef<KpflowHandle | null>(null);
-  useEffect(() => () => handle.current?.cancel(), []);
-
+  const { state, start: startJob, cancel } = useWorkerJob<KpflowResult>();
   const start = () => {
-    handle.current?.cancel();
     setCheckpoints([]);
-    setState({ kind: 'running', fraction: 0, phase: 'starting' });
-    let h: KpflowHandle;
-    try {
-      h = kpflowInWorker(preset, quick,
-        (fraction, phase) => { if (handle.current === h) setState({ kind: 'running', fraction, phase }); },
-        (c) => { if (handle.current === h) setCheckpoints((cs) => [...cs, c]); });
-    } catch (e) {
-      setState({ kind: 'failed', message: `could not start the worker: ${e instanceof Error ? e.message : String(e)}` });
-      return;
-    }
-    handle.current = h;
-    h.done.then(
-      (result) => { if (handle.current === h) { handle.current = null; setState({ kind: 'done', result }); } },
-      (e: unknown) => { if (handle.current === h) { handle.current = null; setState({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }); } },
-    );
+    startJob(({ onProgress, guard }) => kpflowInWorker(preset, quick, onProgress, guard((c: KpflowCheckpoint) => setCheckpoints((cs) => [...cs, c]))), 'starting');
   };
-  const cancel = () => { handle.current?.cancel(); handle.current = null; setState({ kind: 'idle' }); };
 
-  const running = state.kind === 'running';
   const result = state.kind === 'done' ? state.result : undefined;
   const cks = result?.checkpoints ?? checkpoints;
   const tasks = result?.taskNames ?? KPFLOW_PRESETS.find((p) => p.name === preset)?.full.tasks ?? [];
@@ -81,19 +38,10 @@ export function KpflowPanel() {
         effective rank (95 % of the trace) and participation ratio, the misdirection alignment(P·K·P*, P·P*) and, for
         the multi-task preset, how aligned the tasks' state updates are. Same code as <code>koopscope kpflow</code>.
       </p>
-      <div className="row">
-        <label>Preset{' '}
-          <select value={preset} onChange={(e) => setPreset(e.target.value)} disabled={running} data-testid="kpflow-preset">
-            {KPFLOW_PRESETS.map((p) => <option key={p.name} value={p.name}>{p.name}</option>)}
-          </select>
-        </label>
-        <label><input type="checkbox" checked={quick} onChange={(e) => setQuick(e.target.checked)} disabled={running} /> quick</label>
-        <button type="button" onClick={start} disabled={running} data-testid="kpflow-run">{running ? 'Running…' : 'Run'}</button>
-        {running && <button type="button" onClick={cancel}>Cancel</button>}
-      </div>
-      {description && <p className="hint">{description}{quick ? ' (quick: hidden 16, T = 30, batch 8, 300 steps; 5–15 s)' : ' (hidden 32, T = 45, batch 16, 400 steps; one to a few minutes)'}</p>}
-      {running && <ReproduceProgress fraction={state.fraction} phase={state.phase} />}
-      {state.kind === 'failed' && <p role="alert" className="alert">{state.message}</p>}
+      <PresetJobControls id="kpflow" presets={KPFLOW_PRESETS.map((p) => p.name)} preset={preset} onPreset={setPreset} quick={quick} onQuick={setQuick}
+        state={state} onRun={start} onCancel={cancel}>
+        {description && <p className="hint">{description}{quick ? ' (quick: hidden 16, T = 30, batch 8, 300 steps; 5–15 s)' : ' (hidden 32, T = 45, batch 16, 400 steps; one to a few minutes)'}</p>}
+      </PresetJobControls>
       {cks.length > 0 && (
         <div className="kpflow-grid">
           <PanelPlot figure={rankFigure(cks)} label="Effective rank and participation ratio of K, P P* and P K P* against training step" />

@@ -6,40 +6,17 @@
  * against the final loss (slider), with Spearman ρ per checkpoint. Self-contained: local state and its own worker;
  * errors show in an alert and leave the page working.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { LYAPUNOV_PRESETS, type LyapunovReport } from '../../lyapunov/presets';
 import {
   ensembleExponentFigure, lyapunovInWorker, quadraticFigure, regressionExponentFigure, regressionLossFigure, rhoFigure,
-  scatterFigure, type LyapunovHandle, type PanelFigure,
+  scatterFigure,
 } from '../client/lyapunov';
-import { loadPlotly } from '../plots/loadPlotly';
-import { ReproduceProgress } from './ReproduceResult';
+import { PanelPlot, type PanelFigure } from '../plots/PanelPlot';
+import { PresetJobControls } from './PresetJobControls';
+import { useWorkerJob } from './useWorkerJob';
 
-type State =
-  | { kind: 'idle' }
-  | { kind: 'running'; fraction: number; phase: string }
-  | { kind: 'failed'; message: string }
-  | { kind: 'done'; report: LyapunovReport };
-
-/** One plotly figure in a div, redrawn with Plotly.react when `figure` changes; purged on unmount. */
-function LyapunovPlot({ figure, label, height = 300 }: { figure: PanelFigure; label: string; height?: number }) {
-  const div = useRef<HTMLDivElement>(null);
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    let live = true;
-    loadPlotly().then(
-      (P) => { if (live && div.current) void P.react(div.current, figure.data, { ...figure.layout, height, autosize: true }, { responsive: true, displaylogo: false }); },
-      (e: unknown) => { if (live) setError(`plots are unavailable: ${e instanceof Error ? e.message : String(e)}`); },
-    );
-    return () => { live = false; };
-  }, [figure, height]);
-  useEffect(() => () => { const d = div.current; if (d) void loadPlotly().then((P) => P.purge(d), () => undefined); }, []);
-  return (
-    <figure className="lyapunov-plot" aria-label={label}>
-      {error ? <p role="alert" className="alert">{error}</p> : <div ref={div} style={{ height }} />}
-    </figure>
-  );
-}
+const LyapunovPlot = (p: { figure: PanelFigure; label: string }) => <PanelPlot className="lyapunov-plot" {...p} />;
 
 function Result({ report }: { report: LyapunovReport }) {
   const r = report.result;
@@ -89,29 +66,9 @@ function Result({ report }: { report: LyapunovReport }) {
 export function LyapunovPanel() {
   const [preset, setPreset] = useState('quadratic');
   const [quick, setQuick] = useState(true);
-  const [state, setState] = useState<State>({ kind: 'idle' });
-  const handle = useRef<LyapunovHandle | null>(null);
-  useEffect(() => () => handle.current?.cancel(), []);
+  const { state, start: startJob, cancel } = useWorkerJob<LyapunovReport>();
+  const start = () => startJob(({ onProgress }) => lyapunovInWorker(preset, quick, onProgress), 'starting');
 
-  const start = () => {
-    handle.current?.cancel();
-    setState({ kind: 'running', fraction: 0, phase: 'starting' });
-    let h: LyapunovHandle;
-    try {
-      h = lyapunovInWorker(preset, quick, (fraction, phase) => { if (handle.current === h) setState({ kind: 'running', fraction, phase }); });
-    } catch (e) {
-      setState({ kind: 'failed', message: `could not start the worker: ${e instanceof Error ? e.message : String(e)}` });
-      return;
-    }
-    handle.current = h;
-    h.done.then(
-      (report) => { if (handle.current === h) { handle.current = null; setState({ kind: 'done', report }); } },
-      (e: unknown) => { if (handle.current === h) { handle.current = null; setState({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }); } },
-    );
-  };
-  const cancel = () => { handle.current?.cancel(); handle.current = null; setState({ kind: 'idle' }); };
-
-  const running = state.kind === 'running';
   const info = LYAPUNOV_PRESETS.find((p) => p.name === preset);
   return (
     <section className="lyapunov" aria-labelledby="lyapunov-title">
@@ -122,20 +79,11 @@ export function LyapunovPanel() {
         of τ steps. On a quadratic they converge to ln|1 − ηh|, which is ln|λ| of the DMD eigenvalues of the same run.
         Same code as <code>koopscope lyapunov</code>.
       </p>
-      <div className="row">
-        <label>Preset{' '}
-          <select value={preset} onChange={(e) => setPreset(e.target.value)} disabled={running} data-testid="lyapunov-preset">
-            {LYAPUNOV_PRESETS.map((p) => <option key={p.name} value={p.name}>{p.name}</option>)}
-          </select>
-        </label>
-        <label><input type="checkbox" checked={quick} onChange={(e) => setQuick(e.target.checked)} disabled={running} /> quick</label>
-        <button type="button" onClick={start} disabled={running} data-testid="lyapunov-run">{running ? 'Running…' : 'Run'}</button>
-        {running && <button type="button" onClick={cancel}>Cancel</button>}
-      </div>
-      {info && <p className="hint">{info.description} (about {quick ? info.runtime.quick : info.runtime.full})</p>}
-      {running && <ReproduceProgress fraction={state.fraction} phase={state.phase} />}
-      {state.kind === 'failed' && <p role="alert" className="alert">{state.message}</p>}
-      {state.kind === 'done' && <Result key={`${state.report.preset}-${state.report.result.seconds}`} report={state.report} />}
+      <PresetJobControls id="lyapunov" presets={LYAPUNOV_PRESETS.map((p) => p.name)} preset={preset} onPreset={setPreset} quick={quick} onQuick={setQuick}
+        state={state} onRun={start} onCancel={cancel}>
+        {info && <p className="hint">{info.description} (about {quick ? info.runtime.quick : info.runtime.full})</p>}
+      </PresetJobControls>
+      {state.kind === 'done' && <Result key={`${state.result.preset}-${state.result.result.seconds}`} report={state.result} />}
     </section>
   );
 }
