@@ -345,7 +345,7 @@ describe('Koopscope, built app', { concurrency: false }, () => {
     await results.getByText('Results: paper 1 reproduced').click();
     const omd = results.getByTestId('recorded-omd-ogd');
     await omd.waitFor({ timeout: 15_000 });
-    assert.match(await omd.locator('summary').textContent(), /OMD vs OGD: conjugate-like/);
+    assert.match(await omd.locator(':scope > summary').textContent(), /OMD vs OGD: conjugate-like/);
     const recorded = fs.readdirSync(path.join(root, 'src/reproduce/recorded')).filter((f) => f.endsWith('.json')).length;
     assert.equal(await results.locator('details.recorded').count(), recorded);
     assert.equal(await results.getByRole('alert').count(), 0);
