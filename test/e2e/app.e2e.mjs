@@ -20,7 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { launchChromium, tableRows, waitReady } from './browser.mjs';
+import { launchChromium, tableRows, waitReady, watchProblems } from './browser.mjs';
 import { serveStatic } from './server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -56,13 +56,7 @@ async function open(hash = '', { ready = true } = {}) {
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const where = current;
-  const note = (kind, text) => problems.push(`[${where}] ${kind}: ${text}`);
-  // the page's console event carries the dedicated workers' messages too (playwright-core 1.65)
-  page.on('console', (m) => { if (m.type() === 'error') note('console.error', `${m.text()} (${m.location().url || 'page'})`); });
-  page.on('pageerror', (e) => note('pageerror', e.stack ?? e.message));
-  page.on('requestfailed', (r) => { if (!/ERR_ABORTED/.test(r.failure()?.errorText ?? '')) note('requestfailed', `${r.url()} ${r.failure()?.errorText}`); });
-  page.on('response', (r) => { if (r.status() >= 400) note('http', `${r.status()} ${r.url()}`); });
-  page.on('crash', () => note('crash', 'the page crashed'));
+  watchProblems(page, (kind, text) => problems.push(`[${where}] ${kind}: ${text}`));
   await page.goto(base + hash, { waitUntil: 'domcontentloaded' });
   if (ready) await waitReady(page);
   return page;

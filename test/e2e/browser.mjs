@@ -1,5 +1,5 @@
 /**
- * Shared by the e2e tests (test/e2e/app.e2e.mjs) and the browser benchmark (bench/app-browser.mjs): the headless
+ * Shared by the e2e tests (test/e2e/*.e2e.mjs) and the browser benchmark (bench/app-browser.mjs): the headless
  * Chromium launch (system Chromium through playwright-core, flags from browser-stack.md §7) and small page helpers.
  */
 import * as fs from 'node:fs';
@@ -37,4 +37,17 @@ export function tableRows(page, root) {
     if (!table) return null;
     return [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].slice(0, 4).map((td) => Number(td.textContent)));
   }, root);
+}
+
+/**
+ * Reports every problem of `page` to `note(kind, text)`: console.error (the page's console event carries its dedicated
+ * workers' messages too, playwright-core 1.65), uncaught page errors, failed requests (but aborted ones), HTTP errors
+ * and crashes.
+ */
+export function watchProblems(page, note) {
+  page.on('console', (m) => { if (m.type() === 'error') note('console.error', `${m.text()} (${m.location().url || 'page'})`); });
+  page.on('pageerror', (e) => note('pageerror', e.stack ?? e.message));
+  page.on('requestfailed', (r) => { if (!/ERR_ABORTED/.test(r.failure()?.errorText ?? '')) note('requestfailed', `${r.url()} ${r.failure()?.errorText}`); });
+  page.on('response', (r) => { if (r.status() >= 400) note('http', `${r.status()} ${r.url()}`); });
+  page.on('crash', () => note('crash', 'the page crashed'));
 }
