@@ -7,9 +7,13 @@
  * page and workers.
  *
  * Three cells, θ = the recurrent parameters only (the readout is not part of f, so it does not enter 𝒦):
- *  - 'rnn'   vanilla RNN, tanh outside:     h_t = tanh(W h_{t−1} + U x_t + b),      θ = [W (H×H), U (H×nIn), b (H)]
- *  - 'basic' KPFlow's BasicRNN form (non-leaky, dt = 1; methods notes §2.2–2.3):
- *                                           h_t = W φ(h_{t−1}) + U x_t + b,         φ = tanh or the identity
+ *  - 'rnn'   vanilla RNN, tanh outside:     h_t = (1−dt) h_{t−1} + dt·tanh(W h_{t−1} + U x_t + b),
+ *                                                                                   θ = [W (H×H), U (H×nIn), b (H)]
+ *  - 'basic' KPFlow's BasicRNN form (methods notes §2.2–2.3; the package's BasicRNNCell, whose bias we add):
+ *                                           h_t = (1−dt) h_{t−1} + dt·(W φ(h_{t−1}) + U x_t + b),  φ = tanh or identity
+ *    dt ∈ (0, 1] is the Euler step of the leaky (continuous-time) unit τ ḣ = −h + …, in units of τ; dt = 1 (the
+ *    default) is the non-leaky map. With dt < 1 the state changes by O(dt) per step, so a stimulus is integrated
+ *    and held on a time scale of 1/dt steps.
  *  - 'gru'   PyTorch's GRU equations, with b_ir + b_hr and b_iz + b_hz merged (they only ever appear summed):
  *              r = σ(W_xr x + W_hr h + b_r),  z = σ(W_xz x + W_hz h + b_z)
  *              s = W_hn h + b_hn,             n = tanh(W_xn x + b_n + r ⊙ s)
@@ -24,14 +28,16 @@
  */
 import type { Rng } from '../linalg/random';
 
+/** `dt`: leak/Euler step of the vanilla cells, (0, 1]; omitted = 1 (non-leaky). */
 export type CellSpec =
-  | { kind: 'rnn' }
-  | { kind: 'basic'; phi: 'tanh' | 'linear' }
+  | { kind: 'rnn'; dt?: number }
+  | { kind: 'basic'; phi: 'tanh' | 'linear'; dt?: number }
   | { kind: 'gru' };
 
 export function cellLabel(spec: CellSpec): string {
-  return spec.kind === 'rnn' ? 'vanilla RNN h = tanh(W h + U x + b)'
-    : spec.kind === 'basic' ? `BasicRNN h = W ${spec.phi === 'tanh' ? 'tanh(h)' : 'h'} + U x + b` : 'GRU';
+  if (spec.kind === 'gru') return 'GRU';
+  const dt = spec.dt ?? 1, core = spec.kind === 'rnn' ? 'tanh(W h + U x + b)' : `W ${spec.phi === 'tanh' ? 'tanh(h)' : 'h'} + U x + b`;
+  return `${spec.kind === 'rnn' ? 'vanilla RNN' : 'BasicRNN'} h ← ${dt === 1 ? core : `(1−${dt})·h + ${dt}·(${core})`}`;
 }
 
 export interface Trajectory {
@@ -43,7 +49,7 @@ export interface Trajectory {
   x: Float64Array;
   /** Hidden states [B, T, H]. */
   h: Float64Array;
-  /** Cell-specific per-step values, each [B, T, H] ('basic': φ(h); 'gru': r, z, n, s). */
+  /** Cell-specific per-step values, each [B, T, H] ('rnn': a = tanh(W h + U x + b); 'basic': φ(h); 'gru': r, z, n, s). */
   cache: Float64Array[];
   /** Initial states [B, H] and (cell 'basic') φ(h₀); zeros when not given. */
   h0: Float64Array;
@@ -80,8 +86,10 @@ export function makeCell(spec: CellSpec, H: number, nIn: number): Cell {
 const sigmoid = (a: number) => 1 / (1 + Math.exp(-a));
 
 /**
- * Both vanilla forms share f = D ⊙ (W m + U x + b) linearised: with m = h_{t−1} ('rnn') or φ(h_{t−1}) ('basic'),
- * (∂f/∂θ) dθ = D ⊙ (dW m + dU x + db), with D = 1 − h_t² ('rnn') or 1 ('basic').
+ * Both vanilla forms share f = (1−dt) h_{t−1} + dt·σ(W m + U x + b): with m = h_{t−1} and σ = tanh ('rnn') or
+ * m = φ(h_{t−1}) and σ = identity ('basic'),
+ *   (∂f/∂θ) dθ = D ⊙ (dW m + dU x + db),      D = dt·(1 − a_t²) ('rnn', a_t = tanh(…) at step t) or dt ('basic'),
+ *   J_t = (1−dt) I + dt·diag(1 − a_t²) W ('rnn'),   J_t = (1−dt) I + dt·W diag(φ′(h_{t−1})) ('basic').
  */
 class VanillaCell implements Cell {
   readonly nParams: number;
@@ -89,7 +97,13 @@ class VanillaCell implements Cell {
   private readonly oU: number;
   private readonly ob: number;
   private readonly scratch: Float64Array;
+  /** Euler step dt and 1 − dt. */
+  private readonly dt: number;
+  private readonly keep: number;
   constructor(readonly spec: Extract<CellSpec, { kind: 'rnn' | 'basic' }>, readonly H: number, readonly nIn: number) {
+    const dt = spec.dt ?? 1;
+    if (!(dt > 0 && dt <= 1)) throw new Error(`dt must be in (0, 1], got ${dt}`);
+    this.dt = dt; this.keep = 1 - dt;
     this.oU = H * H; this.ob = H * H + H * nIn; this.nParams = this.ob + H;
     this.blocks = [
       { name: 'W', offset: 0, rows: H, cols: H }, { name: 'U', offset: this.oU, rows: H, cols: nIn },
@@ -112,32 +126,35 @@ class VanillaCell implements Cell {
     return [this.spec.kind === 'rnn' ? tr.h : tr.cache[0], o];
   }
 
-  /** D at state t, entry i (1 − h_t² or 1). */
+  /** D at state t, entry i: dt·(1 − a_t²) ('rnn') or dt ('basic'). */
   private d(tr: Trajectory, o: number, i: number): number {
-    if (this.spec.kind === 'basic') return 1;
-    const h = tr.h[o + i];
-    return 1 - h * h;
+    if (this.spec.kind === 'basic') return this.dt;
+    const a = tr.cache[0][o + i];
+    return this.dt * (1 - a * a);
   }
 
   forward(theta: Float64Array, x: Float64Array, B: number, T: number, h0?: Float64Array): Trajectory {
     const { H, nIn, oU, ob } = this;
+    const { dt, keep } = this, rnn = this.spec.kind === 'rnn';
     const h = new Float64Array(B * T * H);
-    const phi = this.spec.kind === 'basic' ? new Float64Array(B * T * H) : undefined;
+    const c = new Float64Array(B * T * H); // 'rnn': a_t = tanh(…); 'basic': φ(h_t)
     const lin = this.spec.kind === 'basic' && this.spec.phi === 'linear';
     const init = h0 ?? new Float64Array(B * H);
     const phi0 = init.map((v) => (lin ? v : Math.tanh(v)));
-    const tr: Trajectory = { B, T, H, nIn, x, h, cache: phi ? [phi] : [], h0: init, phi0 };
+    const tr: Trajectory = { B, T, H, nIn, x, h, cache: [c], h0: init, phi0 };
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
         const o = (b * T + t) * H, xo = (b * T + t) * nIn, m = this.m(tr, b, t);
+        const [prev, po] = t === 0 ? [init, b * H] : [h, o - H];
         for (let i = 0; i < H; i++) {
           let a = theta[ob + i];
           const [arr, mo] = m;
           for (let j = 0; j < H; j++) a += theta[i * H + j] * arr[mo + j];
           for (let k = 0; k < nIn; k++) a += theta[oU + i * nIn + k] * x[xo + k];
-          h[o + i] = this.spec.kind === 'rnn' ? Math.tanh(a) : a;
+          if (rnn) { const th = Math.tanh(a); c[o + i] = th; a = th; }
+          h[o + i] = keep === 0 ? dt * a : keep * prev[po + i] + dt * a;
         }
-        if (phi) for (let i = 0; i < H; i++) phi[o + i] = lin ? h[o + i] : Math.tanh(h[o + i]);
+        if (!rnn) for (let i = 0; i < H; i++) c[o + i] = lin ? h[o + i] : Math.tanh(h[o + i]);
       }
     }
     return tr;
@@ -151,13 +168,13 @@ class VanillaCell implements Cell {
   }
 
   stateJvp(theta: Float64Array, tr: Trajectory, b: number, t: number, v: Float64Array, vo: number, out: Float64Array, oo: number): void {
-    // 'rnn': J = diag(1 − h_t²) W;  'basic': J = W diag(φ′(h_{t−1}))
-    const { H } = this, o = (b * tr.T + t) * H, w = this.scratch;
+    // J = (1−dt) I + D W diag(φ′(h_{t−1})): 'rnn' D = dt·diag(1 − a_t²), φ′ = 1; 'basic' D = dt·I
+    const { H, keep } = this, o = (b * tr.T + t) * H, w = this.scratch;
     for (let j = 0; j < H; j++) w[j] = this.dphi(tr, b, t, j) * v[vo + j];
     for (let i = 0; i < H; i++) {
       let s = 0;
       for (let j = 0; j < H; j++) s += theta[i * H + j] * w[j];
-      out[oo + i] = this.d(tr, o, i) * s;
+      out[oo + i] = this.d(tr, o, i) * s + keep * v[vo + i];
     }
   }
 
@@ -169,7 +186,7 @@ class VanillaCell implements Cell {
       const wi = w[i], row = i * H;
       if (wi !== 0) for (let j = 0; j < H; j++) out[oo + j] += theta[row + j] * wi;
     }
-    for (let j = 0; j < H; j++) out[oo + j] *= this.dphi(tr, b, t, j);
+    for (let j = 0; j < H; j++) out[oo + j] = out[oo + j] * this.dphi(tr, b, t, j) + this.keep * u[uo + j];
   }
 
   paramJvp(_theta: Float64Array, tr: Trajectory, b: number, t: number, dTheta: Float64Array, out: Float64Array, oo: number): void {

@@ -109,9 +109,9 @@ export function kpflowOperators(lin: Linearization): { K: SymOperator; PPstar: S
 /**
  * 𝒦 in closed form for the two vanilla cells (methods notes §2.3). With n = (b, t) and the row
  * m_n = [h_{t−1} or φ(h_{t−1}), x_t, 1] (length p = H + nIn + 1), the one-step parameter Jacobian at n is
- * D_n (I_H ⊗ m_nᵀ) (D_n = diag(1 − h_t²) for 'rnn', I for 'basic'), so
+ * D_n (I_H ⊗ m_nᵀ) (D_n = dt·diag(1 − a_t²) for 'rnn', a_t = tanh(W h_{t−1} + U x_t + b); dt·I for 'basic'), so
  *     (𝒦q)_{n,i} = D_{n,i} Σ_{n′} (m_n · m_{n′}) D_{n′,i} q_{n′,i},
- * i.e. 𝒦 = D (G ⊗ I_H) D with the (B·T)×(B·T) Gram G = M Mᵀ; for 'basic' 𝒦 = G ⊗ I_H exactly. Hence for each
+ * i.e. 𝒦 = D (G ⊗ I_H) D with the (B·T)×(B·T) Gram G = M Mᵀ; for 'basic' 𝒦 = dt²·(G ⊗ I_H) exactly. Hence for each
  * hidden unit i the (B·T)×(B·T) block D_i G D_i has rank ≤ rank M ≤ p: the rank bound of Theorem 1.
  * Its nonzero eigenvalues are those of the p×p matrices Mᵀ D_i² M, so the whole spectrum of 𝒦 costs H small
  * eigenproblems (`blockMatrices`).
@@ -120,15 +120,15 @@ export function vanillaK(lin: Linearization): {
   p: number;
   /** M, row-major (B·T) × p. */
   M: Float64Array;
-  /** D, [B, T, H] (ones for 'basic'). */
+  /** D, [B, T, H] (dt everywhere for 'basic'). */
   D: Float64Array;
   apply(q: Float64Array): Float64Array;
-  /** The p×p matrices Mᵀ D_i² M, i = 0 … H−1 (one matrix when D ≡ 1). */
+  /** The p×p matrices Mᵀ D_i² M, i = 0 … H−1 (one matrix for 'basic', where D ≡ dt). */
   blockMatrices(): Float64Array[];
 } {
   const { cell, traj } = lin, { B, T, H, nIn, x } = traj;
   if (cell.spec.kind === 'gru') throw new Error('the closed-form 𝒦 exists only for the vanilla cells');
-  const basic = cell.spec.kind === 'basic', p = H + nIn + 1, BT = B * T;
+  const basic = cell.spec.kind === 'basic', dt = cell.spec.dt ?? 1, p = H + nIn + 1, BT = B * T;
   const M = new Float64Array(BT * p), D = new Float64Array(BT * H);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
@@ -137,7 +137,7 @@ export function vanillaK(lin: Linearization): {
       for (let j = 0; j < H; j++) M[row + j] = src[so + j];
       for (let k = 0; k < nIn; k++) M[row + H + k] = x[n * nIn + k];
       M[row + p - 1] = 1;
-      for (let i = 0; i < H; i++) { const h = traj.h[n * H + i]; D[n * H + i] = basic ? 1 : 1 - h * h; }
+      for (let i = 0; i < H; i++) { const a = traj.cache[0][n * H + i]; D[n * H + i] = basic ? dt : dt * (1 - a * a); }
     }
   }
   return {

@@ -18,7 +18,9 @@ const norm = (a: Float64Array) => Math.sqrt(dot(a, a));
 const maxAbsDiff = (a: Float64Array, b: Float64Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 const CELLS: [string, CellSpec][] = [
-  ['rnn', { kind: 'rnn' }], ['basic tanh', { kind: 'basic', phi: 'tanh' }], ['basic linear', { kind: 'basic', phi: 'linear' }], ['gru', { kind: 'gru' }],
+  ['rnn', { kind: 'rnn' }], ['rnn leaky dt 0.2', { kind: 'rnn', dt: 0.2 }],
+  ['basic tanh', { kind: 'basic', phi: 'tanh' }], ['basic tanh leaky dt 0.1', { kind: 'basic', phi: 'tanh', dt: 0.1 }],
+  ['basic linear', { kind: 'basic', phi: 'linear' }], ['gru', { kind: 'gru' }],
 ];
 
 /** A random linearisation point: H hidden, B samples, T steps, nIn inputs; gain 1.3 so the dynamics are not trivial. */
@@ -107,21 +109,26 @@ describe.each(CELLS)('%s cell', (_name, spec) => {
 });
 
 describe('linear RNN', () => {
-  it("𝒫 applied to the forcing U x_t + b reproduces the trajectory exactly (h_t = W h_{t−1} + U x_t + b)", () => {
-    const { cell, theta, lin, B, T, H, nIn, x } = setup({ kind: 'basic', phi: 'linear' }, { H: 6, T: 12 });
+  it.each([1, 0.2])("dt = %s: 𝒫 applied to the forcing dt·(U x_t + b) reproduces the trajectory exactly (h_t = ((1−dt)I + dt·W) h_{t−1} + dt·(U x_t + b))", (dt) => {
+    const { cell, theta, lin, B, T, H, nIn, x } = setup({ kind: 'basic', phi: 'linear', dt }, { H: 6, T: 12 });
     const forcing = new Float64Array(B * T * H), oU = H * H, ob = H * H + H * nIn;
     for (let n = 0; n < B * T; n++) for (let i = 0; i < H; i++) {
       let s = theta[ob + i];
       for (let k = 0; k < nIn; k++) s += theta[oU + i * nIn + k] * x[n * nIn + k];
-      forcing[n * H + i] = s;
+      forcing[n * H + i] = dt * s;
     }
     expect(maxAbsDiff(applyP(lin, forcing), lin.traj.h) / norm(lin.traj.h)).toBeLessThan(1e-14);
     expect(cell.nParams).toBe(ob + H);
   });
+
+  it('dt outside (0, 1] is refused', () => {
+    for (const dt of [0, -0.1, 1.5, NaN]) expect(() => makeCell({ kind: 'rnn', dt }, 3, 2)).toThrow(/dt must be in \(0, 1\]/);
+  });
 });
 
 describe('closed-form 𝒦 of the vanilla cells', () => {
-  it.each([['rnn', { kind: 'rnn' } as CellSpec], ['basic', { kind: 'basic', phi: 'tanh' } as CellSpec]])(
+  it.each([['rnn', { kind: 'rnn' } as CellSpec], ['rnn dt 0.2', { kind: 'rnn', dt: 0.2 } as CellSpec],
+    ['basic', { kind: 'basic', phi: 'tanh' } as CellSpec], ['basic dt 0.1', { kind: 'basic', phi: 'tanh', dt: 0.1 } as CellSpec]])(
     '%s: the closed form equals J_θ J_θᵀ; each hidden unit block has rank ≤ H + nIn + 1 < B·T', (_n, spec) => {
       const H = 4, nIn = 3, B = 4, T = 6, p = H + nIn + 1;
       const { lin, rnd } = setup(spec, { H, nIn, B, T });
@@ -145,15 +152,15 @@ describe('closed-form 𝒦 of the vanilla cells', () => {
       expect(rankOf(K, N)).toBe(H * p);
     });
 
-  it('basic form: 𝒦 = (M Mᵀ) ⊗ I_H exactly', () => {
+  it.each([1, 0.1])('basic form, dt = %s: 𝒦 = dt²·(M Mᵀ) ⊗ I_H exactly', (dt) => {
     const H = 3, nIn = 3, B = 2, T = 5;
-    const { lin } = setup({ kind: 'basic', phi: 'tanh' }, { H, nIn, B, T });
+    const { lin } = setup({ kind: 'basic', phi: 'tanh', dt }, { H, nIn, B, T });
     const vk = vanillaK(lin), p = vk.p, BT = B * T, N = BT * H;
     const K = denseMatrix({ N, apply: (v) => applyK(lin, v) });
     let err = 0;
     for (let n = 0; n < BT; n++) for (let m = 0; m < BT; m++) {
       let g = 0;
-      for (let c = 0; c < p; c++) g += vk.M[n * p + c] * vk.M[m * p + c];
+      for (let c = 0; c < p; c++) g += dt * dt * vk.M[n * p + c] * vk.M[m * p + c];
       for (let i = 0; i < H; i++) err = Math.max(err, Math.abs(K[(n * H + i) * N + m * H + i] - g));
     }
     expect(err).toBeLessThan(1e-13);
