@@ -25,7 +25,7 @@ export function kpflowInWorker(
 const OPS = [['K', 'K', '#1f77b4'], ['PPstar', 'P·P*', '#ff7f0e'], ['PKPstar', 'P·K·P*', '#2ca02c']] as const;
 const base = (title: string, x: string, y: string, extra: Partial<Layout> = {}): Partial<Layout> => ({
   title: { text: title, font: { size: 13 } }, margin: { l: 55, r: 10, t: 30, b: 40 }, showlegend: true,
-  legend: { orientation: 'h', y: -0.25 }, xaxis: { title: { text: x } }, yaxis: { title: { text: y } }, ...extra,
+  xaxis: { title: { text: x } }, yaxis: { title: { text: y } }, ...extra,
 });
 
 /** Effective rank (95 %) and participation ratio of each operator against the training step. */
@@ -35,7 +35,7 @@ export function rankFigure(cks: readonly KpflowCheckpoint[]): PanelFigure {
     data.push({ x: steps, y: cks.map((c) => c[k].effectiveRank), name: `eff. rank ${label}`, type: 'scatter', mode: 'lines+markers', line: { color } });
     data.push({ x: steps, y: cks.map((c) => c[k].participationRatio), name: `PR ${label}`, type: 'scatter', mode: 'lines+markers', line: { color, dash: 'dot' } });
   }
-  return { data, layout: base('Effective rank (95 % of trace, solid) and participation ratio (dotted)', 'step', 'dimensions', { yaxis: { type: 'log', title: { text: 'dimensions' } } }) };
+  return { data, layout: base('Effective rank (95 % of trace) and participation ratio', 'step', 'dimensions', { yaxis: { type: 'log', title: { text: 'dimensions' } } }) };
 }
 
 /** The leading eigenvalues of each operator at every checkpoint (log scale). */

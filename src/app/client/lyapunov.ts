@@ -21,7 +21,7 @@ export function lyapunovInWorker(preset: string, quick: boolean, onProgress: (fr
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 const base = (title: string, x: string, y: string, extra: Partial<Layout> = {}): Partial<Layout> => ({
   title: { text: title, font: { size: 13 } }, margin: { l: 60, r: 10, t: 30, b: 40 }, showlegend: true,
-  legend: { orientation: 'h', y: -0.25 }, xaxis: { title: { text: x } }, yaxis: { title: { text: y } }, ...extra,
+  xaxis: { title: { text: x } }, yaxis: { title: { text: y } }, ...extra,
 });
 
 /**
@@ -55,10 +55,10 @@ export function regressionExponentFigure(r: RegressionRun): PanelFigure {
 export function regressionLossFigure(r: RegressionRun): PanelFigure {
   const data: Data[] = [{ x: r.lossSteps, y: r.losses, name: 'training loss', type: 'scatter', mode: 'lines', line: { color: '#444' } }];
   if (r.clv) data.push({ x: r.clv.steps, y: r.clv.minAngle.map((a) => (a * 180) / Math.PI), name: 'smallest CLV angle (°)', type: 'scatter', mode: 'lines', yaxis: 'y2', line: { color: '#d62728' } });
-  return { data, layout: base('Loss and the smallest angle between covariant Lyapunov vectors', 'step', 'loss', {
+  return { data, layout: base('Loss and the smallest angle between CLVs', 'step', 'loss', {
     yaxis: { type: 'log', title: { text: 'loss' } },
     yaxis2: { overlaying: 'y', side: 'right', range: [0, 90], title: { text: 'angle (°)' } },
-    margin: { l: 60, r: 50, t: 30, b: 40 },
+    margin: { l: 60, r: 50, t: 30, b: 40 }, // room for the right axis
   }) };
 }
 

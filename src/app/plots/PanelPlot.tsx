@@ -1,11 +1,13 @@
 /**
  * One plotly figure of a self-contained panel (Lyapunov, KPFlow): a div redrawn with Plotly.react whenever `figure`
- * changes (the figure builders make new arrays on every call), purged on unmount. Plotly loads lazily (loadPlotly);
+ * changes (the figure builders make new arrays on every call), with its legend in rows under it (panelLegend.ts),
+ * purged on unmount. Plotly loads lazily (loadPlotly);
  * if it cannot load, the figure shows a role="alert" and the rest of the page keeps working.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { Data, Layout } from 'plotly.js';
 import { loadPlotly } from './loadPlotly';
+import { withLegendRoom } from './panelLegend';
 
 /** What a panel's pure figure builder returns. */
 export interface PanelFigure { data: Data[]; layout: Partial<Layout> }
@@ -16,7 +18,7 @@ export function PanelPlot({ figure, label, className, height = 300 }: {
   label: string;
   /** The panel's class for its figures (e.g. lyapunov-plot). */
   className: string;
-  /** CSS pixels. */
+  /** CSS pixels, without the legend (which adds its rows). */
   height?: number;
 }) {
   const div = useRef<HTMLDivElement>(null);
@@ -24,7 +26,10 @@ export function PanelPlot({ figure, label, className, height = 300 }: {
   useEffect(() => {
     let live = true;
     loadPlotly().then(
-      (P) => { if (live && div.current) void P.react(div.current, figure.data, { ...figure.layout, height, autosize: true }, { responsive: true, displaylogo: false }); },
+      (P) => {
+        const d = div.current;
+        if (live && d) void P.react(d, figure.data, { ...withLegendRoom(figure.data, figure.layout, d.clientWidth, height), autosize: true }, { responsive: true, displaylogo: false });
+      },
       (e: unknown) => { if (live) setError(`plots are unavailable: ${e instanceof Error ? e.message : String(e)}`); },
     );
     return () => { live = false; };
@@ -32,7 +37,7 @@ export function PanelPlot({ figure, label, className, height = 300 }: {
   useEffect(() => () => { const d = div.current; if (d) void loadPlotly().then((P) => P.purge(d), () => undefined); }, []);
   return (
     <figure className={className} aria-label={label}>
-      {error ? <p role="alert" className="alert">{error}</p> : <div ref={div} style={{ height }} />}
+      {error ? <p role="alert" className="alert">{error}</p> : <div ref={div} style={{ minHeight: height }} />}
     </figure>
   );
 }

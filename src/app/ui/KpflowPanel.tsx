@@ -30,7 +30,7 @@ export function KpflowPanel() {
   const tasks = result?.taskNames ?? KPFLOW_PRESETS.find((p) => p.name === preset)?.full.tasks ?? [];
   const description = KPFLOW_PRESETS.find((p) => p.name === preset)?.description;
   return (
-    <section className="kpflow" aria-labelledby="kpflow-title">
+    <section className="panel kpflow" aria-labelledby="kpflow-title">
       <h2 id="kpflow-title">KPFlow view of RNN training (paper 2)</h2>
       <p className="hint">
         A small recurrent network learns a memory task in float64; at checkpoints, the parameter operator K, the

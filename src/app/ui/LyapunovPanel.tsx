@@ -71,7 +71,7 @@ export function LyapunovPanel() {
 
   const info = LYAPUNOV_PRESETS.find((p) => p.name === preset);
   return (
-    <section className="lyapunov" aria-labelledby="lyapunov-title">
+    <section className="panel lyapunov" aria-labelledby="lyapunov-title">
       <h2 id="lyapunov-title">Lyapunov view of training (paper 3)</h2>
       <p className="hint">
         The tangent map of one gradient-descent step is J = I − η∇²C(w). Finite-time Lyapunov exponents (QR method on
