@@ -20,14 +20,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { launchChromium, tableRows, waitReady, watchProblems } from './browser.mjs';
-import { serveStatic } from './server.mjs';
+import { startSession, tableRows, waitReady, watchProblems } from './browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const T = 90_000; // per-test timeout: SwiftShader is slow on a 2-core machine
 
+let session;
 let browser;
-let server;
 let base;
 let tmp;
 /** Every console error, page error and failed request, tagged with the test it happened in. */
@@ -35,18 +34,13 @@ const problems = [];
 let current = '';
 
 before(async () => {
-  base = process.env.E2E_URL;
-  if (!base) {
-    server = await serveStatic(path.join(root, 'dist'));
-    base = server.url;
-  }
-  browser = await launchChromium();
+  session = await startSession(path.join(root, 'dist'));
+  ({ base, browser } = session);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'koopscope-e2e-'));
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
+  await session?.close();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { chromium } from 'playwright-core';
+import { serveStatic } from './server.mjs';
 
 /** Headless Chromium flags (browser-stack.md §7.1): --enable-unsafe-webgpu gives the SwiftShader WebGPU adapter. */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking',
@@ -50,4 +51,19 @@ export function watchProblems(page, note) {
   page.on('requestfailed', (r) => { if (!/ERR_ABORTED/.test(r.failure()?.errorText ?? '')) note('requestfailed', `${r.url()} ${r.failure()?.errorText}`); });
   page.on('response', (r) => { if (r.status() >= 400) note('http', `${r.status()} ${r.url()}`); });
   page.on('crash', () => note('crash', 'the page crashed'));
+}
+
+/**
+ * What an e2e file tests against: the app at E2E_URL (scripts/e2e.mjs serves one), else the folder `dist` served here;
+ * and a browser. `close()` ends both.
+ */
+export async function startSession(dist) {
+  let server;
+  let base = process.env.E2E_URL;
+  if (!base) {
+    server = await serveStatic(dist);
+    base = server.url;
+  }
+  const browser = await launchChromium();
+  return { base, browser, close: async () => { await browser.close(); await server?.close(); } };
 }

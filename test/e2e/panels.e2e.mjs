@@ -8,7 +8,7 @@
  *   l. Lyapunov, quadratic preset (quick, < 1 s): the FTLEs, the exact exponents ln|1 − ηh| and DMD's λ of the same
  *      run as the panel prints them, against the formula and against `koopscope lyapunov --json`'s O(1/τ) bound; the
  *      plot drew its seven traces; a paper-3 quick run starts (progress) and Cancel leaves the panel idle and usable;
- *   k. KPFlow, memory-pro-rnn quick (about 5 s in Node, 300 steps): runs to the end; the three operator plots and the
+ *   k. KPFlow, memory-pro-rnn quick (300 steps, about 8 s in the browser): runs to the end; the three operator plots and the
  *      Koopman spectrum of the run drew; the loss fell; no alert;
  *   p. no console errors, page errors or failed requests in any of the above.
  */
@@ -17,39 +17,25 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { launchChromium, watchProblems } from './browser.mjs';
-import { serveStatic } from './server.mjs';
+import { startSession, watchProblems } from './browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const T = 90_000; // per-test timeout: a 2-core machine, maybe shared
 
-let browser;
-let server;
-let base;
+let session;
 /** Every console error, page error and failed request, tagged with the test it happened in. */
 const problems = [];
 
-before(async () => {
-  base = process.env.E2E_URL;
-  if (!base) {
-    server = await serveStatic(path.join(root, 'dist'));
-    base = server.url;
-  }
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => { session = await startSession(path.join(root, 'dist')); });
+after(async () => { await session?.close(); });
 
 /** A fresh page (own context) with every kind of problem collected under `name`. */
 async function open(name) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   watchProblems(page, (kind, text) => problems.push(`[${name}] ${kind}: ${text}`));
-  await page.goto(base, { waitUntil: 'domcontentloaded' });
+  await page.goto(session.base, { waitUntil: 'domcontentloaded' });
   return page;
 }
 
