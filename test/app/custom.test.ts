@@ -29,7 +29,7 @@ const EXAMPLES: CustomConfig[] = [
   custom({ data: { kind: 'gaussians', n: 64, noise: 1.5 }, optimizer: { kind: 'momentum', lr: 0.02, beta: 0.95 }, batchSize: 16 }),
   custom({ data: { kind: 'regression1d', n: 128, fn: 'step', noise: 0.05 }, optimizer: { kind: 'adamw', lr: 0.003, beta1: 0.8, beta2: 0.99, eps: 1e-8, weightDecay: 0.1 } }),
   custom({ data: { kind: 'regression2d', n: 200, fn: 'sincos', noise: 0 }, steps: 12345, initScale: 0.5, perturbation: 0.2 }),
-  custom({ model: { kind: 'mlp', hidden: [10], activation: 'relu', bias: false }, data: { kind: 'mnist', train: 60000, test: 2000, normalize: 'paper' }, batchSize: 60 }),
+  custom({ model: { kind: 'mlp', hidden: [10], activation: 'relu', bias: false }, data: { kind: 'mnist', train: 60000, test: 2000, normalize: 'paper' }, batchSize: 60, batchOrder: 'fixed' }),
   custom({ model: { kind: 'cnn', channels: [4, 8], hidden: 32 }, data: { kind: 'mnist', train: 500, test: 100, normalize: 'unit' }, batchSize: 32 }),
   custom({
     model: { kind: 'transformer', dModel: 16, dMlp: 32, heads: 2, dHead: 8 }, data: { kind: 'modular', p: 23, trainFraction: 0.5 },
@@ -73,6 +73,7 @@ describe('custom runs in the URL', () => {
       ['opt', 'rmsprop:0.1', (c) => c.optimizer, d.optimizer],
       ['batch', '0', (c) => c.batchSize, d.batchSize],
       ['batch', 'half', (c) => c.batchSize, d.batchSize],
+      ['order', 'random', (c) => c.batchOrder, 'shuffled'],
       ['steps', '1e3', (c) => c.steps, d.steps],
       ['scale', '-1', (c) => c.initScale, 1],
       ['perturb', '1', (c) => c.perturbation, 0.001],
@@ -110,7 +111,7 @@ describe('custom runs in the URL', () => {
   });
 
   it('never throws on garbage', () => {
-    const keys = ['model', 'data', 'opt', 'batch', 'steps', 'scale', 'perturb'];
+    const keys = ['model', 'data', 'opt', 'batch', 'order', 'steps', 'scale', 'perturb'];
     const junk = ['', ':', '::::', 'mlp', 'mlp:::', 'cnn:1:2', 'cnn:1,2,3:4', 'transformer:1:2:3', 'quadratic:', 'quadratic:,,',
       'modular:1e9:0.5', 'mnist:1:2:3:4', 'constrained:constrained:adam:1', 'adam:NaN', 'x'.repeat(500), '%E0%A4%A', 'none:1'];
     for (const k of keys) for (const j of junk) {

@@ -22,6 +22,8 @@ export interface CustomConfig {
   data: DatasetSpec;
   optimizer: OptimizerSpec;
   batchSize: number | 'full';
+  /** 'shuffled': a permutation per epoch; 'fixed': stored order (paper 1's FCN runs). TrainConfig.batchOrder. */
+  batchOrder: 'shuffled' | 'fixed';
   steps: number;
   /** Initial weights × this (1: none). */
   initScale: number;
@@ -98,8 +100,8 @@ export function customFromTrain(t: TrainConfig): { custom: CustomConfig; initSee
   const model = t.model.kind === 'rnn' || t.model.kind === 'gru' ? defaultModel('mlp') : structuredClone(t.model as CustomModel);
   return {
     custom: {
-      model, data: structuredClone(t.data), optimizer: structuredClone(t.optimizer), batchSize: t.batchSize, steps: t.steps,
-      initScale: t.initScale ?? 1, perturbation: t.ensemble?.perturbation ?? 0.001,
+      model, data: structuredClone(t.data), optimizer: structuredClone(t.optimizer), batchSize: t.batchSize,
+      batchOrder: t.batchOrder ?? 'shuffled', steps: t.steps, initScale: t.initScale ?? 1, perturbation: t.ensemble?.perturbation ?? 0.001,
     },
     initSeed: t.initSeed, dataSeed: t.dataSeed, runs: t.ensemble?.runs, snapshotEvery: t.snapshotEvery,
     observe: t.observe === 'all' ? undefined : t.observe.join(','),
@@ -249,7 +251,7 @@ const list = (s: string | undefined): number[] => (s === undefined || s === '' ?
 const show = (x: number) => String(x);
 
 /** URL keys of a custom configuration, in order. */
-export const CUSTOM_KEYS = ['model', 'data', 'opt', 'batch', 'steps', 'scale', 'perturb'] as const;
+export const CUSTOM_KEYS = ['model', 'data', 'opt', 'batch', 'order', 'steps', 'scale', 'perturb'] as const;
 export type CustomKey = (typeof CUSTOM_KEYS)[number];
 
 export function encodeModel(m: CustomModel): string {
@@ -323,12 +325,13 @@ export function parseOptimizer(s: string): OptimizerSpec | undefined {
   return o && problems.length === 0 ? o : undefined;
 }
 
-/** The URL values of a custom configuration (scale and perturb only when not the default). */
+/** The URL values of a custom configuration (order, scale and perturb only when not the default). */
 export function encodeCustom(c: CustomConfig): [CustomKey, string][] {
   const out: [CustomKey, string][] = [
     ['model', encodeModel(c.model)], ['data', encodeData(c.data)], ['opt', encodeOptimizer(c.optimizer)],
     ['batch', String(c.batchSize)], ['steps', String(c.steps)],
   ];
+  if (c.batchOrder === 'fixed') out.push(['order', 'fixed']);
   if (c.initScale !== 1) out.push(['scale', show(c.initScale)]);
   if (c.perturbation !== 0.001) out.push(['perturb', show(c.perturbation)]);
   return out;
@@ -358,6 +361,7 @@ export function parseCustom(get: (key: CustomKey) => string | null): { custom: C
     data: read('data', parseData, DATA_FOR_MODEL[model.kind].includes(d.data.kind) ? d.data : defaultData(DATA_FOR_MODEL[model.kind][0])),
     optimizer: read('opt', parseOptimizer, d.optimizer),
     batchSize: read('batch', (s) => (s === 'full' ? 'full' : /^[1-9]\d{0,5}$/.test(s) ? Number(s) : undefined), model.kind === 'quadratic' ? 'full' : d.batchSize),
+    batchOrder: read('order', (s) => (s === 'fixed' || s === 'shuffled' ? s : undefined), 'shuffled'),
     steps: read('steps', (s) => (/^\d{1,7}$/.test(s) ? Number(s) : undefined), d.steps),
     initScale: read('scale', (s) => { const x = num(s); return inOpen(x, 0, 100) ? x : undefined; }, 1),
     perturbation: read('perturb', (s) => { const x = num(s); return inRange(x, 0, 1) && x < 1 ? x : undefined; }, 0.001),

@@ -25,6 +25,7 @@ function customBase(run: RunConfig): TrainConfig {
   const c = structuredClone(run.custom);
   return {
     model: c.model, data: c.data, optimizer: c.optimizer, batchSize: c.batchSize, steps: c.steps,
+    ...(c.batchOrder === 'fixed' ? { batchOrder: 'fixed' as const } : {}),
     ...(c.initScale !== 1 ? { initScale: c.initScale } : {}),
     initSeed: CUSTOM_BASE.initSeed, dataSeed: CUSTOM_BASE.dataSeed, snapshotEvery: CUSTOM_BASE.snapshotEvery, observe: CUSTOM_BASE.observe,
     ensemble: { runs: 1, perturbation: c.perturbation },

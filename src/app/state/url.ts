@@ -7,7 +7,7 @@
  * Keys: preset quick lr seed dataSeed every runs observe | window rank delays center pca | plane zoom table log smooth
  * rank: r<k> (fixed rank), e<fraction> (energy), optimal, full.
  *
- * preset=custom (a run built in the app, custom.ts) adds model data opt batch steps [scale perturb], always written
+ * preset=custom (a run built in the app, custom.ts) adds model data opt batch steps [order scale perturb], always written
  * so a link states the whole run, e.g. `preset=custom&model=mlp:16,16:tanh:bias&data=spiral:400:0.1&opt=adam:0.01
  * &batch=full&steps=1000`. A bad value falls back to that part's default; an invalid combination (cnn on spiral) to
  * the default custom run; either way with a problem. These keys with another preset are ignored (a problem too).

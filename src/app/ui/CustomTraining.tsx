@@ -49,6 +49,12 @@ export function CustomTraining({ draft, set, problem }: Props) {
             full batch
           </label>
           {!full && <Num label="Batch size" value={c.batchSize as number} onChange={(batchSize) => put({ batchSize })} problem={problem('batchSize')} />}
+          {!full && (
+            <label className="check" title="Off: every epoch visits the data in stored order, like a DataLoader without shuffle (paper 1's FCN runs)">
+              <input type="checkbox" checked={c.batchOrder === 'shuffled'} onChange={(e) => put({ batchOrder: e.target.checked ? 'shuffled' : 'fixed' })} />
+              shuffle each epoch
+            </label>
+          )}
         </div>
       )}
       <div className="fields">
