@@ -46,8 +46,20 @@ describe('koopscope kpflow', () => {
     expect(v.out).toMatch(/rank of K over batch×time .*\n\s+step 4: rank M = 12, max unit-block rank = 12, bound 12: PASS/);
   });
 
+  it('--gain sets the init gain of the recurrent weights (it reaches the run, not only the settings)', async () => {
+    const run = async (...extra: string[]) => JSON.parse((await cli('kpflow', '--preset', 'memory-pro-basic', '--quick', '--steps', '2', '--checkpoints', '1', '--hidden', '8', '--json', ...extra)).out);
+    const base = await run(), small = await run('--gain', '0.05'), same = await run('--gain', '1');
+    expect(base.settings.gain).toBe(1);
+    expect(small.settings.gain).toBe(0.05);
+    expect(same.losses).toEqual(base.losses); // the default is g = 1
+    expect(small.losses[0]).not.toBe(base.losses[0]);
+    // W ~ N(0, g²/H): at g = 0.05 the step Jacobian is ≈ (1 − dt) I, so 𝒫𝒫* is far smaller than at g = 1
+    expect(small.checkpoints[0].PPstar.top[0]).toBeLessThan(base.checkpoints[0].PPstar.top[0]);
+  });
+
   it('user errors are one line with exit status 2', async () => {
-    for (const args of [['kpflow'], ['kpflow', '--preset', 'nope'], ['kpflow', '--preset', 'memory-pro-rnn', '--steps', 'x'], ['kpflow', '--bogus'], ['kpflow', 'memory-pro-rnn']]) {
+    for (const args of [['kpflow'], ['kpflow', '--preset', 'nope'], ['kpflow', '--preset', 'memory-pro-rnn', '--steps', 'x'], ['kpflow', '--bogus'], ['kpflow', 'memory-pro-rnn'],
+      ['kpflow', '--preset', 'memory-pro-rnn', '--gain', '0'], ['kpflow', '--preset', 'memory-pro-rnn', '--gain', '-1'], ['kpflow', '--preset', 'memory-pro-rnn', '--gain', 'big']]) {
       const r = await cli(...args);
       expect(r.code).toBe(2);
       expect(r.err.split('\n')).toHaveLength(1);

@@ -1,5 +1,5 @@
 /**
- * `koopscope kpflow --preset NAME [--json] [--quick] [--steps n] [--hidden n] [--seed n] [--checkpoints n]`: paper 2's
+ * `koopscope kpflow --preset NAME [--json] [--quick] [--steps n] [--hidden n] [--seed n] [--checkpoints n] [--gain g]`: paper 2's
  * KPFlow view of a small recurrent network trained on a memory task (src/kpflow, pure float64): the leading
  * eigenvalues, effective ranks and participation ratios of 𝒦, 𝒫𝒫* and 𝒫𝒦𝒫* over training, the misdirection
  * alignment(𝒫𝒦𝒫*, 𝒫𝒫*), task alignments for the multi-task preset, the rank bound of 𝒦 for the vanilla cells, and
@@ -11,7 +11,7 @@ import { UsageError } from '../errors';
 import { progressBar } from '../progress';
 import type { Io } from '../main';
 
-export const usage = `usage: koopscope kpflow --preset NAME [--quick] [--json] [--steps n] [--hidden n] [--seed n] [--checkpoints n]
+export const usage = `usage: koopscope kpflow --preset NAME [--quick] [--json] [--steps n] [--hidden n] [--seed n] [--checkpoints n] [--gain g]
        koopscope kpflow --list
 
 Trains a small RNN/GRU on a memory task (float64, full batch, Adam) and, at checkpoints over training, summarises
@@ -22,6 +22,8 @@ alignment between tasks' state updates (multi-task), and the Koopman spectrum of
   --quick            the small variant (seconds)
   --steps n          optimizer steps            --hidden n   hidden size
   --seed n           seed of data and init      --checkpoints n   analysis checkpoints (≥ 1, both ends included)
+  --gain g           init gain of the recurrent weights (vanilla W ~ N(0, g²/H); GRU W_h times g); default 1.
+                     Paper 2 studies misdirection against g (methods notes §2.2: 10 values in [1e-5, 5])
   --json             print the result as one JSON object
   --list             list the presets
 
@@ -32,6 +34,14 @@ function intOption(name: string, value: string | undefined, min: number, max: nu
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`--${name} must be a whole number in [${min}, ${max}], got '${value}'`);
   return Number(value);
+}
+
+/** A positive finite number (decimal or exponent notation), or undefined when the flag is absent. */
+function positiveOption(name: string, value: string | undefined, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const v = Number(value);
+  if (!/^[0-9.eE+-]+$/.test(value) || !Number.isFinite(v) || v <= 0 || v > max) throw new UsageError(`--${name} must be a number in (0, ${max}], got '${value}'`);
+  return v;
 }
 
 const f3 = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toPrecision(3));
@@ -89,7 +99,7 @@ export function run(args: string[], io: Io): number {
     options: {
       preset: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, list: { type: 'boolean' },
       steps: { type: 'string' }, hidden: { type: 'string' }, seed: { type: 'string' }, checkpoints: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      gain: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) { io.out(usage); return 0; }
@@ -109,6 +119,8 @@ export function run(args: string[], io: Io): number {
   if (hidden !== undefined) config.hidden = hidden;
   if (seed !== undefined) config.seed = seed;
   if (checkpoints !== undefined) config.checkpoints = checkpoints;
+  const gain = positiveOption('gain', values.gain, 100);
+  if (gain !== undefined) config.gain = gain;
   config.snapshotEvery = Math.max(1, Math.min(config.snapshotEvery, Math.floor(config.steps / 4)));
   const bar = progressBar(`kpflow ${preset.name}`);
   let result: KpflowResult;
