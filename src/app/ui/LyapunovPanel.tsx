@@ -81,7 +81,7 @@ export function LyapunovPanel() {
       </p>
       <PresetJobControls id="lyapunov" presets={LYAPUNOV_PRESETS.map((p) => p.name)} preset={preset} onPreset={setPreset} quick={quick} onQuick={setQuick}
         state={state} onRun={start} onCancel={cancel}>
-        {info && <p className="hint">{info.description} (about {quick ? info.runtime.quick : info.runtime.full})</p>}
+        {info && <p className="hint">{info.description} (takes {quick ? info.runtime.quick : info.runtime.full})</p>}
       </PresetJobControls>
       {state.kind === 'done' && <Result key={`${state.result.preset}-${state.result.result.seconds}`} report={state.result} />}
     </section>
