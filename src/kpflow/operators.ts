@@ -16,6 +16,7 @@
  *    (Proposition 1; tested as the "hidden NTK" identity, E12.5).
  */
 import type { Cell, Trajectory } from './cells';
+import type { SymOperator } from '../linalg/lanczos';
 
 /** A cell, its parameters θ and the trajectory they produce: the point the operators linearise at. */
 export interface Linearization {
@@ -88,11 +89,7 @@ export function applyK(lin: Linearization, q: Float64Array): Float64Array {
   return applyJtheta(lin, applyJthetaT(lin, q));
 }
 
-/** A symmetric operator on R^N given by its matvec. */
-export interface SymOperator {
-  N: number;
-  apply(q: Float64Array): Float64Array;
-}
+export type { SymOperator } from '../linalg/lanczos';
 
 /** The operators KPFlow studies, bound to one linearisation. `K` uses the closed form for vanilla cells. */
 export function kpflowOperators(lin: Linearization): { K: SymOperator; PPstar: SymOperator; PKPstar: SymOperator } {

@@ -15,6 +15,8 @@ export interface PresetOverrides {
   steps?: number;
   tau?: number;
   k?: number;
+  /** Hidden units of the 1–H–1 nets (P = 3H + 1 parameters; the exact HVPs stay matrix-free at any H). */
+  hidden?: number;
   runs?: number;
   seed?: number;
   lr?: number;
@@ -81,11 +83,11 @@ function regressionPreset(activation: ActivationName): LyapunovPreset {
     name: `regression-${activation}`, kind: 'regression',
     description: `one 1–10–1 ${activation} net on y = sin(πx): FTLEs, CLV angles, final-window exponents vs the Hessian's`,
     runtime: { quick: '< 1 s', full: '~1 s' },
-    accepts: ['steps', 'tau', 'k', 'lr', 'seed'],
+    accepts: ['steps', 'tau', 'k', 'hidden', 'lr', 'seed'],
     run(o, onProgress) {
       checkAccepted(preset, o);
       const spec = {
-        activation, hidden: REGRESSION.hidden, samples: REGRESSION.samples, eta: o.lr ?? REGRESSION.eta,
+        activation, hidden: o.hidden ?? REGRESSION.hidden, samples: REGRESSION.samples, eta: o.lr ?? REGRESSION.eta,
         steps: o.steps ?? (o.quick ? 600 : 2000), tau: o.tau ?? (o.quick ? 50 : 100), k: o.k ?? REGRESSION.k,
         initScale: REGRESSION.initScale, seed: o.seed ?? 0, clv: true,
       };
@@ -107,14 +109,14 @@ const paper3: LyapunovPreset = {
   name: 'paper3', kind: 'ensemble',
   description: 'paper 3: ≥ 30 initial conditions × 4 activations; FTLEs during training vs final loss (Spearman ρ per checkpoint)',
   runtime: { quick: '~5–8 s', full: '~20–30 s' },
-  accepts: ['steps', 'tau', 'k', 'runs', 'lr', 'seed'],
+  accepts: ['steps', 'tau', 'k', 'hidden', 'runs', 'lr', 'seed'],
   run(o, onProgress) {
     checkAccepted(paper3, o);
     const activations = o.quick ? PAPER3_ACTIVATIONS.slice(0, 2) : PAPER3_ACTIVATIONS;
     const spec = {
       activations, runsPerActivation: o.runs ?? 30, seed: o.seed ?? 0, permutations: 999,
       base: {
-        hidden: REGRESSION.hidden, samples: REGRESSION.samples, eta: o.lr ?? REGRESSION.eta,
+        hidden: o.hidden ?? REGRESSION.hidden, samples: REGRESSION.samples, eta: o.lr ?? REGRESSION.eta,
         steps: o.steps ?? (o.quick ? 600 : 2000), tau: o.tau ?? (o.quick ? 50 : 100), k: o.k ?? REGRESSION.k,
         initScale: REGRESSION.initScale,
       },

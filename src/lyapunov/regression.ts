@@ -8,6 +8,7 @@
  * every result's settings.
  */
 import { symmetricEig } from '../linalg/eig';
+import { lanczos, type SymOperator } from '../linalg/lanczos';
 import type { ActivationName } from './activations';
 import { benettin, ftleSeries, type TangentSystem } from './benettin';
 import { covariantVectors } from './clv';
@@ -52,6 +53,8 @@ export interface RegressionRun {
   hessianExponents: number[];
   /** Smallest and largest Hessian eigenvalue at w_N (h_min < 0: not at a minimum; ηh_max > 2: unstable). */
   hessianRange: [number, number];
+  /** How the final Hessian was diagonalised: dense (P ≤ DENSE_HESSIAN_MAX) or Lanczos on HVPs (matrix-free). */
+  hessianMethod: 'dense' | 'lanczos';
   /** CLV angles over training (radians) for each pair (i, j), sampled every `every` steps. */
   clv?: { steps: number[]; pairs: [number, number][]; angles: number[][]; minAngle: number[] };
   /** The fitted function on a fine grid, for plots. */
@@ -92,10 +95,16 @@ export class GdSystem implements TangentSystem {
     this.mlp.hvp(v, out);
     for (let i = 0; i < this.dim; i++) out[i] = v[i] - this.eta * out[i];
   }
+  private steps = 0;
+  /** One GD step. Throws, naming the step and η, as soon as the loss is no longer finite (divergence). */
   advance(): void {
     const g = this.mlp.grad;
     for (let i = 0; i < this.dim; i++) this.w[i] -= this.eta * g[i];
     this.mlp.evaluate(this.w);
+    this.steps++;
+    if (!Number.isFinite(this.mlp.loss)) {
+      throw new Error(`gradient descent diverged at step ${this.steps} (loss ${this.mlp.loss}): lower the learning rate (η = ${this.eta}, ${this.dim} parameters; wider nets need a smaller η)`);
+    }
   }
 }
 
@@ -133,11 +142,8 @@ export function runRegression(spec: RegressionSpec, onProgress?: (fraction: numb
   const s = ftleSeries(b.logR, spec.k, spec.tau);
   const ftle = { tau: spec.tau, starts: s.starts, values: s.starts.map((_, w) => Array.from(s.values.subarray(w * spec.k, (w + 1) * spec.k))) };
 
-  // the exponents a quadratic model at w_N would have (Hessian dense: P is small here)
-  const eig = symmetricEig(mlp.hessian(system.w), mlp.P);
-  const mus = Array.from(eig.values, (h) => 1 - spec.eta * h).sort((a, c) => Math.abs(c) - Math.abs(a));
-  const hessianExponents = mus.slice(0, spec.k).map((m) => Math.log(Math.abs(m)));
-  const hessianRange: [number, number] = [eig.values[eig.values.length - 1], eig.values[0]];
+  // the exponents a quadratic model at w_N would have
+  const { hessianExponents, hessianRange, hessianMethod } = finalHessian(mlp, system.w, spec.eta, spec.k, spec.seed);
 
   let clv: RegressionRun['clv'];
   if (spec.clv && b.frames && b.rs) {
@@ -150,9 +156,48 @@ export function runRegression(spec: RegressionSpec, onProgress?: (fraction: numb
   const pred = mlp.predict(system.w, xs);
   onProgress?.(1);
   return {
-    kind: 'regression', spec, P: mlp.P, lossSteps, losses, finalLoss, ftle, hessianExponents, hessianRange,
+    kind: 'regression', spec, P: mlp.P, lossSteps, losses, finalLoss, ftle, hessianExponents, hessianRange, hessianMethod,
     ...(clv ? { clv } : {}),
     fit: { x: Array.from(xs), target: Array.from(xs, (x) => Math.sin(Math.PI * x)), prediction: Array.from(pred) },
     seconds: (Date.now() - t0) / 1000,
+  };
+}
+
+/** Above this many parameters the final Hessian is not formed: Lanczos on Hessian–vector products instead. */
+export const DENSE_HESSIAN_MAX = 600;
+/** Lanczos steps for the final Hessian of a large net (both ends of the spectrum converge first). */
+const HESSIAN_LANCZOS_STEPS = 80;
+
+/**
+ * The spectrum of J = I − ηH at w: the k largest |μ| = |1 − ηh| as ln|μ| (what the FTLEs tend to near a minimum),
+ * and [h_min, h_max]. Dense for P ≤ DENSE_HESSIAN_MAX. Above that, matrix-free (the issue: never form J for large
+ * models): [h_min, h_max] from the extreme Ritz values of Lanczos on H, and the top |μ| from Lanczos on J² = (I − ηH)²
+ * (two HVPs per step; its largest eigenvalues are the largest μ², whichever end of H's spectrum they come from).
+ * Ritz values lie inside the spectrum, so these are estimates from within, accurate for well-separated extremes.
+ */
+export function finalHessian(mlp: Mlp, w: Float64Array, eta: number, k: number, seed: number, denseMax = DENSE_HESSIAN_MAX): Pick<RegressionRun, 'hessianExponents' | 'hessianRange' | 'hessianMethod'> {
+  const P = mlp.P;
+  if (P <= denseMax) {
+    const eig = symmetricEig(mlp.hessian(w), P);
+    const mus = Array.from(eig.values, (h) => 1 - eta * h).sort((a, c) => Math.abs(c) - Math.abs(a));
+    return { hessianExponents: mus.slice(0, k).map((m) => Math.log(Math.abs(m))), hessianRange: [eig.values[P - 1], eig.values[0]], hessianMethod: 'dense' };
+  }
+  mlp.evaluate(w);
+  const H: SymOperator = { N: P, apply: (v) => { const out = new Float64Array(P); mlp.hvp(v, out); return out; } };
+  const J2: SymOperator = {
+    N: P,
+    apply: (v) => {
+      const hv = H.apply(v);
+      const jv = Float64Array.from(v, (x, i) => x - eta * hv[i]);
+      const hjv = H.apply(jv);
+      return Float64Array.from(jv, (x, i) => x - eta * hjv[i]);
+    },
+  };
+  const h = lanczos(H, HESSIAN_LANCZOS_STEPS, seed + 101).values;
+  const mu2 = lanczos(J2, HESSIAN_LANCZOS_STEPS, seed + 202).values; // descending
+  return {
+    hessianExponents: mu2.slice(0, k).map((m) => 0.5 * Math.log(Math.max(m, Number.MIN_VALUE))),
+    hessianRange: [h[h.length - 1], h[0]],
+    hessianMethod: 'lanczos',
   };
 }

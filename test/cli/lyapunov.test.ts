@@ -59,6 +59,9 @@ describe('koopscope lyapunov', () => {
     [['lyapunov', '--preset', 'regression-tanh', '--steps', 'ten'], /--steps must be a whole number/],
     [['lyapunov', '--preset', 'quadratic', '--lr=0'], /--lr must be a positive number/],
     [['lyapunov', 'quadratic'], /did you mean --preset quadratic/],
+    [['lyapunov', '--preset', 'regression-tanh', '--lr', '50', '--steps', '60', '--tau', '10'], /gradient descent diverged at step \d+ .*lower the learning rate \(η = 50, 31 parameters/],
+    [['lyapunov', '--preset', 'quadratic', '--hidden', '20'], /does not use --hidden/],
+    [['lyapunov', '--preset', 'regression-tanh', '--hidden', '4', '--k', '20'], /k must be an integer in \[1, P = 13\]/],
     [['lyapunov', '--bogus'], /Unknown option/],
   ])('%j is a user error: one line, exit 2', async (argv, msg) => {
     const r = await cli(...argv);

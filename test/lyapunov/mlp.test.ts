@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVATION_NAMES } from '../../src/lyapunov/activations';
 import { Mlp } from '../../src/lyapunov/mlp';
-import { initialWeights, regressionData } from '../../src/lyapunov/regression';
+import { finalHessian, initialWeights, regressionData } from '../../src/lyapunov/regression';
 import { seededRng } from '../../src/linalg/random';
 import { expectArrayClose, expectScalarClose } from '../matchers';
 import { fixtures } from './fixtures';
@@ -65,6 +65,19 @@ describe('Mlp against finite differences', () => {
     for (let i = 0; i < P; i++) for (let j = 0; j < i; j++) expect(Math.abs(H[i * P + j] - H[j * P + i])).toBeLessThan(1e-13);
     const H2 = net.hessian(w2);
     expect(Math.max(...H.map((x, i) => Math.abs(x - H2[i])))).toBeGreaterThan(1e-3);
+  });
+
+  it('the final-Hessian summary without forming H (Lanczos on HVPs, used above 600 parameters) agrees with the dense one', () => {
+    const shape = { dIn: 1, hidden: 40, dOut: 1 }; // P = 121 < 600: compare the two routes on the same net
+    const net = new Mlp(shape, 'tanh', regressionData(32));
+    const w = initialWeights(shape, 1.5, seededRng(5));
+    for (const eta of [0.1, 0.02]) {
+      const dense = finalHessian(net, w, eta, 4, 0);
+      const free = finalHessian(net, w, eta, 4, 0, 0);
+      expect([dense.hessianMethod, free.hessianMethod]).toEqual(['dense', 'lanczos']);
+      expectArrayClose(free.hessianRange, dense.hessianRange, { rel: 1e-8, abs: 1e-10 }, `[h_min, h_max], η = ${eta}`);
+      expectArrayClose(free.hessianExponents, dense.hessianExponents, { rel: 1e-6, abs: 1e-8 }, `ln|1 − ηh|, η = ${eta}`);
+    }
   });
 
   it('rejects a parameter vector of the wrong length and data of the wrong shape', () => {

@@ -12,7 +12,7 @@ import { progressBar } from '../progress';
 import type { Io } from '../main';
 
 export const usage = `usage: koopscope lyapunov --preset NAME [--quick] [--json] [--steps n] [--tau n] [--k n] [--runs n]
-                         [--seed n] [--lr x]
+                         [--hidden n] [--seed n] [--lr x]
        koopscope lyapunov --list
 
 Finite-time Lyapunov exponents (FTLEs) of full-batch gradient descent, by the QR (Benettin) method on exact
@@ -23,7 +23,7 @@ float64 Hessian–vector products (the tangent map of one step is J = I − η�
   --quick        the small variant (seconds)
   --steps n      GD steps          --tau n   FTLE window (steps)     --k n     number of exponents
   --runs n       initial conditions per activation (paper3)          --seed n  initial-condition seed
-  --lr x         learning rate η
+  --lr x         learning rate η   --hidden n  hidden units of the 1–H–1 nets (regression-*, paper3; P = 3H + 1)
   --json         print the result as one JSON object
   --list         list the presets
 
@@ -66,7 +66,7 @@ function formatRegression(r: RegressionRun): string[] {
     L.push(`  steps ${String(r.ftle.starts[i]).padStart(5)}–${String(end).padEnd(5)} ${row(r.ftle.values[i])}   loss ${f(r.losses[li < 0 ? r.losses.length - 1 : li])}`);
     prev = i;
   }
-  L.push('', `Hessian at the end: eigenvalues in [${f(r.hessianRange[0])}, ${f(r.hessianRange[1])}]` +
+  L.push('', `Hessian at the end (${r.hessianMethod === 'dense' ? 'dense' : 'Lanczos on Hessian–vector products, not formed'}): eigenvalues in [${f(r.hessianRange[0])}, ${f(r.hessianRange[1])}]` +
     `${r.hessianRange[0] < 0 ? ' (a negative curvature: not yet at a minimum)' : ''}` +
     `${r.spec.eta * r.hessianRange[1] > 2 ? ' (ηh_max > 2: beyond the edge of stability)' : ''}`,
     `  predicted exponents ln|1 − ηh| (top ${r.spec.k}): ${row(r.hessianExponents)}`,
@@ -121,7 +121,7 @@ export function run(args: string[], io: Io): number {
     args, allowPositionals: true,
     options: {
       preset: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, list: { type: 'boolean' },
-      steps: { type: 'string' }, tau: { type: 'string' }, k: { type: 'string' }, runs: { type: 'string' },
+      steps: { type: 'string' }, tau: { type: 'string' }, k: { type: 'string' }, runs: { type: 'string' }, hidden: { type: 'string' },
       seed: { type: 'string' }, lr: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -146,7 +146,7 @@ export function run(args: string[], io: Io): number {
   }
   const overrides: PresetOverrides = {
     quick: !!values.quick, steps: positiveInt('steps', values.steps), tau: positiveInt('tau', values.tau),
-    k: positiveInt('k', values.k), runs: positiveInt('runs', values.runs), seed, lr,
+    k: positiveInt('k', values.k), runs: positiveInt('runs', values.runs), hidden: positiveInt('hidden', values.hidden), seed, lr,
   };
   const bar = progressBar(`lyapunov ${preset.name}`);
   let report: LyapunovReport;
