@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main';
+import { cli } from './inProcess';
 import { writeNpy, writeNpz } from '../../src/io/index';
 import { computeSpectrum } from '../../src/koopman/analyze';
 import golden from '../fixtures/golden.json';
@@ -18,11 +18,6 @@ const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const paper1 = resolve(root, '../shared/data/paper1');
 let dir = '';
 
-async function cli(...argv: string[]) {
-  const out: string[] = [], err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** A (T, N) trajectory of a known linear system: rotation 0.95·e^{±0.3i}, 0.9 and 0.5 in a random 40-D basis. */
 function linearTrajectory(T = 60, N = 40, rot = [0.95, 0.3], reals = [0.9, 0.5]) {

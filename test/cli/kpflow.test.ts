@@ -1,12 +1,8 @@
 /** `koopscope kpflow`, in-process through main(). Small overrides keep each run well under a second or two. */
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
+import { cli } from './inProcess';
 
-async function cli(...argv: string[]) {
-  const out: string[] = [], err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('koopscope kpflow', () => {
   it('--list names the presets; --help shows the usage', async () => {

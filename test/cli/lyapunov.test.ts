@@ -1,12 +1,8 @@
 /** `koopscope lyapunov`, in-process through main(): the quadratic check, JSON output, overrides and user errors. */
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
+import { cli } from './inProcess';
 
-async function cli(...argv: string[]) {
-  const out: string[] = [], err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('koopscope lyapunov', () => {
   it('--list names every preset with its options', async () => {

@@ -6,16 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main';
+import { cli } from '../cli/inProcess';
 import { writeNpy } from '../../src/io/index';
 import { betweenSeedNull } from '../../src/koopman/seedNull';
 import { wasserstein1 } from '../../src/koopman/wasserstein';
 
-async function cli(...argv: string[]) {
-  const out: string[] = [], err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('koopscope reproduce', () => {
   it('--list names every experiment with its runtimes', async () => {

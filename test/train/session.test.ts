@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-cpu';
-import { main } from '../../src/cli/main';
+import { cli } from '../cli/inProcess';
 import { readTrajectoryFile } from '../../src/io/index';
 import { computeSpectrum } from '../../src/koopman/analyze';
 import { PRESETS, presetConfig } from '../../src/train/presets';
@@ -96,11 +96,6 @@ describe('TrainingSession', () => {
 
 describe('koopscope train', () => {
   const dir = mkdtempSync(join(tmpdir(), 'koopscope-train-'));
-  async function cli(...argv: string[]) {
-    const out: string[] = [], err: string[] = [];
-    const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
 
   it('--list prints every preset, one per line, with a description', async () => {
     const r = await cli('train', '--list');
