@@ -1,8 +1,9 @@
 /**
  * One plotly figure of a self-contained panel (Lyapunov, KPFlow): a div redrawn with Plotly.react whenever `figure`
- * changes (the figure builders make new arrays on every call), with its legend in rows under it (panelLegend.ts),
- * purged on unmount. Plotly loads lazily (loadPlotly);
- * if it cannot load, the figure shows a role="alert" and the rest of the page keeps working.
+ * changes by identity (the figure builders make new arrays on every call, so a panel memoises its figures: a
+ * re-render for progress must not redraw), with its legend in rows under it (panelLegend.ts), purged on unmount.
+ * Plotly loads lazily (loadPlotly); if it cannot load, the figure shows a role="alert" and the rest of the page keeps
+ * working.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { Data, Layout } from 'plotly.js';

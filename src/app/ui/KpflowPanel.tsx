@@ -5,7 +5,7 @@
  * Koopman spectrum of the same run. Self-contained: local state and its own worker; errors show in an alert and
  * leave the page working.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { KPFLOW_PRESETS } from '../../kpflow/presets';
 import type { KpflowCheckpoint, KpflowResult } from '../../kpflow/analysis';
 import { alignmentFigure, eigenFigure, kpflowInWorker, koopmanFigure, rankFigure } from '../client/kpflow';
@@ -27,8 +27,14 @@ export function KpflowPanel() {
 
   const result = state.kind === 'done' ? state.result : undefined;
   const cks = result?.checkpoints ?? checkpoints;
-  const tasks = result?.taskNames ?? KPFLOW_PRESETS.find((p) => p.name === preset)?.full.tasks ?? [];
-  const description = KPFLOW_PRESETS.find((p) => p.name === preset)?.description;
+  const info = KPFLOW_PRESETS.find((p) => p.name === preset);
+  const tasks = result?.taskNames ?? info?.full.tasks;
+  // Built once per new checkpoint (or result), not on every render: each progress message (~200 a run) re-renders
+  // the panel, and PanelPlot redraws with Plotly.react whenever its figure is a new object.
+  const figures = useMemo(() => ({
+    rank: rankFigure(cks), eigen: eigenFigure(cks), alignment: alignmentFigure(cks, tasks ?? []),
+    koopman: result && koopmanFigure(result),
+  }), [cks, tasks, result]);
   return (
     <section className="panel kpflow" aria-labelledby="kpflow-title">
       <h2 id="kpflow-title">KPFlow view of RNN training (paper 2)</h2>
@@ -40,14 +46,14 @@ export function KpflowPanel() {
       </p>
       <PresetJobControls id="kpflow" presets={KPFLOW_PRESETS.map((p) => p.name)} preset={preset} onPreset={setPreset} quick={quick} onQuick={setQuick}
         state={state} onRun={start} onCancel={cancel}>
-        {description && <p className="hint">{description}{quick ? ' (quick: hidden 16, T = 30, batch 8, 300 steps; 5–15 s)' : ' (hidden 32, T = 45, batch 16, 400 steps; one to a few minutes)'}</p>}
+        {info && <p className="hint">{info.description}{quick ? ' (quick: hidden 16, T = 30, batch 8, 300 steps; 5–15 s)' : ' (hidden 32, T = 45, batch 16, 400 steps; one to a few minutes)'}</p>}
       </PresetJobControls>
       {cks.length > 0 && (
         <div className="kpflow-grid">
-          <PanelPlot figure={rankFigure(cks)} label="Effective rank and participation ratio of K, P P* and P K P* against training step" />
-          <PanelPlot figure={eigenFigure(cks)} label="Leading eigenvalues of K, P P* and P K P* against training step" />
-          <PanelPlot figure={alignmentFigure(cks, tasks)} label="Misdirection and task alignment against training step" />
-          {result && <PanelPlot figure={koopmanFigure(result)} label="Koopman spectrum of the recurrent weights of the same run" />}
+          <PanelPlot figure={figures.rank} label="Effective rank and participation ratio of K, P P* and P K P* against training step" />
+          <PanelPlot figure={figures.eigen} label="Leading eigenvalues of K, P P* and P K P* against training step" />
+          <PanelPlot figure={figures.alignment} label="Misdirection and task alignment against training step" />
+          {figures.koopman && <PanelPlot figure={figures.koopman} label="Koopman spectrum of the recurrent weights of the same run" />}
         </div>
       )}
       {result && (
