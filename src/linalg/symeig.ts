@@ -36,7 +36,12 @@ function hypot(a: number, b: number): number {
   return y * Math.sqrt(1 + r * r);
 }
 
-/** Σ_{k<len} x[a+k]·x[b+k], with four partial sums (one sum is a latency-bound add chain; V8 keeps the order). */
+/**
+ * Σ_{k<len} x[a+k]·x[b+k], with four partial sums (one sum is a latency-bound add chain; V8 keeps the order).
+ * Deliberately not gram.ts's `dot`: that one takes Float32Array | Float64Array, two arrays and offsets, and is called
+ * with both element kinds, so its call sites are polymorphic; this copy sees only the one Float64Array of tred2/tql2
+ * and stays monomorphic in their O(n³) loops; it also keeps this file free of imports (see the header).
+ */
 function dot(x: Float64Array, a: number, b: number, len: number): number {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   let k = 0;
