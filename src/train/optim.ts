@@ -40,23 +40,28 @@ export interface OptimizerState {
 }
 
 /**
- * Every tensor's values, read together from ONE fresh tensor (a concat of the flattened tensors, or ×1 for a single
- * one: a one-element concat would share storage) with one `await data()`: one GPU sync, and the arrays returned are
- * copies that the caller owns. float32 only.
+ * The values of `tensors` flattened and concatenated (each row-major, in order) into ONE fresh tensor (a concat, or
+ * ×1 for a single tensor: a one-element concat would share the variable's storage), read with one `await data()`:
+ * one GPU sync, and the array returned is never a live variable's storage. float32 only. Shared by readFresh and
+ * Trainer.snapshot.
  */
-export async function readFresh(tensors: tf.Tensor[]): Promise<Float32Array[]> {
-  if (tensors.length === 0) return [];
-  for (const t of tensors) if (t.dtype !== 'float32') throw new Error(`readFresh: ${t.dtype} tensor, float32 expected`);
+export async function readFlat(tensors: tf.Tensor[], caller = 'readFlat'): Promise<Float32Array> {
+  for (const t of tensors) if (t.dtype !== 'float32') throw new Error(`${caller}: ${t.dtype} tensor, float32 expected`);
   const flat = tf.tidy(() => {
     const parts = tensors.map((t) => tf.reshape(t, [-1]));
     return parts.length === 1 ? tf.mul(parts[0], 1) : tf.concat(parts);
   });
-  let all: Float32Array;
   try {
-    all = (await flat.data()) as Float32Array;
+    return (await flat.data()) as Float32Array;
   } finally {
     flat.dispose();
   }
+}
+
+/** Every tensor's values, read together by readFlat (one GPU sync), as copies that the caller owns. float32 only. */
+export async function readFresh(tensors: tf.Tensor[]): Promise<Float32Array[]> {
+  if (tensors.length === 0) return [];
+  const all = await readFlat(tensors, 'readFresh');
   const out: Float32Array[] = [];
   let offset = 0;
   for (const t of tensors) {

@@ -24,7 +24,7 @@
 import { tf } from './tf';
 import { buildModel, type Model } from './models/index';
 import { crossEntropy, correctCount } from './loss';
-import { type Optimizer, type OptimizerState, assignAll, makeOptimizer, minimize, readFresh } from './optim';
+import { type Optimizer, type OptimizerState, assignAll, makeOptimizer, minimize, readFlat, readFresh } from './optim';
 import { Rng, mixSeed } from './rng';
 import type { Dataset, ParamInfo, StepMetrics, TrainConfig } from './types';
 
@@ -225,17 +225,7 @@ export class Trainer {
     this.checkAlive('snapshot');
     const refuse = () => new Error(`Trainer.snapshot: the run diverged at step ${this.divergedAt}; no snapshot of a diverged run (reset() first)`);
     if (this.divergedAt !== null) throw refuse();
-    const flat = tf.tidy(() => {
-      const parts = this.observedVars.map((v) => tf.reshape(v, [-1]));
-      // concat of one tensor is a clone sharing the variable's storage: multiply by 1 for a fresh buffer
-      return parts.length === 1 ? tf.mul(parts[0], 1) : tf.concat(parts);
-    });
-    let out: Float32Array;
-    try {
-      out = (await flat.data()) as Float32Array;
-    } finally {
-      flat.dispose();
-    }
+    let out = await readFlat(this.observedVars, 'Trainer.snapshot');
     if (out.byteOffset !== 0 || out.byteLength !== out.buffer.byteLength) out = out.slice(); // own its whole buffer
     for (let i = 0; i < out.length; i++) {
       if (!Number.isFinite(out[i])) {
