@@ -327,16 +327,16 @@ export function spectrumFigure(state: AppState): Figure {
 // ---------------------------------------------------------------------------------------------------------------
 // Loss
 
-/** Raw (faint) and smoothed line traces of one series, decimated. */
-function smoothedLine(xs: number[], ys: number[], smoothing: number, name: string, colour: string, yaxis?: string): Data[] {
+/** Raw (faint) and smoothed line traces of one series (`smoothed`: its EMA, undefined for none), decimated. */
+function smoothedLine(xs: number[], ys: number[], smoothed: number[] | undefined, name: string, colour: string, yaxis?: string): Data[] {
   const traces: Data[] = [];
   const raw = decimateMinMax(xs, ys, MAX_LINE_POINTS);
-  if (smoothing > 0) {
+  if (smoothed) {
     traces.push({
       type: 'scatter', mode: 'lines', name: `${name} (raw)`, x: raw.x, y: raw.y, yaxis,
       line: { color: colour, width: 1 }, opacity: 0.25, hoverinfo: 'skip', showlegend: false, legendgroup: name,
     } as Data);
-    const s = decimateMinMax(xs, emaDebiased(ys, smoothing), MAX_LINE_POINTS);
+    const s = decimateMinMax(xs, smoothed, MAX_LINE_POINTS);
     traces.push({
       type: 'scatter', mode: 'lines', name, x: s.x, y: s.y, yaxis, legendgroup: name,
       line: { color: colour, width: 2 }, hovertemplate: `step %{x}<br>${name} %{y:.4g} (smoothed)<extra></extra>`,
@@ -373,9 +373,11 @@ export function lossFigure(state: AppState): Figure {
   const trainAcc = series(losses, 'trainAccuracy');
   const testAcc = series(losses, 'testAccuracy');
   const hasAcc = trainAcc.x.length + testAcc.x.length > 0;
+  // the train EMA is computed once: the curve and the summary's last smoothed value both use it
+  const trainSmoothed = s > 0 ? emaDebiased(train.y, s) : undefined;
 
-  const data: Data[] = [...smoothedLine(train.x, train.y, s, 'train loss', TRAIN_COLOUR)];
-  if (test.x.length) data.push(...smoothedLine(test.x, test.y, s, 'test loss', TEST_COLOUR));
+  const data: Data[] = [...smoothedLine(train.x, train.y, trainSmoothed, 'train loss', TRAIN_COLOUR)];
+  if (test.x.length) data.push(...smoothedLine(test.x, test.y, s > 0 ? emaDebiased(test.y, s) : undefined, 'test loss', TEST_COLOUR));
   for (const [acc, name, colour] of [[trainAcc, 'train accuracy', TRAIN_COLOUR], [testAcc, 'test accuracy', TEST_COLOUR]] as const) {
     if (!acc.x.length) continue;
     const d = decimateMinMax(acc.x, acc.y, MAX_LINE_POINTS);
@@ -401,7 +403,7 @@ export function lossFigure(state: AppState): Figure {
   if (!empty) {
     const last = losses[losses.length - 1];
     const parts = [`Loss over ${losses.length} recorded steps. At step ${last.step}: train loss ${fmt(last.loss)}`];
-    if (s > 0 && train.y.length) parts[0] += ` (smoothed ${fmt(emaDebiased(train.y, s).at(-1))})`;
+    if (trainSmoothed?.length) parts[0] += ` (smoothed ${fmt(trainSmoothed.at(-1))})`;
     if (last.testLoss !== undefined) parts.push(`test loss ${fmt(last.testLoss)}`);
     if (last.trainAccuracy !== undefined) parts.push(`train accuracy ${fmt(last.trainAccuracy, 3)}`);
     if (last.testAccuracy !== undefined) parts.push(`test accuracy ${fmt(last.testAccuracy, 3)}`);
