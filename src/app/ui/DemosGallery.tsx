@@ -7,7 +7,8 @@ import type { ExperimentResult } from '../../reproduce/types';
 import { reproduceInWorker } from '../client/demo';
 import * as A from '../state/actions';
 import { DEMOS, type Demo } from './demos';
-import { ReproduceProgress, ReproduceResult } from './ReproduceResult';
+import { JobStatus } from './PresetJobControls';
+import { ReproduceResult } from './ReproduceResult';
 import { useApp } from './useApp';
 import { useWorkerJob } from './useWorkerJob';
 
@@ -24,8 +25,7 @@ function Reproduce({ experiment }: { experiment: string }) {
         </button>
         {running && <button type="button" onClick={cancel}>Cancel</button>}
       </div>
-      {running && <ReproduceProgress fraction={state.fraction} phase={state.phase} />}
-      {state.kind === 'failed' && <p role="alert" className="alert">{state.message}</p>}
+      <JobStatus state={state} />
       {state.kind === 'done' && <ReproduceResult result={state.result} />}
     </div>
   );

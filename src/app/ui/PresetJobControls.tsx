@@ -1,7 +1,8 @@
 /**
  * The run controls of a self-contained panel whose job is "one preset, quick or full, in a worker" (Lyapunov,
  * KPFlow): the preset picker and the quick box (both locked while running), Run / Cancel, then `children` (a hint on
- * the chosen preset), the progress bar while running and the job's error in a role="alert".
+ * the chosen preset) and the job's status (JobStatus: the progress bar while running, its error in a role="alert";
+ * the gallery's Reproduce uses it too).
  */
 import type { ReactNode } from 'react';
 import { ReproduceProgress } from './ReproduceResult';
@@ -34,8 +35,14 @@ export function PresetJobControls({ id, presets, preset, onPreset, quick, onQuic
         {running && <button type="button" onClick={onCancel}>Cancel</button>}
       </div>
       {children}
-      {running && <ReproduceProgress fraction={state.fraction} phase={state.phase} />}
-      {state.kind === 'failed' && <p role="alert" className="alert">{state.message}</p>}
+      <JobStatus state={state} />
     </>
   );
+}
+
+/** A worker job's progress bar while it runs, and its error in a role="alert" when it failed (nothing otherwise). */
+export function JobStatus({ state }: { state: JobState<unknown> }) {
+  if (state.kind === 'running') return <ReproduceProgress fraction={state.fraction} phase={state.phase} />;
+  if (state.kind === 'failed') return <p role="alert" className="alert">{state.message}</p>;
+  return null;
 }
