@@ -15,6 +15,10 @@ export interface Demo {
   experiment?: string;
 }
 
+/** The runs of one demo are compared with each other, so each demo gives its runs the same DMD options. */
+const WIDTH_DMD: Partial<DmdConfig> = { window: 64, rank: { kind: 'rank', r: 10 }, delays: 0 };
+const GROKKING_DMD: Partial<DmdConfig> = { window: 50, rank: { kind: 'rank', r: 10 } };
+
 export const DEMOS: Demo[] = [
   {
     id: 'omd-ogd', group: 'paper', title: 'OMD vs OGD (conjugate optimizers)', launch: 'omd-ogd',
@@ -25,9 +29,9 @@ export const DEMOS: Demo[] = [
   {
     id: 'width', group: 'paper', experiment: 'fcn-width', title: 'Narrow vs wide networks',
     launch: [
-      { label: 'h = 5', preset: 'fcn-h5', dmd: { window: 64, rank: { kind: 'rank', r: 10 }, delays: 0 } },
-      { label: 'h = 10', preset: 'fcn-h10', dmd: { window: 64, rank: { kind: 'rank', r: 10 }, delays: 0 } },
-      { label: 'h = 40', preset: 'fcn-h40', dmd: { window: 64, rank: { kind: 'rank', r: 10 }, delays: 0 } },
+      { label: 'h = 5', preset: 'fcn-h5', dmd: WIDTH_DMD },
+      { label: 'h = 10', preset: 'fcn-h10', dmd: WIDTH_DMD },
+      { label: 'h = 40', preset: 'fcn-h40', dmd: WIDTH_DMD },
     ],
     text: 'A one-hidden-layer net on MNIST with 5, 10 or 40 hidden units. Train one for a few hundred steps, add its '
       + 'spectrum to the run list, then do the same for another width and compare. Wide nets train with dynamics that '
@@ -43,8 +47,8 @@ export const DEMOS: Demo[] = [
   {
     id: 'grokking', group: 'paper', experiment: 'grokking', title: 'Grokking vs constrained',
     launch: [
-      { label: 'grokking', preset: 'grokking', dmd: { window: 50, rank: { kind: 'rank', r: 10 } } },
-      { label: 'constrained', preset: 'grokking-constrained', dmd: { window: 50, rank: { kind: 'rank', r: 10 } } },
+      { label: 'grokking', preset: 'grokking', dmd: GROKKING_DMD },
+      { label: 'constrained', preset: 'grokking-constrained', dmd: GROKKING_DMD },
     ],
     text: 'A one-layer transformer learning a + b mod 113. With weight decay it eventually generalises (groks); holding '
       + 'the weight norm fixed prevents that. Even in the first 100 steps their spectra differ: compare the two runs. '
