@@ -1,6 +1,7 @@
 /**
  * Options shared by `spectrum`, `compare` and the windows commands, parsed with node:util's parseArgs (strict:
- * unknown flags are errors) and validated into the engine's SpectrumOptions / io's ReadOptions.
+ * unknown flags are errors) and validated into the engine's SpectrumOptions / io's ReadOptions; and `wholeNumber`,
+ * the whole-number flag parser every command uses.
  */
 import type { ReadOptions } from '../io/index';
 import type { SpectrumOptions } from '../koopman/analyze';
@@ -44,8 +45,18 @@ export const SPECTRUM_USAGE = `DMD options:
 
 type Values = { [K in keyof typeof spectrumFlags]?: (typeof spectrumFlags)[K]['type'] extends 'boolean' ? boolean : string };
 
-function int(name: string, v: string, min: number): number {
-  if (!/^\d+$/.test(v.trim()) || Number(v) < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got '${v}'`);
+/**
+ * The value of --name as a whole number in [min, max] (max defaults to unbounded), or undefined when the flag is
+ * absent; otherwise a UsageError. The one whole-number parser of every command.
+ */
+export function wholeNumber(name: string, v: string, min: number, max?: number): number;
+export function wholeNumber(name: string, v: string | undefined, min: number, max?: number): number | undefined;
+export function wholeNumber(name: string, v: string | undefined, min: number, max = Infinity): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v.trim()) || Number(v) < min || Number(v) > max) {
+    const want = max === Infinity ? `≥ ${min}` : `in [${min}, ${max}]`;
+    throw new UsageError(`--${name} must be a whole number ${want}, got '${v}'`);
+  }
   return Number(v);
 }
 
@@ -64,7 +75,7 @@ function range(name: string, v: string): { start: number; end: number } {
 export function rankRuleFrom(v: Values): RankRule {
   const given = [v.rank, v.energy, v['rank-rule']].filter((x) => x !== undefined);
   if (given.length > 1) throw new UsageError('give only one of --rank, --energy, --rank-rule');
-  if (v.rank !== undefined) return { kind: 'rank', r: int('rank', v.rank, 1) };
+  if (v.rank !== undefined) return { kind: 'rank', r: wholeNumber('rank', v.rank, 1) };
   if (v.energy !== undefined) {
     const f = float('energy', v.energy);
     if (!(f > 0 && f <= 1)) throw new UsageError(`--energy must be in (0, 1], got '${v.energy}'`);
@@ -73,7 +84,7 @@ export function rankRuleFrom(v: Values): RankRule {
   if (v['rank-rule'] !== undefined) {
     const r = v['rank-rule'];
     if (r === 'optimal' || r === 'full') return { kind: r };
-    if (/^\d+$/.test(r)) return { kind: 'rank', r: int('rank-rule', r, 1) };
+    if (/^\d+$/.test(r)) return { kind: 'rank', r: wholeNumber('rank-rule', r, 1) };
     throw new UsageError(`--rank-rule must be 'optimal' or 'full', got '${r}'`);
   }
   return { kind: 'rank', r: 10 };
@@ -98,16 +109,16 @@ export function readOptionsFrom(v: Values): ReadOptions {
 /** The engine options from the parsed flags; `fileDt` is the snapshot spacing recorded in the file, if any. */
 export function spectrumOptionsFrom(v: Values, fileDt?: number): SpectrumOptions {
   const o: SpectrumOptions = { rank: rankRuleFrom(v) };
-  if (v.delays !== undefined) o.delays = int('delays', v.delays, 0);
+  if (v.delays !== undefined) o.delays = wholeNumber('delays', v.delays, 0);
   if (v.center) o.center = true;
-  if (v.pca !== undefined) o.pca = int('pca', v.pca, 1);
+  if (v.pca !== undefined) o.pca = wholeNumber('pca', v.pca, 1);
   if (v.window !== undefined) o.window = range('window', v.window);
-  if (v.every !== undefined) o.every = int('every', v.every, 1);
+  if (v.every !== undefined) o.every = wholeNumber('every', v.every, 1);
   if (v.dt !== undefined) {
     o.dt = float('dt', v.dt);
     if (!(o.dt > 0)) throw new UsageError(`--dt must be positive, got '${v.dt}'`);
   } else if (fileDt !== undefined) o.dt = fileDt;
-  if (v.sketch !== undefined) o.sketch = { dim: int('sketch', v.sketch, 1), seed: v.seed !== undefined ? int('seed', v.seed, 0) : 0 };
+  if (v.sketch !== undefined) o.sketch = { dim: wholeNumber('sketch', v.sketch, 1), seed: v.seed !== undefined ? wholeNumber('seed', v.seed, 0) : 0 };
   else if (v.seed !== undefined) throw new UsageError('--seed only applies with --sketch');
   if (v.exact) o.modes = 'exact';
   return o;

@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { getKpflowPreset, KPFLOW_PRESETS, runKpflow, type KpflowResult, type OperatorStats } from '../../kpflow/index';
 import { UsageError } from '../errors';
+import { wholeNumber } from '../options';
 import { progressBar } from '../progress';
 import type { Io } from '../main';
 
@@ -29,12 +30,6 @@ alignment between tasks' state updates (multi-task), and the Koopman spectrum of
 
 presets:
 ${KPFLOW_PRESETS.map((p) => `  ${p.name.padEnd(17)} ${p.description}`).join('\n')}`;
-
-function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`--${name} must be a whole number in [${min}, ${max}], got '${value}'`);
-  return Number(value);
-}
 
 /** A positive finite number (decimal or exponent notation), or undefined when the flag is absent. */
 function positiveOption(name: string, value: string | undefined, max: number): number | undefined {
@@ -113,8 +108,8 @@ export function run(args: string[], io: Io): number {
   try { preset = getKpflowPreset(values.preset); } catch (e) { throw new UsageError((e as Error).message); }
   const quick = !!values.quick;
   const config = { ...(quick ? preset.quick : preset.full) };
-  const steps = intOption('steps', values.steps, 1, 100000), hidden = intOption('hidden', values.hidden, 1, 256);
-  const seed = intOption('seed', values.seed, 0, 2 ** 31 - 1), checkpoints = intOption('checkpoints', values.checkpoints, 1, 200);
+  const steps = wholeNumber('steps', values.steps, 1, 100000), hidden = wholeNumber('hidden', values.hidden, 1, 256);
+  const seed = wholeNumber('seed', values.seed, 0, 2 ** 31 - 1), checkpoints = wholeNumber('checkpoints', values.checkpoints, 1, 200);
   if (steps !== undefined) config.steps = steps;
   if (hidden !== undefined) config.hidden = hidden;
   if (seed !== undefined) config.seed = seed;

@@ -8,6 +8,7 @@ import { getLyapunovPreset, LYAPUNOV_PRESETS, type LyapunovReport, type PresetOv
 import type { QuadraticResult } from '../../lyapunov/quadratic';
 import type { RegressionRun } from '../../lyapunov/regression';
 import { UsageError } from '../errors';
+import { wholeNumber } from '../options';
 import { progressBar } from '../progress';
 import type { Io } from '../main';
 
@@ -110,12 +111,6 @@ export function formatLyapunov(rep: LyapunovReport): string {
   return lines.join('\n');
 }
 
-function positiveInt(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--${name} must be a whole number ≥ 1, got '${v}'`);
-  return Number(v);
-}
-
 export function run(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
@@ -139,14 +134,10 @@ export function run(args: string[], io: Io): number {
     lr = Number(values.lr);
     if (!(lr > 0 && Number.isFinite(lr))) throw new UsageError(`--lr must be a positive number, got '${values.lr}'`);
   }
-  let seed: number | undefined;
-  if (values.seed !== undefined) {
-    if (!/^\d+$/.test(values.seed)) throw new UsageError(`--seed must be a whole number ≥ 0, got '${values.seed}'`);
-    seed = Number(values.seed);
-  }
+  const seed = wholeNumber('seed', values.seed, 0);
   const overrides: PresetOverrides = {
-    quick: !!values.quick, steps: positiveInt('steps', values.steps), tau: positiveInt('tau', values.tau),
-    k: positiveInt('k', values.k), runs: positiveInt('runs', values.runs), hidden: positiveInt('hidden', values.hidden), seed, lr,
+    quick: !!values.quick, steps: wholeNumber('steps', values.steps, 1), tau: wholeNumber('tau', values.tau, 1),
+    k: wholeNumber('k', values.k, 1), runs: wholeNumber('runs', values.runs, 1), hidden: wholeNumber('hidden', values.hidden, 1), seed, lr,
   };
   const bar = progressBar(`lyapunov ${preset.name}`);
   let report: LyapunovReport;

@@ -13,6 +13,7 @@ import { EXPERIMENTS, getExperiment, type ExperimentResult, type Pair } from '..
 import { useNodeCpuBackend } from '../nodeBackend';
 import { readMnistFile } from '../../train/node/mnistFiles';
 import { UsageError } from '../errors';
+import { wholeNumber } from '../options';
 import { progressBar } from '../progress';
 import type { Io } from '../main';
 
@@ -115,11 +116,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  let seeds: number | undefined;
-  if (values.seeds !== undefined) {
-    if (!/^\d+$/.test(values.seeds) || Number(values.seeds) < 1) throw new UsageError(`--seeds must be a whole number ≥ 1, got '${values.seeds}'`);
-    seeds = Number(values.seeds);
-  }
+  const seeds = wholeNumber('seeds', values.seeds, 1);
   const paperDir = findPaperData(values['paper-data']);
   const backend = await useNodeCpuBackend();
   const bar = progressBar(`reproduce ${experiment.name}`);

@@ -12,6 +12,7 @@ import { PRESETS, presetConfig } from '../../train/presets';
 import { recordRun, type RecordedRun } from '../../train/record';
 import type { TrainConfig } from '../../train/types';
 import { UsageError } from '../errors';
+import { wholeNumber } from '../options';
 import { progressBar } from '../progress';
 import type { Io } from '../main';
 
@@ -29,12 +30,6 @@ Trains a preset in Node (TensorFlow.js cpu backend) and records the observed wei
                      DataLoader without shuffle; the fcn-h* presets' default, as in paper 1)
   --quick            the preset's small variant (fewer data and steps; for trying things out)
   --json             print a JSON summary instead of text`;
-
-function int(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got '${v}'`);
-  return Number(v);
-}
 
 export async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -62,16 +57,16 @@ export async function run(args: string[], io: Io): Promise<number> {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const steps = int('steps', values.steps, 1) ?? config.steps;
-  config.snapshotEvery = int('every', values.every, 1) ?? config.snapshotEvery;
-  config.initSeed = int('seed', values.seed, 0) ?? config.initSeed;
-  config.dataSeed = int('data-seed', values['data-seed'], 0) ?? config.dataSeed;
+  const steps = wholeNumber('steps', values.steps, 1) ?? config.steps;
+  config.snapshotEvery = wholeNumber('every', values.every, 1) ?? config.snapshotEvery;
+  config.initSeed = wholeNumber('seed', values.seed, 0) ?? config.initSeed;
+  config.dataSeed = wholeNumber('data-seed', values['data-seed'], 0) ?? config.dataSeed;
   const order = values['batch-order'];
   if (order !== undefined) {
     if (order !== 'shuffled' && order !== 'fixed') throw new UsageError(`--batch-order must be 'shuffled' or 'fixed', got '${order}'`);
     config.batchOrder = order;
   }
-  const runs = int('runs', values.runs, 1);
+  const runs = wholeNumber('runs', values.runs, 1);
   if (runs !== undefined) config.ensemble = { runs, perturbation: config.ensemble?.perturbation ?? 0.001 };
 
   const backend = await useNodeCpuBackend();
