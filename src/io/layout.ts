@@ -17,6 +17,7 @@
 
 import { TrajectoryFileError, type IoErrorCode } from './errors';
 import { decodeComplex, decodeInto, elementCount, fitsFloat32, isComplex, zeroCopyView, type ArraySource } from './dtype';
+import { ordinal } from './text';
 import type { EigenvalueSets, ParamEntry, ReadOptions, Trajectory } from './types';
 
 /** What a format reader hands to the layout step. */
@@ -35,7 +36,6 @@ interface Piece {
   src: ArraySource; name: string; shape: number[]; size: number; base: number; stride: number; a: number; b: number;
 }
 
-const ordinal = (k: number) => `${k}${[, 'st', 'nd', 'rd'][k % 100 > 10 && k % 100 < 14 ? 0 : k % 10] ?? 'th'}`;
 const shapeText = (s: readonly number[]): string => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
 
 /** Reads a list-valued meta key; safetensors metadata holds strings, so a JSON-encoded list is accepted too. */

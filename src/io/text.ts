@@ -44,3 +44,9 @@ export function looksLikeText(bytes: Uint8Array): boolean {
   }
   return false;
 }
+
+/** 2 → '2nd', 4 → '4th', 21 → '21st', 112 → '112th' (for messages such as "keeping every 4th snapshot"). */
+export function ordinal(n: number): string {
+  const t = n % 100, u = n % 10;
+  return `${n}${t >= 11 && t <= 13 ? 'th' : u === 1 ? 'st' : u === 2 ? 'nd' : u === 3 ? 'rd' : 'th'}`;
+}

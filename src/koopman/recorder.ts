@@ -12,6 +12,7 @@
  * Pure (no worker API), so it is tested in Node.
  */
 import { writeNpz, type Trajectory } from '../io/index';
+import { ordinal } from '../io/text';
 import type { FloatArray } from '../linalg/gram';
 import type { SnapshotSet } from './snapshots';
 
@@ -32,11 +33,8 @@ export interface RecordingStatus {
   off?: string;
 }
 
-/** 2 → '2nd', 4 → '4th', 21 → '21st'. */
-export function ordinal(n: number): string {
-  const t = n % 100, u = n % 10;
-  return `${n}${t >= 11 && t <= 13 ? 'th' : u === 1 ? 'st' : u === 2 ? 'nd' : u === 3 ? 'rd' : 'th'}`;
-}
+/** Re-exported for the app's notices about a thinned recording. */
+export { ordinal };
 
 const MiB = (b: number) => `${(b / 2 ** 20).toFixed(b < 2 ** 20 ? 2 : 0)} MiB`;
 
