@@ -4,11 +4,10 @@
  * live" follows the latest window again). The recording's size changes with every snapshot, so it is read through a
  * store subscription throttled to 4 updates/s, not a selector.
  */
-import { useEffect, useState } from 'react';
 import { ordinal } from '../../koopman/recorder';
 import * as A from '../state/actions';
-import { store, type AppState } from '../state/store';
-import { useApp, useAppShallow } from './useApp';
+import type { AppState } from '../state/store';
+import { useApp, useAppShallow, useThrottledApp } from './useApp';
 
 const INTERVAL_MS = 250;
 
@@ -18,19 +17,14 @@ const p = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : '—');
 /** The smallest window end the slider offers: a window needs delays + 3 snapshots. */
 export function scrubMin(delays: number): number { return delays + 3; }
 
+/** Growth is throttled; a new recording (it shrinks) or a new stride shows at once. */
+const recordingChanged = (s: AppState, prev: AppState): boolean | 'now' => {
+  if (s.scrub.recorded === prev.scrub.recorded && s.scrub.stride === prev.scrub.stride) return false;
+  return s.scrub.recorded < prev.scrub.recorded || s.scrub.stride !== prev.scrub.stride ? 'now' : true;
+};
+
 export function Scrubber() {
-  const [rec, setRec] = useState(() => recordingOf(store.getState()));
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let last = 0;
-    const show = () => { timer = undefined; last = performance.now(); setRec(recordingOf(store.getState())); };
-    const unsubscribe = store.subscribe((s, prev) => {
-      if (s.scrub.recorded === prev.scrub.recorded && s.scrub.stride === prev.scrub.stride) return;
-      if (s.scrub.recorded < prev.scrub.recorded || s.scrub.stride !== prev.scrub.stride) { if (timer) clearTimeout(timer); show(); return; }
-      if (!timer) timer = setTimeout(show, Math.max(0, last + INTERVAL_MS - performance.now()));
-    });
-    return () => { unsubscribe(); if (timer) clearTimeout(timer); };
-  }, []);
+  const rec = useThrottledApp(recordingOf, recordingChanged, INTERVAL_MS);
   const { end, shown, error } = useAppShallow((st) => ({ end: st.scrub.end, shown: st.scrub.shown, error: st.scrub.error }));
   const delays = useApp((st) => st.config.dmd.delays);
   const min = scrubMin(delays);
