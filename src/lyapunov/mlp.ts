@@ -29,10 +29,6 @@ export interface Dataset {
   y: Float64Array;
 }
 
-export function paramCount(s: MlpShape): number {
-  return s.hidden * s.dIn + s.hidden + s.dOut * s.hidden + s.dOut;
-}
-
 /** Offsets of the four blocks in the flat vector. */
 export function layout(s: MlpShape): { W1: number; b1: number; W2: number; b2: number; P: number } {
   const W1 = 0, b1 = s.hidden * s.dIn, W2 = b1 + s.hidden, b2 = W2 + s.dOut * s.hidden;
@@ -49,12 +45,14 @@ export class Mlp {
   readonly activation: Activation;
   readonly P: number;
   private readonly off: ReturnType<typeof layout>;
-  // cache at the last evaluated point (M × H and M × dOut, row-major)
+  // cache at the last evaluated point (M × H and M × dOut, row-major): σ, σ′, σ″ at the pre-activations, the
+  // backpropagated u = W2ᵀe, and the output errors e. Everything `hvp` needs that does not depend on v, so the
+  // k HVPs per Benettin step never redo any of the forward or backward pass.
   private w: Float64Array = new Float64Array(0);
-  private readonly a: Float64Array;
   private readonly s: Float64Array;
   private readonly d1: Float64Array;
   private readonly d2: Float64Array;
+  private readonly u: Float64Array;
   private readonly e: Float64Array;
   // scratch for hvp
   private readonly ra: Float64Array;
@@ -77,7 +75,7 @@ export class Mlp {
     this.off = layout(shape);
     this.P = this.off.P;
     const MH = data.M * H;
-    this.a = new Float64Array(MH); this.s = new Float64Array(MH); this.d1 = new Float64Array(MH); this.d2 = new Float64Array(MH);
+    this.s = new Float64Array(MH); this.d1 = new Float64Array(MH); this.d2 = new Float64Array(MH); this.u = new Float64Array(MH);
     this.e = new Float64Array(data.M * dOut);
     this.ra = new Float64Array(H); this.re = new Float64Array(dOut);
     this.grad = new Float64Array(this.P);
@@ -99,7 +97,7 @@ export class Mlp {
         let aj = w[o.b1 + j];
         for (let i = 0; i < dIn; i++) aj += w[o.W1 + j * dIn + i] * x[xm + i];
         this.activation.eval(aj, t);
-        this.a[hm + j] = aj; this.s[hm + j] = t.s; this.d1[hm + j] = t.d1; this.d2[hm + j] = t.d2;
+        this.s[hm + j] = t.s; this.d1[hm + j] = t.d1; this.d2[hm + j] = t.d2;
       }
       for (let k = 0; k < dOut; k++) {
         let f = w[o.b2 + k];
@@ -115,6 +113,7 @@ export class Mlp {
         // δ_j = σ′(a_j) Σ_k W2[k, j] e_k;  ∂C/∂W1[j, i] = (1/M) Σ δ_j x_i,  ∂C/∂b1[j] = (1/M) Σ δ_j
         let u = 0;
         for (let k = 0; k < dOut; k++) u += w[o.W2 + k * H + j] * this.e[em + k];
+        this.u[hm + j] = u;
         const dj = inv * u * this.d1[hm + j];
         g[o.b1 + j] += dj;
         for (let i = 0; i < dIn; i++) g[o.W1 + j * dIn + i] += dj * x[xm + i];
@@ -128,7 +127,7 @@ export class Mlp {
    * out = ∇²C(w) v at the last evaluated w (exact; R-operator). With R{·} the derivative along v = (V1, c1, V2, c2):
    *   R{a} = V1 x + c1,  R{h} = σ′(a)⊙R{a},  R{e} = V2 h + W2 R{h} + c2,
    *   R{∂C/∂W2} = (1/M) Σ (R{e} hᵀ + e R{h}ᵀ),  R{∂C/∂b2} = (1/M) Σ R{e},
-   *   u = W2ᵀe,  R{u} = V2ᵀe + W2ᵀR{e},  R{δ} = σ′(a)⊙R{u} + σ″(a)⊙u⊙R{a},
+   *   u = W2ᵀe (cached by evaluate),  R{u} = V2ᵀe + W2ᵀR{e},  R{δ} = σ′(a)⊙R{u} + σ″(a)⊙u⊙R{a},
    *   R{∂C/∂W1} = (1/M) Σ R{δ} xᵀ,  R{∂C/∂b1} = (1/M) Σ R{δ}.
    */
   hvp(v: Float64Array, out: Float64Array): void {
@@ -154,13 +153,9 @@ export class Mlp {
         for (let j = 0; j < H; j++) out[o.W2 + k * H + j] += inv * (r * this.s[hm + j] + ek * this.d1[hm + j] * ra[j]);
       }
       for (let j = 0; j < H; j++) {
-        let u = 0, ru = 0;
-        for (let k = 0; k < dOut; k++) {
-          const ek = this.e[em + k];
-          u += w[o.W2 + k * H + j] * ek;
-          ru += v[o.W2 + k * H + j] * ek + w[o.W2 + k * H + j] * re[k];
-        }
-        const rd = inv * (this.d1[hm + j] * ru + this.d2[hm + j] * u * ra[j]);
+        let ru = 0;
+        for (let k = 0; k < dOut; k++) ru += v[o.W2 + k * H + j] * this.e[em + k] + w[o.W2 + k * H + j] * re[k];
+        const rd = inv * (this.d1[hm + j] * ru + this.d2[hm + j] * this.u[hm + j] * ra[j]);
         out[o.b1 + j] += rd;
         for (let i = 0; i < dIn; i++) out[o.W1 + j * dIn + i] += rd * x[xm + i];
       }
