@@ -5,9 +5,9 @@
  * entry, the full result (distances next to the paper's values, nulls, settings, reductions) as the gallery shows a
  * fresh quick run. The files load when the section is first opened (a separate chunk per file), not with the page.
  */
-import { useState } from 'react';
 import { checkRecorded, formatDuration, sortRecorded, type RecordedEntry } from '../../reproduce/recorded';
 import { ReproduceResult } from './ReproduceResult';
+import { useWorkerJob } from './useWorkerJob';
 
 const FILES = import.meta.glob<unknown>('../../reproduce/recorded/*.json', { import: 'default' });
 
@@ -18,8 +18,6 @@ async function loadRecorded(): Promise<RecordedEntry[]> {
   }));
   return sortRecorded(entries);
 }
-
-type Loaded = { kind: 'idle' } | { kind: 'loading' } | { kind: 'done'; entries: RecordedEntry[] } | { kind: 'failed'; message: string };
 
 function Entry({ entry }: { entry: RecordedEntry }) {
   const r = entry.result;
@@ -37,14 +35,10 @@ function Entry({ entry }: { entry: RecordedEntry }) {
 }
 
 export function ResultsPage() {
-  const [loaded, setLoaded] = useState<Loaded>({ kind: 'idle' });
+  // useWorkerJob's idle → running → done | failed, for a load on the main thread (nothing to cancel): once, on first open
+  const { state: loaded, start } = useWorkerJob<RecordedEntry[]>();
   const load = () => {
-    if (loaded.kind !== 'idle') return;
-    setLoaded({ kind: 'loading' });
-    loadRecorded().then(
-      (entries) => setLoaded({ kind: 'done', entries }),
-      (e: unknown) => setLoaded({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }),
-    );
+    if (loaded.kind === 'idle') start(() => ({ done: loadRecorded(), cancel: () => undefined }));
   };
   return (
     <section className="panel results" aria-labelledby="results-heading">
@@ -55,16 +49,16 @@ export function ResultsPage() {
           next to the paper's published values, the between-seed nulls and the settings. The demos gallery runs the quick
           variants here in your browser; docs/reproduction.md explains every difference from the paper.
         </p>
-        {loaded.kind === 'loading' && <p className="hint">Loading…</p>}
+        {loaded.kind === 'running' && <p className="hint">Loading…</p>}
         {loaded.kind === 'failed' && <p role="alert" className="alert">{loaded.message}</p>}
         {loaded.kind === 'done' && (
           <>
             <div className="table-scroll">
               <table className="spectrum">
-                <caption>{loaded.entries.length} recorded runs</caption>
+                <caption>{loaded.result.length} recorded runs</caption>
                 <thead><tr><th scope="col">experiment</th><th scope="col">seeds</th><th scope="col">verdict</th><th scope="col">wall time</th></tr></thead>
                 <tbody>
-                  {loaded.entries.map((e) => (
+                  {loaded.result.map((e) => (
                     <tr key={e.id}>
                       <th scope="row" style={{ textAlign: 'left' }}>{e.result.name}{e.result.quick ? ' (quick)' : ''}</th>
                       <td>{e.result.seeds.length || '—'}</td>
@@ -75,7 +69,7 @@ export function ResultsPage() {
                 </tbody>
               </table>
             </div>
-            {loaded.entries.map((e) => <Entry key={e.id} entry={e} />)}
+            {loaded.result.map((e) => <Entry key={e.id} entry={e} />)}
           </>
         )}
       </details>

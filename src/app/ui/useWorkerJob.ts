@@ -2,7 +2,7 @@
  * React state for one worker job at a time (client/job.ts): idle → running {fraction, phase} → done {result} |
  * failed {message}. `start` cancels the job before it; `cancel` terminates the worker and goes back to idle; the job
  * is cancelled on unmount. Replies of a cancelled or replaced job are ignored, also those of its extra callbacks when
- * they are wrapped with `guard`.
+ * they are wrapped with `guard`. Any JobHandle will do: the results page wraps a plain promise (nothing to cancel).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { JobHandle } from '../client/job';
