@@ -16,8 +16,8 @@ export interface ThinQr {
   r: Float64Array;
 }
 
-/** A = Q R for A (n × k, column-major, not modified). Writes into `into` when given (q: n·k, r: k·k). */
-export function householderQr(a: Float64Array, n: number, k: number, into?: ThinQr): ThinQr {
+/** A = Q R for A (n × k, column-major, not modified): fresh q (n·k) and r (k·k). */
+export function householderQr(a: Float64Array, n: number, k: number): ThinQr {
   if (!(Number.isInteger(n) && Number.isInteger(k) && k >= 1 && n >= k)) throw new Error(`thin QR needs n ≥ k ≥ 1, got ${n} × ${k}`);
   if (a.length !== n * k) throw new Error(`A has ${a.length} values, expected ${n}·${k}`);
   const A = Float64Array.from(a);
@@ -43,12 +43,9 @@ export function householderQr(a: Float64Array, n: number, k: number, into?: Thin
       for (let i = j; i < n; i++) A[cc + i] -= s * V[cj + i];
     }
   }
-  const out = into ?? { q: new Float64Array(n * k), r: new Float64Array(k * k) };
-  const { q, r } = out;
-  r.fill(0);
+  const q = new Float64Array(n * k), r = new Float64Array(k * k);
   for (let j = 0; j < k; j++) for (let i = 0; i <= j; i++) r[j * k + i] = A[j * n + i];
   // Q = H_0 H_1 … H_{k−1} [I_k; 0], applied right to left
-  q.fill(0);
   for (let c = 0; c < k; c++) q[c * n + c] = 1;
   for (let j = k - 1; j >= 0; j--) {
     const b = beta[j];
@@ -67,7 +64,7 @@ export function householderQr(a: Float64Array, n: number, k: number, into?: Thin
     for (let c = i; c < k; c++) r[c * k + i] = -r[c * k + i];
     for (let m = 0; m < n; m++) q[i * n + m] = -q[i * n + m];
   }
-  return out;
+  return { q, r };
 }
 
 /** Columns of a k-column block with orthonormal columns from seeded normals (a random starting frame). */
