@@ -82,11 +82,9 @@ export function initialWeights(shape: MlpShape, initScale: number, rng: Rng): Fl
 export class GdSystem implements TangentSystem {
   readonly dim: number;
   readonly w: Float64Array;
-  private readonly hv: Float64Array;
   constructor(readonly mlp: Mlp, readonly eta: number, w0: Float64Array) {
     this.dim = mlp.P;
     this.w = Float64Array.from(w0);
-    this.hv = new Float64Array(this.dim);
     mlp.evaluate(this.w);
   }
   /** C at the current state. */
@@ -147,7 +145,7 @@ export function runRegression(spec: RegressionSpec, onProgress?: (fraction: numb
 
   let clv: RegressionRun['clv'];
   if (spec.clv && b.frames && b.rs) {
-    const cv = covariantVectors(b.frames, b.rs, mlp.P, spec.k, rng, { from: spec.tau, to: spec.steps - spec.tau, every: Math.max(1, Math.ceil(spec.steps / 200)) });
+    const cv = covariantVectors(b.frames, b.rs, mlp.P, spec.k, rng, { from: spec.tau, to: spec.steps - spec.tau, every });
     const np = cv.pairs.length;
     const angles = cv.steps.map((_, t) => Array.from(cv.angles.subarray(t * np, (t + 1) * np)));
     clv = { steps: cv.steps, pairs: cv.pairs, angles, minAngle: angles.map((row) => Math.min(...row)) };
