@@ -10,20 +10,8 @@
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { symmetricEigFlat, symmetricEigenvalues } from '../src/linalg/symeig';
+import { randomSymmetric } from '../test/linalg/randomSymmetric';
 import { emit, log, median, quick, rng, timeIt, type Metric } from './common';
-
-function randomSymmetric(n: number, seed: number): Float64Array {
-  const r = rng(seed);
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      const v = r() - 0.5;
-      a[i * n + j] = v;
-      a[j * n + i] = v;
-    }
-  }
-  return a;
-}
 
 /** Gram matrix XᵀX of n columns of dimension p (rank p < n): what the DMD Gram route decomposes. */
 function gram(n: number, p: number, seed: number): Float64Array {
@@ -55,7 +43,7 @@ const opts = quick ? { warmup: 1, minReps: 3, minMs: 100 } : { warmup: 2, minRep
 const metrics: Metric[] = [];
 const rows: string[] = [];
 for (const n of sizes) {
-  for (const [kind, a] of [['random', randomSymmetric(n, n)], ['gram', gram(n, n >> 2, n + 1)]] as const) {
+  for (const [kind, a] of [['random', randomSymmetric(n, rng(n))], ['gram', gram(n, n >> 2, n + 1)]] as const) {
     const tMl = median(timeIt(() => mlMatrix(a, n), opts));
     const tNew = median(timeIt(() => symmetricEigFlat(a, n), opts));
     const tVals = median(timeIt(() => symmetricEigenvalues(a, n), opts));

@@ -3,24 +3,11 @@ import { uniformRng as rng } from '../matchers';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { symmetricEigFlat, symmetricEigenvalues } from '../../src/linalg/symeig';
 import { symmetricEig } from '../../src/linalg/eig';
+import { randomSymmetric } from './randomSymmetric';
 import fixtures from '../fixtures/symeig.json';
 
 interface Case { name: string; n: number; a: number[]; values: number[] }
 const cases = (fixtures as { cases: Case[] }).cases;
-
-
-function randomSymmetric(n: number, seed: number): Float64Array {
-  const r = rng(seed);
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      const v = r() - 0.5;
-      a[i * n + j] = v;
-      a[j * n + i] = v;
-    }
-  }
-  return a;
-}
 
 /** max |λ| (the 2-norm of a symmetric matrix), from the reference eigenvalues. */
 function norm2(values: ArrayLike<number>): number {
@@ -85,7 +72,7 @@ describe('symmetricEigFlat against NumPy eigh (test/fixtures/symeig.json)', () =
 describe('symmetricEigFlat: random n = 256 against ml-matrix', () => {
   it('same eigenvalues; eigenvectors equal up to sign; invariants hold', () => {
     const n = 256;
-    const a = randomSymmetric(n, 256);
+    const a = randomSymmetric(n, rng(256));
     const { values, vectors } = symmetricEigFlat(a, n);
     const m = new Matrix(n, n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m.set(i, j, a[i * n + j]);
@@ -163,7 +150,7 @@ describe('symmetricEigFlat: edge cases', () => {
 
   it('huge and tiny entries do not overflow or underflow', () => {
     for (const s of [1e150, 1e-150]) {
-      const a = randomSymmetric(10, 3).map((x) => x * s);
+      const a = randomSymmetric(10, rng(3)).map((x) => x * s);
       const r = symmetricEigFlat(a, 10);
       const { residual, orth } = invariants(a, 10, r.values, r.vectors);
       expect(residual / norm2(r.values)).toBeLessThan(1e-13);
@@ -172,7 +159,7 @@ describe('symmetricEigFlat: edge cases', () => {
   });
 
   it('NaN or Infinity input throws a clear Error (JAMA would loop for ever)', () => {
-    const a = randomSymmetric(5, 1);
+    const a = randomSymmetric(5, rng(1));
     a[2 * 5 + 3] = NaN;
     a[3 * 5 + 2] = NaN;
     expect(() => symmetricEigFlat(a, 5)).toThrow(/non-finite.*A\[2\]\[3\] = NaN/);
@@ -180,7 +167,7 @@ describe('symmetricEigFlat: edge cases', () => {
     expect(() => symmetricEig(a, 5)).toThrow(/non-finite/);
     const b = new Float64Array(9).fill(NaN);
     expect(() => symmetricEigFlat(b, 3)).toThrow(Error);
-    const c = randomSymmetric(4, 2);
+    const c = randomSymmetric(4, rng(2));
     c[0] = Infinity;
     expect(() => symmetricEigFlat(c, 4)).toThrow(/non-finite/);
   });
@@ -193,7 +180,7 @@ describe('symmetricEigFlat: edge cases', () => {
 
   it('symmetricEig (eig.ts) keeps its contract: descending values, vectors as columns', () => {
     const n = 9;
-    const a = randomSymmetric(n, 9);
+    const a = randomSymmetric(n, rng(9));
     const { values, vectors } = symmetricEig(a, n);
     expectDescending(values);
     const { residual, orth } = invariants(a, n, values, vectors);
