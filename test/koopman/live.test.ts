@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { computeSpectrum } from '../../src/koopman/analyze';
-import { LiveSpectrum } from '../../src/koopman/live';
-import { Recorder } from '../../src/koopman/recorder';
+import { LiveSpectrum, type LiveOptions } from '../../src/koopman/live';
+import { Recorder, type RecordedParam } from '../../src/koopman/recorder';
 import { wasserstein1 } from '../../src/koopman/wasserstein';
 import { readTrajectoryFile } from '../../src/io/index';
 
@@ -101,6 +101,24 @@ function stacked(steps: Float32Array[][], R: number, N: number): Float32Array {
   return data;
 }
 
+/**
+ * A LiveSpectrum (clock fixed at 0, window W, `options`) restarted for R runs of N values and fed the T time steps of
+ * ensemble(T, N, R) at optimizer steps 0, every, 2·every, …, with `loss(t)` when given; `steps` are the snapshots fed.
+ */
+function fedLive(
+  { N, R, W, T, every, options, params, loss }: {
+    N: number; R: number; W: number; T: number; every: number; options: LiveOptions;
+    params?: RecordedParam[]; loss?: (t: number) => number;
+  },
+): { live: LiveSpectrum; steps: Float32Array[][] } {
+  const live = new LiveSpectrum(() => 0);
+  live.configure(W, options);
+  live.restart(N, R, every, params);
+  const steps = ensemble(T, N, R);
+  steps.forEach((xs, t) => live.push(every * t, xs, loss?.(t)));
+  return { live, steps };
+}
+
 describe('recording', () => {
   it('thins 2:1 and doubles its stride past the memory budget, staying evenly spaced', () => {
     const N = 10, R = 2, rowBytes = R * N * 4;
@@ -143,12 +161,8 @@ describe('recording', () => {
 
   it('spectrumAt equals computeSpectrum on the same window of the recorded data, with W1 to one snapshot earlier', () => {
     const N = 30, R = 2, W = 12, T = 40;
-    const live = new LiveSpectrum(() => 0);
     const options = { rank: { kind: 'rank' as const, r: 3 } };
-    live.configure(W, options);
-    live.restart(N, R, 5);
-    const steps = ensemble(T, N, R);
-    steps.forEach((xs, t) => live.push(5 * t, xs, 1 / (t + 1)));
+    const { live, steps } = fedLive({ N, R, W, T, every: 5, options, loss: (t) => 1 / (t + 1) });
     const data = stacked(steps, R, N);
     const fit = (end: number) => computeSpectrum({ runs: R, T, N, data }, { ...options, dt: 5, window: { start: end - W, end } }).spectrum;
     const at = live.spectrumAt(25);
@@ -171,12 +185,10 @@ describe('recording', () => {
 
   it('exports the recording as .npz that readTrajectoryFile reads back with the same values', () => {
     const N = 7, R = 3, T = 9;
-    const live = new LiveSpectrum(() => 0);
-    live.configure(5, { rank: { kind: 'rank', r: 2 } });
     const params = [{ name: 'fc1.weight', shape: [2, 3], size: 6 }, { name: 'fc1.bias', shape: [1], size: 1 }];
-    live.restart(N, R, 4, params);
-    const steps = ensemble(T, N, R);
-    steps.forEach((xs, t) => live.push(4 * t, xs, t === 0 ? NaN : 1 / t));
+    const { live, steps } = fedLive({
+      N, R, W: 5, T, every: 4, options: { rank: { kind: 'rank', r: 2 } }, params, loss: (t) => (t === 0 ? NaN : 1 / t),
+    });
     const bytes = live.exportNpz({ preset: 'spiral', config: { lr: 0.1 } }, 'spiral.npz');
     const traj = readTrajectoryFile('spiral.npz', bytes);
     if (traj.kind !== 'trajectory') throw new Error('expected a trajectory');
@@ -192,12 +204,8 @@ describe('recording', () => {
 
   it('fits each ensemble member alone: one spectrum per run, live window or recorded', () => {
     const N = 30, R = 3, W = 10, T = 25;
-    const live = new LiveSpectrum(() => 0);
     const options = { rank: { kind: 'rank' as const, r: 3 } };
-    live.configure(W, options);
-    live.restart(N, R, 2);
-    const steps = ensemble(T, N, R);
-    steps.forEach((xs, t) => live.push(2 * t, xs));
+    const { live, steps } = fedLive({ N, R, W, T, every: 2, options });
     const data = stacked(steps, R, N);
     const alone = (r: number, end: number) => computeSpectrum({ runs: 1, T, N, data: data.subarray(r * T * N, (r + 1) * T * N) },
       { ...options, dt: 2, window: { start: end - W, end } }).spectrum;
@@ -207,9 +215,10 @@ describe('recording', () => {
     expect(seeds.reports).toHaveLength(R);
     seeds.reports.forEach((rep, r) => {
       expect(rep.runs).toBe(1);
+      const batch = alone(r, T).eigenvalues;               // fitted once per run, not once per eigenvalue
       rep.eigenvalues.forEach(([re, im], i) => {
-        expect(re).toBeCloseTo(alone(r, T).eigenvalues[i].re, 6);
-        expect(im).toBeCloseTo(alone(r, T).eigenvalues[i].im, 6);
+        expect(re).toBeCloseTo(batch[i].re, 6);
+        expect(im).toBeCloseTo(batch[i].im, 6);
       });
     });
     const past = live.seedSpectra(2 * 14);                // a scrubbed window: from the recording
