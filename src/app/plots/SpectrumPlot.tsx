@@ -1,14 +1,15 @@
 import { useStore } from 'zustand';
 import { store, type AppState } from '../state/store';
-import { spectrumFigure } from './figures';
+import { comparedRuns, spectrumFigure } from './figures';
 import { LivePlot, type PlotProps, type PlotSpec } from './LivePlot';
 
 const spec: PlotSpec = {
   kind: 'spectrum',
-  select: (s: AppState) => [
-    s.live.spectrum, s.live.trail, s.live.trail.length, s.live.spectrumStep,
-    s.config.view.plane, s.config.view.zoom, s.compare.a, s.compare.b, s.runList,
-  ],
+  select: (s: AppState) => {
+    const shown = [s.config.view.plane, s.config.view.zoom, s.compare.a, s.compare.b, s.runList];
+    // While two runs are compared the live window is not drawn: a run going on must not redraw the comparison 10×/s.
+    return comparedRuns(s).length > 0 ? shown : [...shown, s.live.spectrum, s.live.trail, s.live.trail.length, s.live.spectrumStep];
+  },
   figure: spectrumFigure,
 };
 

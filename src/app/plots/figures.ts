@@ -243,12 +243,17 @@ function spectrumSummary(rep: SpectrumReport, label: string): string {
   return `${label}: ${n} eigenvalue${n === 1 ? '' : 's'} (rank ${rep.rank}); largest |λ| = ${fmt(absOf(rep, 0))} at λ = ${fmtComplex(re, im)}; ${outside} on or outside the unit circle.`;
 }
 
-export function spectrumFigure(state: AppState): Figure {
-  const { plane, zoom } = state.config.view;
-  const { live, compare, runList } = state;
-  const runs = compare.a !== undefined && compare.b !== undefined
+/** The run-list entries being compared (A then B; empty unless both are chosen): the spectrum plot shows them instead of the live window. */
+export function comparedRuns({ compare, runList }: AppState): RunEntry[] {
+  return compare.a !== undefined && compare.b !== undefined
     ? [runList.find((r) => r.id === compare.a), runList.find((r) => r.id === compare.b)].filter((r): r is RunEntry => !!r)
     : [];
+}
+
+export function spectrumFigure(state: AppState): Figure {
+  const { plane, zoom } = state.config.view;
+  const { live } = state;
+  const runs = comparedRuns(state);
   const comparing = runs.length > 0;
 
   const data: Data[] = [];
