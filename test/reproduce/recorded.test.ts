@@ -8,8 +8,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/train/tf';
-import '@tensorflow/tfjs-backend-cpu';
+import { useNodeCpuBackend } from '../../src/cli/nodeBackend';
 import { getExperiment } from '../../src/reproduce/index';
 import { checkRecorded, formatDuration, sortRecorded, type RecordedEntry } from '../../src/reproduce/recorded';
 
@@ -18,9 +17,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 const load = (f: string) => checkRecorded(f.slice(0, -5), JSON.parse(readFileSync(new URL(f, dir), 'utf8')));
 
 beforeAll(async () => {
-  tf.env().set('PROD', true);
-  await tf.setBackend('cpu');
-  await tf.ready();
+  await useNodeCpuBackend();
 });
 
 describe('recorded reproductions', () => {

@@ -7,15 +7,12 @@
  * eigenvalues differ by ≥ 0.05).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/train/tf';
-import '@tensorflow/tfjs-backend-cpu';
+import { useNodeCpuBackend } from '../../src/cli/nodeBackend';
 import { getExperiment } from '../../src/reproduce/index';
 import { formulaEigenvalues } from '../../src/reproduce/teaching';
 
 beforeAll(async () => {
-  tf.env().set('PROD', true);
-  await tf.setBackend('cpu');
-  await tf.ready();
+  await useNodeCpuBackend();
 });
 
 describe('formulas (methods notes E6)', () => {

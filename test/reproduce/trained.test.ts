@@ -3,16 +3,13 @@
  * Checks the structure of the result and that a verdict is produced, not the numbers (too little training).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/train/tf';
-import '@tensorflow/tfjs-backend-cpu';
+import { useNodeCpuBackend } from '../../src/cli/nodeBackend';
 import { readMnistFile } from '../../src/train/node/mnistFiles';
 import { getExperiment, type ExperimentResult } from '../../src/reproduce/index';
 import { fcnDelays } from '../../src/reproduce/fcnWidth';
 
 beforeAll(async () => {
-  tf.env().set('PROD', true);
-  await tf.setBackend('cpu');
-  await tf.ready();
+  await useNodeCpuBackend();
 });
 
 describe('reproduce fcn-width at a tiny size', () => {

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import '@tensorflow/tfjs-backend-cpu';
 import { tf } from '../../src/train/tf';
+import { useNodeCpuBackend } from '../../src/cli/nodeBackend';
 import { buildModel, quadraticHessian, seededOrthogonal, type Model } from '../../src/train/models/index';
 import { makeOptimizer, minimize } from '../../src/train/optim';
 import { Rng } from '../../src/train/rng';
 import type { Dataset, ModelSpec, OptimizerSpec } from '../../src/train/types';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useNodeCpuBackend();
 });
 
 const none: Dataset = {

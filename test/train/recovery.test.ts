@@ -5,17 +5,16 @@
  * exactly the snapshots of an uninterrupted session, none sent twice, a `backend` reply posted and no tensor leaked.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import '@tensorflow/tfjs-backend-cpu';
 import { isDeviceLostError, TrainingSession, type SessionHost } from '../../src/train/session';
 import { tf } from '../../src/train/tf';
+import { useNodeCpuBackend } from '../../src/cli/nodeBackend';
 import { Trainer } from '../../src/train/trainer';
 import { makeDataset } from '../../src/train/data/index';
 import type { OptimizerSpec, TrainConfig } from '../../src/train/types';
 import type { BackendReport, SnapshotMessage, TrainerReply } from '../../src/workers/protocol';
 
 beforeAll(async () => {
-  tf.env().set('PROD', true);
-  await tf.setBackend('cpu');
+  await useNodeCpuBackend();
 });
 
 const CPU: BackendReport = { name: 'cpu', reason: 'test', skipped: [] };

@@ -6,18 +6,16 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import '@tensorflow/tfjs-backend-cpu';
 import { cli } from '../cli/inProcess';
 import { readTrajectoryFile } from '../../src/io/index';
 import { computeSpectrum } from '../../src/koopman/analyze';
 import { PRESETS, presetConfig } from '../../src/train/presets';
 import { TrainingSession } from '../../src/train/session';
-import { tf } from '../../src/train/tf';
+import { useNodeCpuBackend } from '../../src/cli/nodeBackend';
 import type { SnapshotMessage, TrainerReply } from '../../src/workers/protocol';
 
 beforeAll(async () => {
-  tf.env().set('PROD', true);
-  await tf.setBackend('cpu');
+  await useNodeCpuBackend();
 });
 
 function recorder() {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import '@tensorflow/tfjs-backend-cpu';
 import { tf } from '../../src/train/tf';
+import { useNodeCpuBackend } from '../../src/cli/nodeBackend';
 import { Trainer } from '../../src/train/trainer';
 import { quadraticHessian } from '../../src/train/models/index';
 import { Rng } from '../../src/train/rng';
@@ -8,7 +8,7 @@ import { makeDataset } from '../../src/train/data/index';
 import type { Dataset, ModelSpec, OptimizerSpec, TrainConfig } from '../../src/train/types';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useNodeCpuBackend();
 });
 
 const none: Dataset = {
