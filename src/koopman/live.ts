@@ -151,15 +151,17 @@ export class LiveSpectrum {
     return this.due();
   }
 
+  /** Snapshots a window needs for a fit with the current options: delays + 3 (analyze.ts checkEnoughSnapshots). */
+  private get needed(): number { return (this.options.delays ?? 0) + 3; }
+
   /** Whether a refresh would happen now (enough snapshots, something new, not too soon). */
   due(): boolean {
-    const needed = (this.options.delays ?? 0) + 3;
-    return this.dirty && (this.win?.size ?? 0) >= needed && this.now() - this.lastRefresh >= this.minInterval;
+    return this.dirty && (this.win?.size ?? 0) >= this.needed && this.now() - this.lastRefresh >= this.minInterval;
   }
 
   /** Milliseconds until a pending refresh becomes due (for a timer), or undefined if nothing is pending. */
   pendingIn(): number | undefined {
-    if (!this.dirty || (this.win?.size ?? 0) < (this.options.delays ?? 0) + 3) return undefined;
+    if (!this.dirty || (this.win?.size ?? 0) < this.needed) return undefined;
     return Math.max(0, this.lastRefresh + this.minInterval - this.now());
   }
 
@@ -203,7 +205,7 @@ export class LiveSpectrum {
     const rec = this.recorder;
     if (rec.T === 0) throw new Error(rec.status().off ?? 'nothing recorded yet: play or step first');
     if (!(Number.isInteger(end) && end >= 1 && end <= rec.T)) throw new Error(`snapshot ${end} is outside the ${rec.T} recorded`);
-    const needed = (this.options.delays ?? 0) + 3;
+    const needed = this.needed;
     const start = Math.max(0, end - this.capacity);
     if (end - start < needed) throw new Error(`the window ending at snapshot ${end} holds ${end - start} snapshots; at least ${needed} are needed`);
     const fit = computeSpectrum(rec.slice(start, end), this.recordedOptions());
@@ -224,8 +226,7 @@ export class LiveSpectrum {
     if (!this.win) throw new Error('no run');
     const steps = this.win.steps();
     if (step === undefined || (steps.length && steps[steps.length - 1] === step)) {
-      const needed = (this.options.delays ?? 0) + 3;
-      if (this.win.size < needed) throw new Error(`the window holds ${this.win.size} snapshots; at least ${needed} are needed`);
+      if (this.win.size < this.needed) throw new Error(`the window holds ${this.win.size} snapshots; at least ${this.needed} are needed`);
       const { G, dim } = this.win.gram();
       const T = this.win.size, M = this.runs * T;
       const reports = Array.from({ length: this.runs }, (_, r) => {
