@@ -12,6 +12,7 @@
  * Hence |λ_i^{(τ)} − ln|μ_i|| ≤ (c_i + c_{i−1})/τ with c_i = −ln|det(E_iᵀ Q_0,i)| ≥ 0, c_0 = 0.
  */
 import { computeSpectrum } from '../koopman/analyze';
+import { symmetricEig } from '../linalg/eig';
 import { benettin, ftleSeries, ftleWindow, type TangentSystem } from './benettin';
 import { seededRng } from '../linalg/random';
 
@@ -106,41 +107,6 @@ export class QuadraticGd implements TangentSystem {
   }
 }
 
-/** Symmetric eigen-decomposition of a small matrix by cyclic Jacobi (d ≤ ~10 here; exact to rounding). */
-function jacobiEig(a: Float64Array, d: number): { values: number[]; vectors: Float64Array } {
-  // Why by hand: linalg/eig.ts's symmetricEig would do, but Jacobi keeps this module's dependency on the Koopman
-  // side to computeSpectrum alone and is trivially accurate for d ≤ 10.
-  const A = Float64Array.from(a), V = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) V[i * d + i] = 1;
-  for (let sweep = 0; sweep < 60; sweep++) {
-    let off = 0;
-    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += A[p * d + q] ** 2;
-    if (off < 1e-30) break;
-    for (let p = 0; p < d; p++) {
-      for (let q = p + 1; q < d; q++) {
-        const apq = A[p * d + q];
-        if (apq === 0) continue;
-        const theta = (A[q * d + q] - A[p * d + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        for (let k = 0; k < d; k++) {
-          const akp = A[k * d + p], akq = A[k * d + q];
-          A[k * d + p] = c * akp - s * akq; A[k * d + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < d; k++) {
-          const apk = A[p * d + k], aqk = A[q * d + k];
-          A[p * d + k] = c * apk - s * aqk; A[q * d + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < d; k++) {
-          const vkp = V[k * d + p], vkq = V[k * d + q];
-          V[k * d + p] = c * vkp - s * vkq; V[k * d + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  return { values: Array.from({ length: d }, (_, i) => A[i * d + i]), vectors: V };
-}
-
 /** ln|det| of a small square matrix (row-major) by Gaussian elimination with partial pivoting. */
 function logAbsDet(m: Float64Array, n: number): number {
   const a = Float64Array.from(m);
@@ -166,8 +132,8 @@ export function runQuadratic(spec: QuadraticSpec, onProgress?: (fraction: number
   if (basis.length !== d * d) throw new Error(`basis has ${basis.length} entries, expected ${d}²`);
   const H = quadraticHessian(spec.curvatures, basis);
   // exact multipliers and their eigenvectors, from the H actually used
-  const eig = jacobiEig(H, d);
-  const order = eig.values.map((h, i) => ({ mu: 1 - spec.eta * h, i })).sort((a, b) => Math.abs(b.mu) - Math.abs(a.mu));
+  const eig = symmetricEig(H, d);
+  const order = Array.from(eig.values, (h, i) => ({ mu: 1 - spec.eta * h, i })).sort((a, b) => Math.abs(b.mu) - Math.abs(a.mu));
   const multipliers = order.map((o) => o.mu);
   const exact = multipliers.map((m) => Math.log(Math.abs(m)));
   // c_i = −ln|det(E_iᵀ Q_0,i)| with Q_0 = I: the leading i × i block of the eigenvector matrix (rows = coordinates)
