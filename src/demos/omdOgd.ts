@@ -89,34 +89,28 @@ export function lossTan(z1: number, z2: number): number {
 }
 
 /**
- * One OMD run from x₀: x ← Π_K (∇R)⁻¹(∇R(x) − η∇f(x)) with R(x) = −Σ log x, so ∇R = −1/x and the mirror step is
- * y = −1/(−1/x − η∇f(x)) elementwise. Writes T rows of 2 values into `out` at `offset`.
+ * OMD's step, per coordinate: x ← (∇R)⁻¹(∇R(x) − η∇f(x)) with R(x) = −Σ log x, so ∇R = −1/x and the mirror step is
+ * y = −1/(−1/x − η∇f(x)) (projected onto K by `clippedRun`).
  */
-function omdRun(x0: readonly [number, number], out: Float64Array, offset: number): void {
-  const T = OMD_OGD_STEPS;
-  out[offset] = x0[0];
-  out[offset + 1] = x0[1];
-  for (let t = 1; t < T; t++) {
-    for (let i = 0; i < 2; i++) {
-      const x = out[offset + 2 * (t - 1) + i]!;
-      const y = -1.0 / (-1.0 / x - OMD_OGD_ETA * dTan(x));
-      out[offset + 2 * t + i] = clip(y, OMD_BOUNDS);
-    }
-  }
-}
+const omdStep = (x: number): number => -1.0 / (-1.0 / x - OMD_OGD_ETA * dTan(x));
 
-/** One OGD run from u₀: u ← Π_{log K}(u − η∇f̃(u)) with f̃(u) = f(eᵘ), ∇f̃ = (1 + tan²eᵘ)·eᵘ. */
-function ogdRun(u0: readonly [number, number], out: Float64Array, offset: number): void {
+/** OGD's step, per coordinate: u ← u − η∇f̃(u) with f̃(u) = f(eᵘ), ∇f̃ = (1 + tan²eᵘ)·eᵘ (projected onto log K). */
+const ogdStep = (u: number): number => {
+  const q = Math.exp(u);
+  return u - OMD_OGD_ETA * (dTan(q) * q);
+};
+
+/**
+ * One projected run from z₀: z ← Π(step(z)), with `step` applied to each coordinate and the projection Π onto the
+ * box a clip to `bounds` (separable: see the module comment). Writes T rows of 2 values into `out` at `offset`.
+ */
+function clippedRun(z0: readonly [number, number], step: (z: number) => number, bounds: readonly [number, number],
+  out: Float64Array, offset: number): void {
   const T = OMD_OGD_STEPS;
-  out[offset] = u0[0];
-  out[offset + 1] = u0[1];
+  out[offset] = z0[0];
+  out[offset + 1] = z0[1];
   for (let t = 1; t < T; t++) {
-    for (let i = 0; i < 2; i++) {
-      const u = out[offset + 2 * (t - 1) + i]!;
-      const q = Math.exp(u);
-      const v = u - OMD_OGD_ETA * (dTan(q) * q);
-      out[offset + 2 * t + i] = clip(v, OGD_BOUNDS);
-    }
+    for (let i = 0; i < 2; i++) out[offset + 2 * t + i] = clip(step(out[offset + 2 * (t - 1) + i]!), bounds);
   }
 }
 
@@ -163,13 +157,13 @@ function ensemble(fill: (run: number, out: Float64Array, offset: number) => void
 /** The 25 OMD runs, observed in x (the paper's X). */
 export function omdTrajectories(): Trajectories {
   const x0 = gridPoints(OMD_OGD_GRIDS.omdX0);
-  return ensemble((r, out, offset) => omdRun(x0[r]!, out, offset));
+  return ensemble((r, out, offset) => clippedRun(x0[r]!, omdStep, OMD_BOUNDS, out, offset));
 }
 
 /** The 25 OGD runs, observed in u (the paper's U, not q(u) = eᵘ). */
 export function ogdTrajectories(): Trajectories {
   const u0 = gridPoints(OMD_OGD_GRIDS.ogdU0);
-  return ensemble((r, out, offset) => ogdRun(u0[r]!, out, offset));
+  return ensemble((r, out, offset) => clippedRun(u0[r]!, ogdStep, OGD_BOUNDS, out, offset));
 }
 
 /** The 25 bisection runs, observed at the midpoint z (the paper's Z). */
