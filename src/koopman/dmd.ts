@@ -211,7 +211,7 @@ export function rankFor(p: PairProblem, rule: RankRule) {
 }
 
 /** C = A B with A (p × q), B (q × s), row-major. */
-export function matmul(A: Float64Array, B: Float64Array, p: number, q: number, s: number): Float64Array {
+function matmul(A: Float64Array, B: Float64Array, p: number, q: number, s: number): Float64Array {
   const C = new Float64Array(p * s);
   for (let i = 0; i < p; i++) {
     for (let k = 0; k < q; k++) {
@@ -224,7 +224,7 @@ export function matmul(A: Float64Array, B: Float64Array, p: number, q: number, s
 }
 
 /** C = Aᵀ B with A (q × p), B (q × s), row-major: C is p × s. */
-export function matmulTn(A: Float64Array, B: Float64Array, q: number, p: number, s: number): Float64Array {
+function matmulTn(A: Float64Array, B: Float64Array, q: number, p: number, s: number): Float64Array {
   const C = new Float64Array(p * s);
   for (let k = 0; k < q; k++) {
     for (let i = 0; i < p; i++) {
