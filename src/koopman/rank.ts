@@ -13,8 +13,8 @@ export function gavishDonohoOmega(beta: number): number {
   return 0.56 * beta ** 3 - 0.95 * beta ** 2 + 1.82 * beta + 1.43;
 }
 
-function median(sorted: ArrayLike<number>): number {
-  const a = Array.from(sorted).sort((x, y) => x - y);
+function median(values: ArrayLike<number>): number {
+  const a = Array.from(values).sort((x, y) => x - y);
   const n = a.length;
   return n % 2 ? a[(n - 1) / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
 }
