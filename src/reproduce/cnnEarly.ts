@@ -9,8 +9,8 @@ import { summarizeDistances } from '../koopman/seedNull';
 import { windowSpectra } from '../koopman/window';
 import { presetConfig } from '../train/presets';
 import type { TrainConfig } from '../train/types';
-import { now, pairsOf, trainEnsemble } from './common';
-import type { Experiment, ExperimentResult, Pair, RunOptions } from './types';
+import { pairsOf, trainEnsemble } from './common';
+import type { ExperimentBody, ExperimentDefinition, Pair, RunOptions } from './types';
 
 export interface CnnSettings {
   steps: number;
@@ -62,12 +62,11 @@ export function plateauStart(w: number[], factor = 1.25): { index: number; plate
   return { index, plateau, smoothed };
 }
 
-export const cnnEarly: Experiment = {
+export const cnnEarly: ExperimentDefinition = {
   name: 'cnn-early',
   description: 'paper 1: LeNet on MNIST, sliding-window spectra over early training: where does W1 between windows stop falling?',
   runtime: { quick: '~1–2 min (150 steps, batch 16)', full: '~15–20 min (600 steps, batch 64)' },
-  async run(opts: RunOptions): Promise<ExperimentResult> {
-    const t0 = now();
+  async run(opts: RunOptions): Promise<ExperimentBody> {
     const S = cnnSettings(opts.quick, opts.overrides as Partial<CnnSettings>);
     const base = presetConfig('lenet-early');
     const config: TrainConfig = {
@@ -97,9 +96,7 @@ export const cnnEarly: Experiment = {
     wins.forEach((w) => { spectra[`steps ${toStep(w.start)}–${toStep(w.end - 1)}`] = [pairsOf(w.fit.spectrum)]; });
     const reduced: string[] = [];
     if (opts.quick) reduced.push(`${S.steps} steps, batch ${S.batch}, ${S.train} images, a snapshot every ${S.snapshotEvery} step(s), windows of ${S.window} snapshots (full: 600 steps, batch 64, 12000 images, every 2, windows of 50)`);
-    opts.onProgress?.(1, 'done');
     return {
-      name: 'cnn-early', description: cnnEarly.description, quick: opts.quick,
       settings: {
         model: 'LeNet-style: conv5×5(6) → pool → conv5×5(16) → pool → dense(120) → 10, ReLU',
         optimizer: 'SGD with momentum 0.9, lr 0.01 (the paper\'s settings are not public)', batch: S.batch,
@@ -115,7 +112,6 @@ export const cnnEarly: Experiment = {
         'One training run (no perturbed ensemble), so no between-seed null.',
       ],
       extra,
-      seconds: (now() - t0) / 1000,
     };
   },
 };

@@ -15,9 +15,9 @@ import { wasserstein1 } from '../koopman/wasserstein';
 import { summarizeDistances } from '../koopman/seedNull';
 import { presetConfig } from '../train/presets';
 import type { TrainConfig } from '../train/types';
-import { now, nullReport, pairsOf, pickSeeds, publishedNull, publishedRowwise, rowwiseReport, toPoints, trainEnsemble } from './common';
+import { nullReport, pairsOf, pickSeeds, publishedNull, publishedRowwise, rowwiseReport, toPoints, trainEnsemble } from './common';
 import { FCN_FILES, PAPER_SOURCE, PUBLISHED_FCN } from './published';
-import type { DistanceReport, Experiment, ExperimentResult, NullReport, Pair, RunOptions } from './types';
+import type { DistanceReport, ExperimentBody, ExperimentDefinition, NullReport, Pair, RunOptions } from './types';
 
 export const FCN_SEEDS = [2, 3, 6, 7, 11, 16, 17, 22, 23, 31, 33, 34, 40, 41, 42, 51, 56, 57, 61, 68, 69, 71, 87, 88, 95];
 
@@ -61,12 +61,11 @@ export function fcnSettings(quick: boolean, overrides: Partial<FcnSettings> = {}
   return s;
 }
 
-export const fcnWidth: Experiment = {
+export const fcnWidth: ExperimentDefinition = {
   name: 'fcn-width',
   description: 'paper 1: one-hidden-layer nets h = 5, 10, 40 on MNIST, output-layer weights: are the widths conjugate?',
   runtime: { quick: '~2 min (5 seeds × 3 widths × 3 inits × 150 steps)', full: '~2.5–3 h on a 2-core CPU (25 seeds × 3 widths × 10 inits × 1000 steps; ~6 min per seed)' },
-  async run(opts: RunOptions): Promise<ExperimentResult> {
-    const t0 = now();
+  async run(opts: RunOptions): Promise<ExperimentBody> {
     const S = fcnSettings(opts.quick, opts.overrides as Partial<FcnSettings>);
     const seeds = pickSeeds(FCN_SEEDS, opts.seeds ?? (opts.quick ? 5 : 25));
     const spectra: Record<string, Pair[][]> = {};
@@ -143,9 +142,7 @@ export const fcnWidth: Experiment = {
     if (S.widths.some((h) => S.delays[h] !== Math.floor(320 / h))) {
       reduced.push(`delays ${S.widths.map((h) => S.delays[h]).join('/')} instead of ${paperDelays.join('/')} (int(32·10/h) scaled by steps/1000)`);
     }
-    opts.onProgress?.(1, 'done');
     return {
-      name: 'fcn-width', description: fcnWidth.description, quick: opts.quick,
       settings: {
         model: 'Linear(784→h, no bias) → ReLU → Linear(h→10, no bias)', widths: S.widths, optimizer: 'SGD lr 0.1',
         batch: 60, steps: S.steps, trainImages: S.train, runsPerSeed: S.runs, perturbation: '±0.1% multiplicative',
@@ -161,7 +158,6 @@ export const fcnWidth: Experiment = {
         'The "paper" numbers are recomputed from the published eigenvalue files (or quoted from the methods notes when the files are absent).',
         ...(opts.quick ? ['Quick mode trains far less than one epoch: expect distances and nulls to differ from the paper\'s; the full run (25 seeds, 1000 steps, 10 inits) takes about 2.5–3 h on a 2-core CPU.'] : []),
       ],
-      seconds: (now() - t0) / 1000,
     };
   },
 };

@@ -12,9 +12,9 @@
 import { computeSpectrum } from '../koopman/analyze';
 import type { TrainConfig } from '../train/types';
 import { presetConfig } from '../train/presets';
-import { now, nullReport, pairsOf, pickSeeds, publishedNull, publishedRowwise, rowwiseReport, trainEnsemble } from './common';
+import { nullReport, pairsOf, pickSeeds, publishedNull, publishedRowwise, rowwiseReport, trainEnsemble } from './common';
 import { GROKKING_FILES, PAPER_SOURCE, PUBLISHED_GROKKING } from './published';
-import type { Experiment, ExperimentResult, NullReport, Pair, RunOptions } from './types';
+import type { ExperimentBody, ExperimentDefinition, NullReport, Pair, RunOptions } from './types';
 
 export const GROKKING_SEEDS = [16, 17, 22, 23, 31, 33, 34, 40, 41, 42];
 
@@ -40,12 +40,11 @@ export function grokkingSettings(quick: boolean, o: Partial<GrokkingSettings> = 
   };
 }
 
-export const grokking: Experiment = {
+export const grokking: ExperimentDefinition = {
   name: 'grokking',
   description: 'paper 1: one-layer Transformer on a + b mod p, AdamW wd 1.0 (groks later) vs the norm-constrained control',
   runtime: { quick: '~1–2 min (p = 19, small model, 3 seeds × 3 inits)', full: '~65 h on a 2-core CPU (~12 s per step per run); use a GPU (the app)' },
-  async run(opts: RunOptions): Promise<ExperimentResult> {
-    const t0 = now();
+  async run(opts: RunOptions): Promise<ExperimentBody> {
     const S = grokkingSettings(opts.quick, opts.overrides as Partial<GrokkingSettings>);
     const seeds = pickSeeds(GROKKING_SEEDS, opts.seeds ?? (opts.quick ? 3 : 10));
     const groups = { grokking: 'grokking', constrained: 'grokking-constrained' } as const;
@@ -88,9 +87,7 @@ export const grokking: Experiment = {
     if (S.runs < 10) reduced.push(`${S.runs} inits per seed instead of 10`);
     if (seeds.length < 10) reduced.push(`${seeds.length} seeds instead of 10 (the paper's files hold 20 rows)`);
     if (S.steps !== 100) reduced.push(`${S.steps} steps instead of 100`);
-    opts.onProgress?.(1, 'done');
     return {
-      name: 'grokking', description: grokking.description, quick: opts.quick,
       settings: {
         task: `a + b mod ${S.p}, training fraction 0.3, full batch`, model: { layers: 1, ...S.model, layerNorm: false },
         grokking: 'AdamW lr 1e-3, weight decay 1.0, betas (0.9, 0.98)',
@@ -106,7 +103,6 @@ export const grokking: Experiment = {
         'The paper\'s sizes take ~12 s per full-batch step per run on the tfjs cpu backend in Node (≈ 65 h for the full run): run the full size on a GPU (the app with WebGPU) or expect hours.',
         'The paper\'s PCA/DMD keeps no explicit rank; its saved files hold 10 eigenvalues per seed, so we fit rank 10.',
       ],
-      seconds: (now() - t0) / 1000,
     };
   },
 };

@@ -9,11 +9,11 @@ import { runOmdOgd } from '../demos/omdOgdExperiment';
 import { OMD_OGD_DELAYS, ogdTrajectories, omdTrajectories, type Trajectories } from '../demos/omdOgd';
 import { computeSpectrum } from '../koopman/analyze';
 import { compareToNull, summarizeDistances } from '../koopman/seedNull';
-import { now, nullReport, pairsOf } from './common';
+import { nullReport, pairsOf } from './common';
 import {
   PAPER_SOURCE, PUBLISHED_OGD, PUBLISHED_OMD, PUBLISHED_W_OGD_BM, PUBLISHED_W_OMD_BM, PUBLISHED_W_OMD_OGD,
 } from './published';
-import type { Check, DistanceReport, Experiment, ExperimentResult, Pair, RunOptions } from './types';
+import type { Check, DistanceReport, ExperimentBody, ExperimentDefinition, Pair, RunOptions } from './types';
 
 const EIG_TOL = 1e-6;
 const W_TOL = 1e-6;
@@ -38,12 +38,11 @@ function maxEigDiff(ours: Pair[], theirs: Pair[]): number {
   return Math.max(...x.map((p, i) => Math.hypot(p[0] - y[i][0], p[1] - y[i][1])));
 }
 
-export const omdOgd: Experiment = {
+export const omdOgd: ExperimentDefinition = {
   name: 'omd-ogd',
   description: 'paper 1: online mirror descent vs online gradient descent (conjugate via h = exp) and bisection (not)',
   runtime: { quick: '< 1 s', full: '< 1 s (quick and full are the same)' },
-  async run(opts: RunOptions): Promise<ExperimentResult> {
-    const t0 = now();
+  async run(opts: RunOptions): Promise<ExperimentBody> {
     opts.onProgress?.(0, 'dynamics');
     const r = runOmdOgd();
     const omd = pairsOf(r.spectra.omd), ogd = pairsOf(r.spectra.ogd), bm = pairsOf(r.spectra.bisection);
@@ -92,10 +91,8 @@ export const omdOgd: Experiment = {
         note: 'bisection reaches machine precision, so its delay matrix is nearly rank-deficient; its eigenvalues are not pinned',
       },
     ];
-    opts.onProgress?.(1, 'done');
     const main = distances[0], control = distances[1];
     return {
-      name: 'omd-ogd', description: omdOgd.description, quick: opts.quick,
       settings: {
         loss: 'f(x) = Σ tan(x_i), d = 2', eta: r.settings.eta, T: r.settings.T, initialConditions: '5×5 grid (25 runs)',
         observed: 'OMD: x; OGD: u (x = e^u); bisection: midpoint z', delays: r.settings.delays, rank: r.settings.rank,
@@ -112,7 +109,6 @@ export const omdOgd: Experiment = {
         'Deterministic: there are no seeds. The null is the spread of W1 between fits to subsets of the initial conditions.',
         'Exact float64 arithmetic; the same numbers in quick and full mode.',
       ],
-      seconds: (now() - t0) / 1000,
     };
   },
 };

@@ -17,8 +17,8 @@ import { computeSpectrum } from '../koopman/analyze';
 import { summarizeDistances } from '../koopman/seedNull';
 import { wasserstein1 } from '../koopman/wasserstein';
 import { presetConfig } from '../train/presets';
-import { now, nullReport, pairsOf, pickSeeds, toPoints, trainEnsemble } from './common';
-import type { Check, Experiment, ExperimentResult, Pair, RunOptions } from './types';
+import { nullReport, pairsOf, pickSeeds, toPoints, trainEnsemble } from './common';
+import type { Check, ExperimentBody, ExperimentDefinition, Pair, RunOptions } from './types';
 
 const TOL = 1e-6;
 
@@ -47,7 +47,7 @@ function maxDeviation(ours: Pair[], expected: Pair[]): number {
   return left.length ? Infinity : worst;
 }
 
-function teaching(name: 'quadratic' | 'momentum'): Experiment {
+function teaching(name: 'quadratic' | 'momentum'): ExperimentDefinition {
   const isMomentum = name === 'momentum';
   const description = isMomentum
       ? 'teaching: heavy-ball momentum on a quadratic: complex pairs with |λ| = √β, checked against the formula'
@@ -56,8 +56,7 @@ function teaching(name: 'quadratic' | 'momentum'): Experiment {
     name,
     description,
     runtime: { quick: '~1 s', full: '~1 s' },
-    async run(opts: RunOptions): Promise<ExperimentResult> {
-      const t0 = now();
+    async run(opts: RunOptions): Promise<ExperimentBody> {
       const base = presetConfig(name, opts.quick);
       const steps = (opts.overrides?.steps as number | undefined) ?? base.steps;
       const seeds = pickSeeds([0, 1, 2, 3, 4], opts.seeds ?? (opts.quick ? 3 : 5));
@@ -86,9 +85,7 @@ function teaching(name: 'quadratic' | 'momentum'): Experiment {
         checks.push({ name: '|λ| = √β for every eigenvalue', expected: sb, got: 'max deviation', deviation: dev, tolerance: TOL, pass: dev <= TOL });
       }
       const pass = checks.every((c) => c.pass);
-      opts.onProgress?.(1, 'done');
       return {
-        name, description, quick: opts.quick,
         settings: {
           model: `½ wᵀHw, H = Q diag(${model.curvatures.join(', ')}) Qᵀ, w ∈ ℝ^${model.curvatures.length}`,
           optimizer: isMomentum ? `heavy ball, η = ${opt.lr}, β = ${opt.beta}` : `gradient descent, η = ${opt.lr}`,
@@ -107,7 +104,6 @@ function teaching(name: 'quadratic' | 'momentum'): Experiment {
           : `does NOT match the formula: max |λ − formula| = ${worst.toExponential(1)} > ${TOL}`,
         checks,
         notes: [],
-        seconds: (now() - t0) / 1000,
       };
     },
   };

@@ -98,3 +98,11 @@ export interface Experiment {
   runtime: { quick: string; full: string };
   run(opts: RunOptions): Promise<ExperimentResult>;
 }
+
+/** What an experiment's own code returns: index.ts adds name, description, quick and the wall time. */
+export type ExperimentBody = Omit<ExperimentResult, 'name' | 'description' | 'quick' | 'seconds'>;
+
+/** An experiment as written in its module; index.ts turns it into an `Experiment` (see `plain` there). */
+export interface ExperimentDefinition extends Omit<Experiment, 'run'> {
+  run(opts: RunOptions): Promise<ExperimentBody>;
+}
