@@ -17,6 +17,7 @@
  * weights' offset shows as an eigenvalue near 1).
  */
 import { computeSpectrum } from '../koopman/analyze';
+import { dot } from '../linalg/lanczos';
 import { symmetricEigenvalues } from '../linalg/symeig';
 import type { Cell } from './cells';
 import { cellLabel } from './cells';
@@ -24,7 +25,7 @@ import { kpflowOperators, vanillaK, type Linearization } from './operators';
 import type { KpflowConfig } from './presets';
 import { operatorStats, opAlignment, statsFromEigenvalues, type Alignment, type OperatorStats } from './spectral';
 import { makeBatch } from './tasks';
-import { Trainer } from './train';
+import { Trainer, type LossGradient } from './train';
 
 export interface RankCheck {
   /** H + nIn + 1: the bound on the rank of each hidden unit's (B·T)×(B·T) block of 𝒦 (Theorem 1). */
@@ -96,8 +97,6 @@ export function vanillaKStats(lin: Linearization, o: { top: number; threshold: n
   return { stats: statsFromEigenvalues(all, o, 'exact'), rank: { bound: p, gramRank, maxBlockRank, pass: maxBlockRank <= p && gramRank <= p } };
 }
 
-const dot = (a: Float64Array, b: Float64Array) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; };
-
 export interface RunHooks {
   onProgress?: (fraction: number, phase: string) => void;
   /** Called after every checkpoint (the app draws partial results). */
@@ -120,7 +119,8 @@ export function runKpflow(name: string, config: KpflowConfig, quick: boolean, ho
   const total = config.steps + nCk * ckCost;
   const progress = (phase: string) => hooks.onProgress?.(Math.min(1, (trainer.step + checkpoints.length * ckCost) / total), phase);
 
-  const analyse = () => {
+  /** The checkpoint at the current θ; returns the loss and gradient it evaluated, for the next training step. */
+  const analyse = (): LossGradient => {
     progress(`analysis at step ${trainer.step}`);
     const g = trainer.evaluate();
     const lin = g.lin, ops = kpflowOperators(lin);
@@ -149,16 +149,16 @@ export function runKpflow(name: string, config: KpflowConfig, quick: boolean, ho
     }
     checkpoints.push(c);
     hooks.onCheckpoint?.(c, checkpoints.length - 1);
+    return g;
   };
 
   for (let s = 0; s <= config.steps; s++) {
     if (s % config.snapshotEvery === 0) snapshots.push(Float64Array.from(trainer.theta));
-    if (ckSteps.has(s)) analyse();
-    if (s === config.steps) break;
-    losses.push(trainer.train());
+    const g = ckSteps.has(s) ? analyse() : undefined;
+    if (s === config.steps) { losses.push((g ?? trainer.evaluate()).loss); break; }
+    losses.push(trainer.train(g));
     if (s % 5 === 0) progress(`training step ${s + 1}/${config.steps}`);
   }
-  losses.push(trainer.evaluate().loss);
 
   // Koopman spectrum of the same run (paper 1's pipeline, src/koopman/analyze.ts)
   const P = cell.nParams, Ts = snapshots.length;

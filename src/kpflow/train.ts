@@ -112,9 +112,11 @@ export class Trainer {
     return lossAndGradient(this.cell, this.theta, this.readout, this.batch);
   }
 
-  /** One Adam step; returns the loss before the step. */
-  train(): number {
-    const g = this.evaluate();
+  /**
+   * One Adam step; returns the loss before the step. `g` may be passed when the caller already evaluated at the
+   * current θ (the analysis checkpoints do), so the forward pass and BPTT are not run twice.
+   */
+  train(g: LossGradient = this.evaluate()): number {
     const parts: [Float64Array, Float64Array][] = [[this.theta, g.gTheta], [this.readout.C, g.gC], [this.readout.d, g.gd]];
     let sq = 0;
     for (const [, gr] of parts) for (let i = 0; i < gr.length; i++) sq += gr[i] * gr[i];
