@@ -91,11 +91,14 @@ export function applyK(lin: Linearization, q: Float64Array): Float64Array {
 
 export type { SymOperator } from '../linalg/lanczos';
 
-/** The operators KPFlow studies, bound to one linearisation. `K` uses the closed form for vanilla cells. */
+/**
+ * The operators KPFlow studies, bound to one linearisation. `K` uses the closed form for vanilla cells, built on its
+ * first use (the analysis takes 𝒦's exact spectrum from `vanillaK` directly and may never apply this one).
+ */
 export function kpflowOperators(lin: Linearization): { K: SymOperator; PPstar: SymOperator; PKPstar: SymOperator } {
   const N = stateSize(lin);
-  const closed = lin.cell.spec.kind === 'gru' ? undefined : vanillaK(lin);
-  const K = (q: Float64Array) => (closed ? closed.apply(q) : applyK(lin, q));
+  let closed: ReturnType<typeof vanillaK> | undefined;
+  const K = (q: Float64Array) => (lin.cell.spec.kind === 'gru' ? applyK(lin, q) : (closed ??= vanillaK(lin)).apply(q));
   return {
     K: { N, apply: K },
     PPstar: { N, apply: (q) => applyP(lin, applyPstar(lin, q)) },
