@@ -111,6 +111,16 @@ describe('koopscope windows', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--length/);
   });
+  it.each([
+    [['--length', 'abc'], /--length must be a whole number ≥ 3, got 'abc'/],
+    [['--length', '20', '--stride', '0'], /--stride must be a whole number ≥ 1, got '0'/],
+    [['--length', '20', '--every', 'x'], /--every must be a whole number ≥ 1, got 'x'/],
+  ])('rejects bad window flags %j before reading the file, in one line', async (flags, pattern) => {
+    const r = await cli('windows', join(dir, 'does-not-exist.npy'), ...(flags as string[]));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(pattern);
+    expect(r.err.split('\n')).toHaveLength(1);
+  });
 });
 
 describe('user errors: exit 2, one line naming the problem', () => {

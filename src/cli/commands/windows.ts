@@ -8,7 +8,7 @@ import { spectrumReport } from '../../koopman/report';
 import { windowSpectra } from '../../koopman/window';
 import { UsageError } from '../errors';
 import { loadTrajectory, stepSpacing } from '../load';
-import { readOptionsFrom, spectrumFlags, spectrumOptionsFrom, SPECTRUM_USAGE } from '../options';
+import { readOptionsFrom, spectrumFlags, spectrumOptionsFrom, SPECTRUM_USAGE, wholeNumber } from '../options';
 import { progressBar } from '../progress';
 import type { Io } from '../main';
 
@@ -30,12 +30,13 @@ export function run(args: string[], io: Io): number {
   if (positionals.length !== 1) throw new UsageError(`windows needs exactly one FILE, got ${positionals.length}`);
   if (values.window !== undefined) throw new UsageError('windows takes --length and --stride, not --window');
   if (values.length === undefined) throw new UsageError('windows needs --length L (snapshots per window)');
-  const every = values.every !== undefined ? Number(values.every) : 1;
-  const traj = loadTrajectory(positionals[0], { ...readOptionsFrom(values), every: Number.isInteger(every) && every > 0 ? every : undefined });
+  // flags first, so a typo is reported before a large file is read
+  const length = wholeNumber('length', values.length, 3);
+  const stride = wholeNumber('stride', values.stride, 1) ?? Math.max(1, Math.floor(length / 4));
+  const every = wholeNumber('every', values.every, 1);
+  const traj = loadTrajectory(positionals[0], { ...readOptionsFrom(values), every });
   const { every: _every, window: _window, ...options } = spectrumOptionsFrom(values, stepSpacing(traj).dt);
   if (_every !== undefined && options.dt !== undefined) options.dt *= _every;
-  const length = Number(values.length);
-  const stride = values.stride !== undefined ? Number(values.stride) : Math.max(1, Math.floor(length / 4));
   const bar = progressBar(positionals[0]);
   let wins;
   try {
