@@ -5,7 +5,7 @@
 import { ACTIVATION_NAMES, type ActivationName } from './activations';
 import { runEnsemble, type EnsembleResult } from './experiment';
 import { runQuadratic, type QuadraticResult } from './quadratic';
-import { runRegression, type RegressionRun } from './regression';
+import { runRegression, type RegressionRun, type RegressionSpec } from './regression';
 
 export type LyapunovResult = QuadraticResult | RegressionRun | EnsembleResult;
 
@@ -78,6 +78,15 @@ function quadraticPreset(name: string, eta: number, description: string): Lyapun
 
 const REGRESSION = { hidden: 10, samples: 32, eta: 0.1, initScale: 1.5, k: 4 } as const;
 
+/** The regression settings shared by regression-* and paper3 (one set of defaults and quick variants for both). */
+function regressionBase(o: PresetOverrides): Omit<RegressionSpec, 'activation' | 'seed' | 'clv'> {
+  return {
+    hidden: o.hidden ?? REGRESSION.hidden, samples: REGRESSION.samples, eta: o.lr ?? REGRESSION.eta,
+    steps: o.steps ?? (o.quick ? 600 : 2000), tau: o.tau ?? (o.quick ? 50 : 100), k: o.k ?? REGRESSION.k,
+    initScale: REGRESSION.initScale,
+  };
+}
+
 function regressionPreset(activation: ActivationName): LyapunovPreset {
   const preset: LyapunovPreset = {
     name: `regression-${activation}`, kind: 'regression',
@@ -86,11 +95,7 @@ function regressionPreset(activation: ActivationName): LyapunovPreset {
     accepts: ['steps', 'tau', 'k', 'hidden', 'lr', 'seed'],
     run(o, onProgress) {
       checkAccepted(preset, o);
-      const spec = {
-        activation, hidden: o.hidden ?? REGRESSION.hidden, samples: REGRESSION.samples, eta: o.lr ?? REGRESSION.eta,
-        steps: o.steps ?? (o.quick ? 600 : 2000), tau: o.tau ?? (o.quick ? 50 : 100), k: o.k ?? REGRESSION.k,
-        initScale: REGRESSION.initScale, seed: o.seed ?? 0, clv: true,
-      };
+      const spec: RegressionSpec = { activation, ...regressionBase(o), seed: o.seed ?? 0, clv: true };
       return {
         preset: preset.name, quick: !!o.quick,
         settings: { task: 'y = sin(πx), 32 points on [−1, 1]', network: `1–${spec.hidden}–1, ${activation}`, loss: '(1/2M) Σ (f(x) − y)²',
@@ -114,12 +119,7 @@ const paper3: LyapunovPreset = {
     checkAccepted(paper3, o);
     const activations = o.quick ? PAPER3_ACTIVATIONS.slice(0, 2) : PAPER3_ACTIVATIONS;
     const spec = {
-      activations, runsPerActivation: o.runs ?? 30, seed: o.seed ?? 0, permutations: 999,
-      base: {
-        hidden: o.hidden ?? REGRESSION.hidden, samples: REGRESSION.samples, eta: o.lr ?? REGRESSION.eta,
-        steps: o.steps ?? (o.quick ? 600 : 2000), tau: o.tau ?? (o.quick ? 50 : 100), k: o.k ?? REGRESSION.k,
-        initScale: REGRESSION.initScale,
-      },
+      activations, runsPerActivation: o.runs ?? 30, seed: o.seed ?? 0, permutations: 999, base: regressionBase(o),
     };
     return {
       preset: 'paper3', quick: !!o.quick,
