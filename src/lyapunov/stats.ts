@@ -29,13 +29,19 @@ function pearson(a: Float64Array, b: Float64Array): number {
   return saa === 0 || sbb === 0 ? NaN : sab / Math.sqrt(saa * sbb);
 }
 
-/** Spearman's rank correlation ρ ∈ [−1, 1]; NaN when either variable is constant or n < 2. Pairs with a NaN are dropped. */
-export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
+/** Average ranks of x and y over the pairs where neither is NaN; null when fewer than 2 such pairs remain. */
+function pairedRanks(x: ArrayLike<number>, y: ArrayLike<number>): [Float64Array, Float64Array] | null {
   if (x.length !== y.length) throw new Error(`spearman: lengths differ (${x.length} and ${y.length})`);
   const keep: number[] = [];
   for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) keep.push(i);
-  if (keep.length < 2) return NaN;
-  return pearson(averageRanks(keep.map((i) => x[i])), averageRanks(keep.map((i) => y[i])));
+  if (keep.length < 2) return null;
+  return [averageRanks(keep.map((i) => x[i])), averageRanks(keep.map((i) => y[i]))];
+}
+
+/** Spearman's rank correlation ρ ∈ [−1, 1]; NaN when either variable is constant or n < 2. Pairs with a NaN are dropped. */
+export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const ranks = pairedRanks(x, y);
+  return ranks ? pearson(ranks[0], ranks[1]) : NaN;
 }
 
 /**
@@ -43,10 +49,9 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
  * with |ρ| at least the observed |ρ|. Exact in expectation for any n, with ties; NaN when ρ is NaN.
  */
 export function spearmanPermutationP(x: ArrayLike<number>, y: ArrayLike<number>, rng: Rng, permutations = 999): number {
-  const keep: number[] = [];
-  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) keep.push(i);
-  if (keep.length < 2) return NaN;
-  const rx = averageRanks(keep.map((i) => x[i])), ry = averageRanks(keep.map((i) => y[i]));
+  const ranks = pairedRanks(x, y);
+  if (!ranks) return NaN;
+  const [rx, ry] = ranks;
   const obs = Math.abs(pearson(rx, ry));
   if (Number.isNaN(obs)) return NaN;
   const perm = Float64Array.from(ry);
