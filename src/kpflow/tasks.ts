@@ -20,7 +20,6 @@
 import { seededRng } from '../linalg/random';
 
 export type TaskName = 'memory-pro' | 'memory-anti' | 'delay-pro' | 'delay-anti';
-export const ALL_TASKS: readonly TaskName[] = ['memory-pro', 'memory-anti', 'delay-pro', 'delay-anti'];
 
 export interface TaskSpec {
   /** Tasks mixed in the batch (samples cycle through them); one task → no context channel. */
