@@ -66,6 +66,7 @@ export const cnnEarly: ExperimentDefinition = {
   name: 'cnn-early',
   description: 'paper 1: LeNet on MNIST, sliding-window spectra over early training: where does W1 between windows stop falling?',
   runtime: { quick: '~1–2 min (150 steps, batch 16)', full: '~15–20 min (600 steps, batch 64)' },
+  seeded: false,
   async run(opts: RunOptions): Promise<ExperimentBody> {
     const S = cnnSettings(opts.quick, opts.overrides as Partial<CnnSettings>);
     const base = presetConfig('lenet-early');

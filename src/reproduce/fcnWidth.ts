@@ -65,6 +65,7 @@ export const fcnWidth: ExperimentDefinition = {
   name: 'fcn-width',
   description: 'paper 1: one-hidden-layer nets h = 5, 10, 40 on MNIST, output-layer weights: are the widths conjugate?',
   runtime: { quick: '~2 min (5 seeds × 3 widths × 3 inits × 150 steps)', full: '~2.5–3 h on a 2-core CPU (25 seeds × 3 widths × 10 inits × 1000 steps; ~6 min per seed)' },
+  seeded: true,
   async run(opts: RunOptions): Promise<ExperimentBody> {
     const S = fcnSettings(opts.quick, opts.overrides as Partial<FcnSettings>);
     const seeds = pickSeeds(FCN_SEEDS, opts.seeds ?? (opts.quick ? 5 : 25));

@@ -44,6 +44,7 @@ export const grokking: ExperimentDefinition = {
   name: 'grokking',
   description: 'paper 1: one-layer Transformer on a + b mod p, AdamW wd 1.0 (groks later) vs the norm-constrained control',
   runtime: { quick: '~1–2 min (p = 19, small model, 3 seeds × 3 inits)', full: '~65 h on a 2-core CPU (~12 s per step per run); use a GPU (the app)' },
+  seeded: true,
   async run(opts: RunOptions): Promise<ExperimentBody> {
     const S = grokkingSettings(opts.quick, opts.overrides as Partial<GrokkingSettings>);
     const seeds = pickSeeds(GROKKING_SEEDS, opts.seeds ?? (opts.quick ? 3 : 10));

@@ -42,6 +42,7 @@ export const omdOgd: ExperimentDefinition = {
   name: 'omd-ogd',
   description: 'paper 1: online mirror descent vs online gradient descent (conjugate via h = exp) and bisection (not)',
   runtime: { quick: '< 1 s', full: '< 1 s (quick and full are the same)' },
+  seeded: false,
   async run(opts: RunOptions): Promise<ExperimentBody> {
     opts.onProgress?.(0, 'dynamics');
     const r = runOmdOgd();

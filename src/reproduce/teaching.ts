@@ -56,6 +56,7 @@ function teaching(name: 'quadratic' | 'momentum'): ExperimentDefinition {
     name,
     description,
     runtime: { quick: '~1 s', full: '~1 s' },
+    seeded: true,
     async run(opts: RunOptions): Promise<ExperimentBody> {
       const base = presetConfig(name, opts.quick);
       const steps = (opts.overrides?.steps as number | undefined) ?? base.steps;

@@ -96,6 +96,8 @@ export interface Experiment {
   description: string;
   /** Rough runtimes on a 2-core CPU, for --list. */
   runtime: { quick: string; full: string };
+  /** Whether `RunOptions.seeds` means anything here (omd-ogd and cnn-early have no seeds to choose). */
+  seeded: boolean;
   run(opts: RunOptions): Promise<ExperimentResult>;
 }
 

@@ -24,6 +24,7 @@ describe('koopscope reproduce', () => {
     [['reproduce'], /needs one experiment NAME/],
     [['reproduce', 'nope'], /unknown experiment 'nope'; experiments: omd-ogd, fcn-width/],
     [['reproduce', 'quadratic', '--seeds', '0'], /--seeds must be a whole number ≥ 1, got '0'/],
+    [['reproduce', 'omd-ogd', '--seeds', '3'], /omd-ogd has no seeds to choose; run it without --seeds/],
     [['reproduce', 'quadratic', '--bogus'], /Unknown option '--bogus'/],
     [['reproduce', 'quadratic', '--paper-data', '/nonexistent/dir'], /--paper-data \/nonexistent\/dir: not a folder/],
   ])('%j is a user error: exit 2, one line', async (argv, message) => {

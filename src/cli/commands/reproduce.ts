@@ -23,7 +23,7 @@ export const usage = `usage: koopscope reproduce NAME [--quick] [--json] [--seed
 Runs one experiment from training to verdict: the settings used, the spectra per seed, the W1 distances with their
 mean and spread, the between-seed null, checks against formulas or published values, and a one-line verdict.
   --quick            the small variant (minutes on a 2-core CPU; what it reduces is printed)
-  --seeds n          number of seeds (the first n of the paper's list)
+  --seeds n          number of seeds (the first n of the paper's list; beyond its end 100, 101, …)
   --paper-data DIR   folder with paper 1's published .npy files (default: $KOOPSCOPE_SHARED/data/paper1 or
                      ../shared/data/paper1 beside the repository, when present)
   --json             print the result as one JSON object
@@ -117,6 +117,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const seeds = wholeNumber('seeds', values.seeds, 1);
+  if (seeds !== undefined && !experiment.seeded) throw new UsageError(`${experiment.name} has no seeds to choose; run it without --seeds`);
   const paperDir = findPaperData(values['paper-data']);
   const backend = await useNodeCpuBackend();
   const bar = progressBar(`reproduce ${experiment.name}`);
