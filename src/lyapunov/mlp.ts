@@ -139,6 +139,8 @@ export class Mlp {
     const inv = 1 / M;
     for (let m = 0; m < M; m++) {
       const xm = m * dIn, hm = m * H, em = m * dOut;
+      // R{a} = V1 x + c1: evaluate's first-layer loop applied to v, written out again because this is the innermost
+      // hot path (k HVPs per Benettin step) and a shared helper would cost a call per (sample, unit)
       for (let j = 0; j < H; j++) {
         let r = v[o.b1 + j];
         for (let i = 0; i < dIn; i++) r += v[o.W1 + j * dIn + i] * x[xm + i];
