@@ -57,6 +57,7 @@ describe('koopscope lyapunov', () => {
     [['lyapunov', 'quadratic'], /did you mean --preset quadratic/],
     [['lyapunov', '--preset', 'regression-tanh', '--lr', '50', '--steps', '60', '--tau', '10'], /gradient descent diverged at step \d+ .*lower the learning rate \(η = 50, 31 parameters/],
     [['lyapunov', '--preset', 'quadratic', '--hidden', '20'], /does not use --hidden/],
+    [['lyapunov', '--preset', 'paper3', '--quick', '--seed', '9999999999999'], /--seed must be a whole number in \[0, 2147483647\]/],
     [['lyapunov', '--preset', 'regression-tanh', '--hidden', '4', '--k', '20'], /k must be an integer in \[1, P = 13\]/],
     [['lyapunov', '--bogus'], /Unknown option/],
   ])('%j is a user error: one line, exit 2', async (argv, msg) => {
