@@ -11,6 +11,11 @@
  *   node scripts/record-results.mjs --from FILE --id ID --command "…" --wall S
  *                                                   store a JSON result produced elsewhere (e.g. a long run
  *                                                   started by hand with nohup) under ID
+ *   node scripts/record-results.mjs --rejudge ID … --reason "…"
+ *                                                   recompute the verdicts of recordings from their stored spectra
+ *                                                   with the current conjugacy test (src/reproduce/recorded.ts
+ *                                                   rejudge), without re-running them; the entry notes the date and
+ *                                                   reason in `rejudged`
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -43,7 +48,26 @@ function write(id, command, wallSeconds, result) {
 
 const argv = process.argv.slice(2);
 const flag = (name) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined; };
-if (flag('from')) {
+if (argv.includes('--rejudge')) {
+  // The pure rejudge() lives in TypeScript; run it through the bundled tsx loader.
+  const ids = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--reason');
+  const reason = flag('reason');
+  if (!ids.length || !reason) {
+    console.error('record-results: --rejudge needs recording ids and --reason "why the verdicts were recomputed"');
+    process.exit(2);
+  }
+  const code = `import { rejudge } from './src/reproduce/recorded.ts';
+import * as fs from 'node:fs';
+for (const id of ${JSON.stringify(ids)}) {
+  const file = 'src/reproduce/recorded/' + id + '.json';
+  const e = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const result = rejudge(e.result);
+  const out = { ...e, result, rejudged: { date: new Date().toISOString().slice(0, 10), reason: ${JSON.stringify(reason)} } };
+  fs.writeFileSync(file, JSON.stringify(out) + '\\n');
+  console.log(id + ': ' + result.verdict);
+}`;
+  execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, stdio: 'inherit' });
+} else if (flag('from')) {
   const [file, id, command, wall] = [flag('from'), flag('id'), flag('command'), Number(flag('wall'))];
   if (!id || !command || !Number.isFinite(wall)) {
     console.error('record-results: --from FILE needs --id ID --command "koopscope reproduce …" --wall SECONDS');

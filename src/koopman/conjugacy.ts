@@ -15,9 +15,10 @@
  *   or 2/C(n, n_A) when n_A = n_B (swapping the labels leaves T unchanged), and at least 1/(M + 1) by Monte Carlo.
  * - Effect size: R = mean between / mean within, with a percentile bootstrap CI that resamples seeds with replacement
  *   within each group (within pairs that drew the same seed twice are skipped: their W1 is 0 by construction).
- * - Words: `non-conjugate` when p < α and R ≥ the effect cut-off; `conjugate-like` when R is below the cut-off
- *   ("detectable but small" when p < α anyway) or when p ≥ α with a design that could have reached p < α and R small;
- *   `inconclusive` when the design cannot reach p < α (with the number of seeds needed) or when R is large but p ≥ α.
+ * - Words: `inconclusive` when the design cannot reach p < α (with the number of seeds a balanced design needs);
+ *   else `non-conjugate` when p < α and R ≥ the effect cut-off; `conjugate-like` when R's bootstrap interval lies
+ *   below the cut-off ("detectable but small" when p < α anyway); `inconclusive` otherwise (the interval reaches the
+ *   cut-off: the data cannot rule out a large difference, or cannot size a detected one).
  *
  * Single spectra (no seeds, e.g. OMD vs OGD) have no seed-to-seed spread and get no p-value. They can be judged
  * against a reference contrast instead (W1(A, B) / W1(A, C) for a C known to differ), which `judgeAgainstReference`
@@ -25,17 +26,18 @@
  */
 
 import { seededRng } from '../linalg/random';
+import type { SpectrumDistance } from './seedNull';
 import { wasserstein1, type EigenvalueSet } from './wasserstein';
-
-/** A pairwise distance between two eigenvalue sets; defaults to uniform-weight W1. */
-export type SpectrumDistance = (a: EigenvalueSet, b: EigenvalueSet) => number;
 
 export type ConjugacyLabel = 'non-conjugate' | 'conjugate-like' | 'inconclusive';
 
 export interface ConjugacyOptions {
   /** Significance level; default 0.01. */
   alpha?: number;
-  /** R = between / within at or above which a significant difference is called non-conjugate; default 1.25. */
+  /**
+   * R = between / within at or above which a significant difference is called non-conjugate, and below which R's
+   * whole bootstrap interval must lie to call the spectra conjugate-like; default 1.25 (docs/conjugacy.md).
+   */
   effectCutoff?: number;
   /** Random relabellings when enumeration is too large; default 9999 (smallest Monte Carlo p = 1e-4). */
   permutations?: number;
@@ -252,10 +254,12 @@ export function testDistanceMatrix(
   const ratioCI = bootstrapRatio(D, nA, nB, o.bootstrap, o.seed + 1);
   const significant = pValue < o.alpha;
   const designReaches = pMin < o.alpha;
+  // "Small" must hold for the interval, not only the point estimate: R's bootstrap upper bound below the cut-off.
+  const small = (ratioCI ? ratioCI[1] : ratio) < o.effectCutoff;
   let label: ConjugacyLabel;
-  if (significant) label = ratio >= o.effectCutoff ? 'non-conjugate' : 'conjugate-like';
-  else if (!designReaches) label = 'inconclusive';
-  else label = ratio >= o.effectCutoff ? 'inconclusive' : 'conjugate-like';
+  if (!designReaches) label = 'inconclusive';
+  else if (significant) label = ratio >= o.effectCutoff ? 'non-conjugate' : small ? 'conjugate-like' : 'inconclusive';
+  else label = small ? 'conjugate-like' : 'inconclusive';
   const result: SeedGroupsTest = {
     kind: 'seeds', label, verdict: '', sizes: [nA, nB], meanBetween, meanWithin, statistic: observed, ratio, ratioCI,
     pValue, pMin, method, relabellings, totalRelabellings, significant,
@@ -304,17 +308,22 @@ export function seedGroupsWords(t: SeedGroupsTest): string {
         ? `conjugate-like (detectable but small): ${r}, ${p} over ${seeds}`
         : `conjugate-like: ${r}, ${p} over ${seeds}; no difference beyond the seed-to-seed spread`;
     case 'inconclusive':
-      return t.seedsNeeded !== undefined
-        ? `inconclusive: ${seeds} cannot reach p < ${t.alpha} (the smallest p they allow is ${formatP(t.pMin, 0)}); `
-          + `at least ${t.seedsNeeded} seeds per configuration are needed (${r})`
-        : `inconclusive: ${r} but ${p} over ${seeds}; more seeds are needed to tell`;
+      if (t.seedsNeeded !== undefined) {
+        return `inconclusive: ${seeds} cannot reach p < ${t.alpha} (the smallest p they allow is ${formatP(t.pMin, 0)}); `
+          + `at least ${t.seedsNeeded} seeds per configuration are needed (${r})`;
+      }
+      return t.significant
+        ? `inconclusive: a detectable difference (${p} over ${seeds}) whose size is uncertain: ${r}, `
+          + `the interval reaches the non-conjugate cut-off ${t.effectCutoff}; more seeds are needed to tell`
+        : `inconclusive: ${r}, ${p} over ${seeds}; not significant, but the interval reaches the non-conjugate `
+          + `cut-off ${t.effectCutoff}; more seeds are needed to tell`;
   }
 }
 
 /** p to two significant digits, with "(the floor)" when it equals the smallest p the design can give. */
 export function formatP(p: number, pMin: number): string {
   const s = p >= 0.001 ? Number(p.toPrecision(2)).toString() : p.toExponential(1);
-  return p <= pMin * (1 + 1e-9) ? `${s} (the smallest this design gives)` : s;
+  return p <= pMin * (1 + 1e-9) ? `${s} (the smallest this test can give)` : s;
 }
 
 function fmtRatio(x: number): string {

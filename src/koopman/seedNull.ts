@@ -1,9 +1,7 @@
 /**
- * Between-seed null distributions for W1 (methods notes §1.2 item 7).
- *
- * Paper 1's shuffle control is degenerate, so a distance between two configurations is judged against the spread of
- * W1 between seeds of one configuration: all pairs i < j of spectra fitted to the same configuration with different
- * seeds. A distance inside that spread cannot be told apart from seed-to-seed variation ("conjugate-like").
+ * Between-seed W1 distributions and their summaries: all pairs i < j of spectra fitted to one configuration with
+ * different seeds (how far seeds alone move the spectrum), and row-by-row W1 of two configurations (seed i with
+ * seed i, as paper 1 reports it). The conjugacy verdict built on them is src/koopman/conjugacy.ts (docs/conjugacy.md).
  *
  * Statistics conventions, stated once here:
  * - `std` is the sample standard deviation (ddof = 1, divisor count − 1); `stdPopulation` uses ddof = 0 (divisor
@@ -34,27 +32,6 @@ export interface NullDistribution {
   /** Seed indices (i, j), i < j, in row-major order (0,1), (0,2), …, (1,2), …. */
   pairs: Array<[number, number]>;
   summary: DistanceSummary;
-}
-
-export interface NullVerdict {
-  /** The distance judged: the given one, or the mean of the given ones. */
-  distance: number;
-  /** How many distances were averaged into `distance`. */
-  count: number;
-  nullMean: number;
-  /** Sample std (ddof = 1) of the null values. */
-  nullStd: number;
-  /** distance / nullMean. */
-  ratio: number;
-  /** (distance − nullMean) / nullStd; 0 when both numerator and nullStd are 0. */
-  zScore: number;
-  /** Fraction of null values ≥ distance: an empirical one-sided p-value (no +1 correction). */
-  pValue: number;
-  /** nullMean + 2·nullStd: distances at or below it are called conjugate-like. */
-  threshold: number;
-  conjugateLike: boolean;
-  /** One line in plain words, e.g. "non-conjugate: distance 1.6× the seed spread". */
-  verdict: string;
 }
 
 /** A pairwise distance between two eigenvalue sets; defaults to uniform-weight W1. */
@@ -124,54 +101,6 @@ export function betweenSeedNulls(
   const out: Record<string, NullDistribution> = {};
   for (const [name, group] of Object.entries(groups)) out[name] = betweenSeedNull(group, distance);
   return out;
-}
-
-/**
- * Judges a distance (or the mean of several, e.g. per-row W1 values) against a null distribution.
- * Rule: conjugate-like when distance ≤ nullMean + 2·nullStd (sample std), else non-conjugate with
- * k = distance / nullMean rounded to one decimal. Needs at least two null values.
- */
-export function compareToNull(
-  distance: number | ArrayLike<number>,
-  nullDistribution: NullDistribution | ArrayLike<number>,
-): NullVerdict {
-  const given = typeof distance === 'number' ? [distance] : Array.from(distance);
-  if (given.length === 0) throw new SeedNullError('too-few', 'compareToNull needs at least one distance.');
-  let d = 0;
-  for (const v of given) {
-    if (!Number.isFinite(v)) throw new SeedNullError('not-finite', `Distance ${v} is not a finite number.`);
-    d += v;
-  }
-  d /= given.length;
-
-  // Not `'values' in x`: plain arrays have a `values()` method too.
-  const values = isNullDistribution(nullDistribution) ? nullDistribution.values : nullDistribution;
-  if (values.length < 2) {
-    throw new SeedNullError('too-few', `A null distribution needs at least 2 values for its spread, got ${values.length}.`);
-  }
-  const s = summarizeDistances(values);
-  let atLeast = 0;
-  for (let k = 0; k < values.length; k++) if (values[k] >= d) atLeast++;
-  const diff = d - s.mean;
-  const zScore = diff === 0 ? 0 : diff / s.std;
-  const threshold = s.mean + 2 * s.std;
-  const conjugateLike = d <= threshold;
-  const ratio = d / s.mean;
-  const verdict = conjugateLike
-    ? 'conjugate-like: distance within seed-to-seed spread'
-    : `non-conjugate: distance ${ratio.toFixed(1)}× the seed spread`;
-  return {
-    distance: d,
-    count: given.length,
-    nullMean: s.mean,
-    nullStd: s.std,
-    ratio,
-    zScore,
-    pValue: atLeast / values.length,
-    threshold,
-    conjugateLike,
-    verdict,
-  };
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Helpers shared by the experiments: headless training into memory, spectra as pairs, nulls and verdicts. */
-import { betweenSeedNull, compareToNull, summarizeDistances } from '../koopman/seedNull';
+import { betweenSeedNull, summarizeDistances } from '../koopman/seedNull';
 import type { SnapshotSet } from '../koopman/snapshots';
 import type { Spectrum } from '../koopman/types';
 import { wasserstein1 } from '../koopman/wasserstein';
@@ -48,19 +48,7 @@ export function nullReport(label: string, group: Pair[][], paper?: NullReport['p
   return { label: `${label} (${n.values.length} pairs)`, values: Array.from(n.values), summary: n.summary, ...(paper ? { paper } : {}) };
 }
 
-/** Row-by-row W1 of two groups (seed i with seed i), judged against the pooled null values given. */
-export function rowwiseReport(
-  label: string, a: Pair[][], b: Pair[][], nullValues: number[], paper?: DistanceReport['paper'],
-): DistanceReport {
-  const values = a.map((s, i) => wasserstein1(toPoints(s), toPoints(b[i])));
-  const rep: DistanceReport = { label, values, summary: summarizeDistances(values), ...(paper ? { paper } : {}) };
-  if (nullValues.length >= 2) {
-    const v = compareToNull(values, nullValues);
-    rep.verdict = v.verdict;
-    rep.ratio = v.ratio;
-  }
-  return rep;
-}
+export { groupReport, overallVerdict } from './verdicts';
 
 /** Mean ± population std (ddof 0, paper 1's convention) of row-by-row W1 between two published (seeds, k) files. */
 export function publishedRowwise(a: { re: ArrayLike<number>; im: ArrayLike<number> }[], b: typeof a): { mean: number; std: number } {

@@ -15,7 +15,7 @@ import { wasserstein1 } from '../koopman/wasserstein';
 import { summarizeDistances } from '../koopman/seedNull';
 import { presetConfig } from '../train/presets';
 import type { TrainConfig } from '../train/types';
-import { nullReport, pairsOf, pickSeeds, publishedNull, publishedRowwise, rowwiseReport, toPoints, trainEnsemble } from './common';
+import { nullReport, pairsOf, pickSeeds, publishedNull, publishedRowwise, groupReport, overallVerdict, toPoints, trainEnsemble } from './common';
 import { FCN_FILES, PAPER_SOURCE, PUBLISHED_FCN } from './published';
 import type { DistanceReport, ExperimentBody, ExperimentDefinition, NullReport, Pair, RunOptions } from './types';
 
@@ -101,14 +101,12 @@ export const fcnWidth: ExperimentDefinition = {
     for (const h of S.widths) pub[h] = FCN_FILES[h] ? opts.published?.(FCN_FILES[h]) : undefined;
 
     const nulls: NullReport[] = [];
-    const nullValues: Record<string, number[]> = {};
     if (seeds.length >= 2) {
       for (const h of S.widths) {
         const paper = pub[h] ? { ...publishedNull(pub[h]!), source: PAPER_SOURCE }
           : h === 40 ? { ...PUBLISHED_FCN['null h=40'], source: 'methods notes E9' } : undefined;
         const n = nullReport(`between seeds within h=${h}`, spectra[`h=${h}`], paper);
         nulls.push(n);
-        nullValues[`h=${h}`] = n.values;
       }
     }
     const distances: DistanceReport[] = [];
@@ -119,8 +117,7 @@ export const fcnWidth: ExperimentDefinition = {
         const known = (PUBLISHED_FCN as Record<string, { mean: number; std: number }>)[label];
         const paper = pub[ha] && pub[hb] ? { ...publishedRowwise(pub[ha]!, pub[hb]!), source: PAPER_SOURCE }
           : known ? { ...known, source: 'methods notes E9' } : undefined;
-        const pooled = [...(nullValues[`h=${ha}`] ?? []), ...(nullValues[`h=${hb}`] ?? [])];
-        distances.push(rowwiseReport(label, spectra[`h=${ha}`], spectra[`h=${hb}`], pooled, paper));
+        distances.push(groupReport(label, spectra[`h=${ha}`], spectra[`h=${hb}`], paper));
       }
     }
     // our per-seed rows against the published rows of the same seed index
@@ -130,10 +127,7 @@ export const fcnWidth: ExperimentDefinition = {
       const values = spectra[`h=${h}`].map((s, i) => (i < rows.length ? wasserstein1(toPoints(s), rows[i]) : NaN)).filter(Number.isFinite);
       if (values.length) distances.push({ label: `ours vs published, h=${h} (row i with row i)`, values, summary: summarizeDistances(values) });
     }
-    const judged = distances.filter((d) => d.verdict);
-    const verdict = judged.length
-      ? judged.map((d) => `${d.label}: ${d.verdict}`).join('; ')
-      : 'no verdict: at least 2 seeds are needed for a between-seed null';
+    const verdict = overallVerdict(distances);
     const reduced: string[] = [];
     if (S.steps < 1000) reduced.push(`${S.steps} SGD steps instead of 1000 (one epoch of ${S.train} images instead of 60000)`);
     if (S.runs < 10) reduced.push(`${S.runs} inits per seed (base + ${S.runs - 1} perturbed) instead of 10`);

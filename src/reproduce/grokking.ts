@@ -12,7 +12,7 @@
 import { computeSpectrum } from '../koopman/analyze';
 import type { TrainConfig } from '../train/types';
 import { presetConfig } from '../train/presets';
-import { nullReport, pairsOf, pickSeeds, publishedNull, publishedRowwise, rowwiseReport, trainEnsemble } from './common';
+import { nullReport, pairsOf, pickSeeds, publishedNull, publishedRowwise, groupReport, overallVerdict, trainEnsemble } from './common';
 import { GROKKING_FILES, PAPER_SOURCE, PUBLISHED_GROKKING } from './published';
 import type { ExperimentBody, ExperimentDefinition, NullReport, Pair, RunOptions } from './types';
 
@@ -79,7 +79,7 @@ export const grokking: ExperimentDefinition = {
       nulls.push(nullReport('between seeds, constrained', spectra.constrained, pubC ? { ...publishedNull(pubC), source: PAPER_SOURCE } : undefined));
     }
     const paper = pubG && pubC ? { ...publishedRowwise(pubG, pubC), source: PAPER_SOURCE } : { ...PUBLISHED_GROKKING, source: 'methods notes E9' };
-    const d = rowwiseReport('grokking vs constrained', spectra.grokking, spectra.constrained, nulls.flatMap((n) => n.values), paper);
+    const d = groupReport('grokking vs constrained', spectra.grokking, spectra.constrained, paper);
     const reduced: string[] = [];
     if (S.p !== 113) reduced.push(`p = ${S.p} instead of 113`);
     if (S.model.dModel !== 128 || S.model.dMlp !== 512 || S.model.heads !== 4) {
@@ -98,7 +98,7 @@ export const grokking: ExperimentDefinition = {
         precision: 'float32 (tfjs); the paper trained in float64',
       },
       reduced, spectra, seeds, distances: [d], nulls,
-      verdict: d.verdict ? `grokking vs constrained: ${d.verdict}` : 'no verdict: at least 2 seeds are needed for a between-seed null',
+      verdict: overallVerdict([d]),
       checks: [],
       notes: [
         'The paper\'s sizes take ~12 s per full-batch step per run on the tfjs cpu backend in Node (≈ 65 h for the full run): run the full size on a GPU (the app with WebGPU) or expect hours.',

@@ -3,7 +3,8 @@
  * `koopscope reproduce …` run, its wall time and machine) and what the app's results page and the docs show.
  * Pure (no Node, no DOM): the page loads the files itself, Node tests read them with fs.
  */
-import type { ExperimentResult } from './types';
+import { groupReport, overallVerdict } from './verdicts';
+import type { DistanceReport, ExperimentResult } from './types';
 
 export interface RecordedEntry {
   /** File stem, e.g. 'fcn-width-8-seeds'. */
@@ -16,6 +17,31 @@ export interface RecordedEntry {
   recorded: string;
   machine: string;
   result: ExperimentResult;
+  /**
+   * Set when the verdicts were recomputed from the recorded spectra by `rejudge` (ISO date and why) rather than by
+   * re-running the command: the spectra, distances and timings are the original run's.
+   */
+  rejudged?: { date: string; reason: string };
+}
+
+/**
+ * Recomputes every "X vs Y" distance report whose groups X and Y are in `result.spectra` (several seeds each) with
+ * the current conjugacy test (`groupReport`, src/koopman/conjugacy.ts), and the one-line verdict from them. The
+ * spectra, row-by-row values and paper numbers are kept. Reports between single spectra (omd-ogd) and reports with
+ * no verdict are left as they are. Used to re-judge a long recording when the statistics change
+ * (`node scripts/record-results.mjs --rejudge ID`) and by the test that keeps recordings in step with the code.
+ */
+export function rejudge(result: ExperimentResult): ExperimentResult {
+  let changed = false;
+  const distances = result.distances.map((d): DistanceReport => {
+    const m = /^(.+) vs (.+)$/.exec(d.label);
+    const a = m && result.spectra[m[1]], b = m && result.spectra[m[2]];
+    if (!d.verdict || !a || !b || a.length < 2 || b.length < 2) return d;
+    changed = true;
+    const fresh = groupReport(d.label, a, b, d.paper);
+    return { ...d, verdict: fresh.verdict, ratio: fresh.ratio, test: fresh.test };
+  });
+  return changed ? { ...result, distances, verdict: overallVerdict(distances) } : result;
 }
 
 /** The page's order: paper 1's experiments first, then the teaching cases; unknown ids last, by name. */

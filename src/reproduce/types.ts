@@ -4,6 +4,7 @@
  * code runs in the command line and in a browser worker. Everything the host must provide (MNIST bytes, paper 1's
  * published eigenvalue files, the backend in use) comes in through `RunOptions`.
  */
+import type { ConjugacyVerdict } from '../koopman/conjugacy';
 import type { DistanceSummary } from '../koopman/seedNull';
 import type { BackendReport } from '../workers/protocol';
 
@@ -51,9 +52,12 @@ export interface DistanceReport {
   summary: DistanceSummary;
   /** The same quantity from the paper (methods notes, or recomputed from the published files), when known. */
   paper?: { mean: number; std?: number; source: string };
-  /** This distance judged against the between-seed null. */
+  /** The conjugacy verdict in words (src/koopman/conjugacy.ts), the same words as `koopscope compare`. */
   verdict?: string;
+  /** R = mean between-group W1 / mean within-group W1 of the seed test, or W1 / reference W1 for single spectra. */
   ratio?: number;
+  /** The whole verdict object (label, p, pMin, R's CI, …). */
+  test?: ConjugacyVerdict;
 }
 
 export interface NullReport {
@@ -80,7 +84,7 @@ export interface ExperimentResult {
   distances: DistanceReport[];
   /** The between-seed null(s), or null where an experiment has none (cnn-early). */
   nulls: NullReport[];
-  /** One line: "conjugate-like: distance within seed-to-seed spread" / "non-conjugate: distance k× the seed spread". */
+  /** One line: each judged distance's label and its verdict words (non-conjugate / conjugate-like / inconclusive). */
   verdict: string;
   checks: Check[];
   /** Caveats a reader must know (e.g. "the full run needs hours on a CPU"). */

@@ -123,20 +123,32 @@ describe('exports', () => {
 import { compareRuns } from '../../src/app/state/compare';
 describe('compare', () => {
   const entry = (name: string, sets: [number, number][][]) => ({ id: name, name, origin: 'file' as const, spectra: sets.map((s) => report(s)) });
-  it('one spectrum each: one W1, no verdict', () => {
+  it('one spectrum each: one W1, inconclusive without a reference, judged with one', () => {
     const c = compareRuns(entry('a', [[[1, 0]]]), entry('b', [[[0.5, 0]]]));
     expect(c.distances).toEqual([0.5]);
-    expect(c.verdict).toBeUndefined();
-    expect(c.note).toMatch(/several seeds/);
+    expect(c.verdict.kind).toBe('none');
+    expect(c.verdict.verdict).toMatch(/^inconclusive: one spectrum per side/);
+    const r = compareRuns(entry('a', [[[1, 0]]]), entry('b', [[[0.99, 0]]]), entry('c', [[[0.2, 0]]]));
+    expect(r.verdict.kind).toBe('reference');
+    expect(r.verdict.label).toBe('conjugate-like');
+    expect(r.verdict.verdict).toMatch(/0\.013× W1\(a, c\)/);
   });
-  it('several seeds: rowwise W1 judged against the pooled seed spread', () => {
-    const a = entry('a', [[[0.9, 0]], [[0.91, 0]], [[0.92, 0]]]);
-    const b = entry('b', [[[0.5, 0]], [[0.52, 0]], [[0.51, 0]]]);
-    const c = compareRuns(a, b);
-    expect(c.distances).toHaveLength(3);
-    expect(c.verdict?.conjugateLike).toBe(false);
-    expect(c.verdict?.verdict).toMatch(/^non-conjugate: distance .*× the seed spread$/);
-    expect(compareRuns(a, a).verdict?.verdict).toMatch(/^conjugate-like/);
+  it('several seeds: the permutation test over seeds, in the same words as the CLI', () => {
+    const seeds = (base: number, n: number) => Array.from({ length: n }, (_, i) => [[base + 0.01 * ((i * 7) % 11), 0]] as [number, number][]);
+    // 3 + 3 seeds cannot reach p < 0.01 (smallest p = 2/C(6,3) = 0.1), however far apart
+    const c3 = compareRuns(entry('a', seeds(0.9, 3)), entry('b', seeds(0.5, 3)));
+    expect(c3.distances).toHaveLength(3);
+    expect(c3.verdict.label).toBe('inconclusive');
+    expect(c3.verdict.verdict).toMatch(/at least 5 seeds per configuration/);
+    // 6 + 6 seeds far apart: non-conjugate; a run against itself: conjugate-like
+    const a = entry('a', seeds(0.9, 6)), b = entry('b', seeds(0.5, 6));
+    expect(compareRuns(a, b).verdict.label).toBe('non-conjugate');
+    expect(compareRuns(a, b).verdict.verdict).toMatch(/^non-conjugate: between\/within W1 = /);
+    // a run against itself, with enough seeds that R's interval stays below the cut-off: conjugate-like
+    const many = entry('m', seeds(0.9, 12));
+    expect(compareRuns(many, many).verdict.verdict).toMatch(/^conjugate-like/);
+    // different seed counts: every cross pair
+    expect(compareRuns(entry('a', seeds(0.9, 6)), entry('b', seeds(0.5, 5))).pairing).toBe('every cross pair');
   });
 });
 
@@ -239,7 +251,8 @@ describe('trained ensembles and export', () => {
     const c = compareRuns(ra, rb);
     expect(c.distances).toHaveLength(3);
     expect(c.nulls).toHaveLength(2);
-    expect(c.verdict?.verdict).toMatch(/^non-conjugate/);
+    // 3 + 3 seeds: the permutation test cannot reach p < 0.01, so the verdict says how many seeds it needs
+    expect(c.verdict.verdict).toMatch(/^inconclusive: 3 \+ 3 seeds cannot reach p < 0\.01/);
   });
 
   it('a single run asks for no seed spectra; a failed ask keeps the ensemble fit with a notice', async () => {

@@ -58,8 +58,9 @@ describe('koopscope reproduce', () => {
 
 describe('koopscope compare on (seeds, k) complex .npy files', () => {
   let dir = '';
-  // 4 seeds × 6 eigenvalues: a conjugate pair and four reals near 1, as paper 1 saved them (complex128, row-major)
-  const rows = (shift: number) => Array.from({ length: 4 }, (_, s) => {
+  // 5 seeds × 6 eigenvalues: a conjugate pair and four reals near 1, as paper 1 saved them (complex128, row-major).
+  // Five seeds per side is the smallest balanced design whose permutation test can reach p < 0.01 (2/C(10, 5)).
+  const rows = (shift: number) => Array.from({ length: 5 }, (_, s) => {
     const j = 0.001 * s;
     return [[0.99 + j + shift, 0.02], [0.99 + j + shift, -0.02], [0.97 + shift, 0], [0.95 - j, 0], [0.9 + shift, 0], [0.5, 0]];
   });
@@ -77,21 +78,25 @@ describe('koopscope compare on (seeds, k) complex .npy files', () => {
     write('b.npy', rows(0.01));
   });
 
-  it('compares rows one to one and judges them against the between-seed spread', async () => {
+  it('compares rows one to one and judges them by the permutation test over seeds', async () => {
     const r = await cli('compare', join(dir, 'a.npy'), join(dir, 'b.npy'), '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(j.rows).toBe(4);
+    expect(j.rows).toBe(5);
     const a = points(rows(0)), b = points(rows(0.01));
     j.distances.forEach((d: number, i: number) => expect(d).toBeCloseTo(wasserstein1(a[i], b[i]), 14));
     expect(j.betweenSeed['a.npy'].mean).toBeCloseTo(betweenSeedNull(a).summary.mean, 14);
-    expect(j.betweenSeed['a.npy'].count).toBe(6);
-    expect(j.verdict.verdict).toMatch(/^non-conjugate: distance [\d.]+× the seed spread$/);
+    expect(j.betweenSeed['a.npy'].count).toBe(10);
+    expect(j.verdict.kind).toBe('seeds');
+    expect(j.verdict.method).toBe('exact');
+    expect(j.verdict.pValue).toBeCloseTo(2 / 252, 15);
+    expect(j.verdict.verdict).toMatch(/^non-conjugate: between\/within W1 = [\d.]+× \(95 % CI .*\), permutation p = 0\.0079 .*over 5 \+ 5 seeds$/);
   });
 
   it('a file against itself is conjugate-like (distance 0)', async () => {
     const j = JSON.parse((await cli('compare', join(dir, 'a.npy'), join(dir, 'a.npy'), '--json')).out);
-    expect(j.distances).toEqual([0, 0, 0, 0]);
-    expect(j.verdict.verdict).toBe('conjugate-like: distance within seed-to-seed spread');
+    expect(j.distances).toEqual([0, 0, 0, 0, 0]);
+    expect(j.verdict.label).toBe('conjugate-like');
+    expect(j.verdict.verdict).toMatch(/^conjugate-like: .*no difference beyond the seed-to-seed spread$/);
   });
 });

@@ -42,9 +42,12 @@ describe('reproduce omd-ogd', async () => {
     expect(result.checks.every((c) => c.pass)).toBe(true);
   });
 
-  it('has a null, a verdict of the documented form, and is plain JSON', () => {
+  it('judges OMD vs OGD against the bisection contrast (no p-value), keeps the subset nulls as context, is plain JSON', () => {
     expect(result.nulls.length).toBe(2);
-    expect(result.verdict).toMatch(/^OMD vs OGD: conjugate-like: distance within seed-to-seed spread; OMD vs bisection: non-conjugate: distance [\d.]+× the seed spread$/);
+    expect(result.verdict).toMatch(/^OMD vs OGD: conjugate-like relative to a reference contrast: W1 is 0\.011× W1\(OMD, bisection\) \(single spectra: no seed spread, no p-value\)$/);
+    const main = result.distances[0];
+    expect(main.test?.kind).toBe('reference');
+    expect(main.ratio).toBeCloseTo(result.distances[0].values[0] / result.distances[1].values[0], 14);
     expect(JSON.parse(JSON.stringify(result))).toEqual(result);
   });
 });

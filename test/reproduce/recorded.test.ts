@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeCpuBackend } from '../../src/cli/nodeBackend';
 import { getExperiment } from '../../src/reproduce/index';
-import { checkRecorded, formatDuration, sortRecorded, type RecordedEntry } from '../../src/reproduce/recorded';
+import { checkRecorded, formatDuration, rejudge, sortRecorded, type RecordedEntry } from '../../src/reproduce/recorded';
 
 const dir = new URL('../../src/reproduce/recorded/', import.meta.url);
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -44,6 +44,13 @@ describe('recorded reproductions', () => {
       }));
     }
     now.distances.forEach((d, i) => d.values.forEach((v, k) => expect(v).toBeCloseTo(e.result.distances[i].values[k], 12)));
+  });
+
+  it.each(files)('%s shows the verdict the current conjugacy test gives for its recorded spectra', (f) => {
+    const e = load(f);
+    const now = rejudge(e.result);
+    expect(e.result.verdict).toBe(now.verdict);
+    now.distances.forEach((d, i) => expect(e.result.distances[i].verdict).toBe(d.verdict));
   });
 
   it('checkRecorded names the file and the field that is wrong', () => {

@@ -73,6 +73,21 @@ export function distanceRows(r: Pick<ExperimentResult, 'distances' | 'nulls'>): 
   return [...(r.distances ?? []).map((d) => row(d, 'distance')), ...(r.nulls ?? []).map((d) => row(d, 'null'))];
 }
 
+/**
+ * The verdict of each judged distance as [label, words] (the words of src/koopman/conjugacy.ts), or the result's one
+ * line when nothing was judged pair by pair (teaching cases, cnn-early).
+ */
+export function verdictLines(r: Pick<ExperimentResult, 'distances' | 'verdict'>): [string, string][] {
+  const judged = (r.distances ?? []).filter((d) => d.verdict && d.test);
+  return judged.length ? judged.map((d) => [d.label, d.verdict!]) : [['', r.verdict]];
+}
+
+/** A short summary for tables: "h=5 vs h=10: inconclusive; h=5 vs h=40: non-conjugate", else the whole verdict. */
+export function verdictSummary(r: Pick<ExperimentResult, 'distances' | 'verdict'>): string {
+  const judged = (r.distances ?? []).filter((d) => d.verdict && d.test);
+  return judged.length ? judged.map((d) => `${d.label}: ${d.test!.label}`).join('; ') : r.verdict;
+}
+
 /** Settings as [key, text] pairs, in the order given; objects and arrays as compact JSON. */
 export function settingRows(settings: Record<string, unknown>): [string, string][] {
   return Object.entries(settings ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v)]);

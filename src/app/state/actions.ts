@@ -193,7 +193,10 @@ export function removeRun(id: string): void {
   const { runList, compare, selected } = get();
   target.setState({
     runList: runList.filter((r) => r.id !== id),
-    compare: { a: compare.a === id ? undefined : compare.a, b: compare.b === id ? undefined : compare.b },
+    compare: {
+      a: compare.a === id ? undefined : compare.a, b: compare.b === id ? undefined : compare.b,
+      ref: compare.ref === id ? undefined : compare.ref,
+    },
     selected: selected === id ? undefined : selected,
   });
 }
@@ -254,7 +257,8 @@ function keepCurrentRun(): void { addCurrentRunToList(true); }
 
 export function selectRun(id: string | undefined): void { target.setState({ selected: id }); }
 
-export function selectCompare(which: 'a' | 'b', id: string | undefined): void {
+/** Run A, run B, or the reference run (for single spectra: W1(A, B) is judged against W1(A, reference)). */
+export function selectCompare(which: 'a' | 'b' | 'ref', id: string | undefined): void {
   target.setState({ compare: { ...get().compare, [which]: id } });
 }
 
@@ -412,7 +416,8 @@ export function backToLive(): void {
 
 /**
  * Paper 1's OMD vs OGD: the three spectra (computed in a worker) join the run list, and OMD/OGD are put side by side
- * in Compare. The spectra are ensemble fits (25 runs each), so the comparison is one W1, not a seed verdict.
+ * in Compare with bisection as the reference contrast. The spectra are ensemble fits (25 runs each) with no seeds, so
+ * the verdict is W1(OMD, OGD) against W1(OMD, bisection), with no p-value (docs/conjugacy.md).
  */
 export async function runOmdOgdDemo(): Promise<void> {
   if (get().status.demo) return;
@@ -421,11 +426,12 @@ export async function runOmdOgdDemo(): Promise<void> {
     const r = await runOmdOgdInWorker();
     const omd = addRun({ name: 'OMD (paper 1)', origin: 'demo', spectra: [r.spectra.omd] });
     const ogd = addRun({ name: 'OGD (paper 1)', origin: 'demo', spectra: [r.spectra.ogd] });
-    addRun({ name: 'bisection (paper 1)', origin: 'demo', spectra: [r.spectra.bisection] });
-    target.setState({ compare: { a: omd, b: ogd }, selected: omd });
+    const bm = addRun({ name: 'bisection (paper 1)', origin: 'demo', spectra: [r.spectra.bisection] });
+    target.setState({ compare: { a: omd, b: ogd, ref: bm }, selected: omd });
     addNotice({ kind: 'info', text: `OMD vs OGD: W1(OMD, OGD) = ${r.distances.omd_ogd.toPrecision(3)}, `
       + `W1(OMD, bisection) = ${r.distances.omd_bisection.toPrecision(3)}, W1(OGD, bisection) = ${r.distances.ogd_bisection.toPrecision(3)}. `
-      + 'OMD and OGD are conjugate (same dynamics up to a change of coordinates): their spectra nearly coincide; bisection is not.' });
+      + 'OMD and OGD are conjugate (same dynamics up to a change of coordinates): their spectra nearly coincide; bisection is not. '
+      + 'With one spectrum each there is no seed spread and no p-value: Compare judges OMD vs OGD against bisection as a reference.' });
   } catch (e) {
     addNotice({ kind: 'error', text: (e as Error).message });
   } finally {

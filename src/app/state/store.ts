@@ -148,8 +148,8 @@ export interface AppState {
   };
   notices: Notice[];
   runList: RunEntry[];
-  /** Two run ids (or groups) to compare. */
-  compare: { a?: string; b?: string };
+  /** Two run ids to compare, and an optional reference run for single spectra (W1(A, B) against W1(A, ref)). */
+  compare: { a?: string; b?: string; ref?: string };
   /** The run-list entry whose spectrum is shown as a table and exported (a newly opened file selects itself). */
   selected?: string;
   live: LiveData;

@@ -3,7 +3,7 @@
  * paper's value where it has one) and, folded away, the settings and how this quick run differs from the paper.
  */
 import type { ExperimentResult } from '../../reproduce/types';
-import { checksLine, distanceRows, percent, settingRows } from '../client/demo';
+import { checksLine, distanceRows, percent, settingRows, verdictLines } from '../client/demo';
 
 export function ReproduceProgress({ fraction, phase }: { fraction: number; phase?: string }) {
   const pct = percent(fraction);
@@ -20,9 +20,17 @@ export function ReproduceResult({ result }: { result: ExperimentResult }) {
   const checks = checksLine(result);
   const settings = settingRows(result.settings);
   const reduced = result.reduced ?? [];
+  const verdicts = verdictLines(result);
   return (
     <div className="reproduce-result" data-testid={`reproduce-result-${result.name}`}>
-      <p><strong>Verdict:</strong> <span data-testid="reproduce-verdict">{result.verdict}</span></p>
+      {verdicts.length === 1
+        ? <p><strong>Verdict:</strong> <span data-testid="reproduce-verdict">{verdicts[0][0] ? `${verdicts[0][0]}: ` : ''}{verdicts[0][1]}</span></p>
+        : (
+          <>
+            <p><strong>Verdicts</strong> (permutation test over seeds; docs/conjugacy.md):</p>
+            <ul data-testid="reproduce-verdict">{verdicts.map(([label, words]) => <li key={label}><strong>{label}</strong>: {words}</li>)}</ul>
+          </>
+        )}
       {checks && <p className="hint">{checks}</p>}
       {rows.length > 0 && (
         <div className="table-scroll">

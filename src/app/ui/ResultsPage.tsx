@@ -6,6 +6,7 @@
  * fresh quick run. The files load when the section is first opened (a separate chunk per file), not with the page.
  */
 import { checkRecorded, formatDuration, sortRecorded, type RecordedEntry } from '../../reproduce/recorded';
+import { verdictSummary } from '../client/demo';
 import { ReproduceResult } from './ReproduceResult';
 import { useWorkerJob } from './useWorkerJob';
 
@@ -24,10 +25,11 @@ function Entry({ entry }: { entry: RecordedEntry }) {
   return (
     <details className="recorded" data-testid={`recorded-${entry.id}`}>
       <summary>
-        <strong>{r.name}</strong>{r.quick ? ' (quick)' : r.reduced.length ? ' (paper settings, fewer seeds)' : ''} — {r.verdict}
+        <strong>{r.name}</strong>{r.quick ? ' (quick)' : r.reduced.length ? ' (paper settings, fewer seeds)' : ''} — {verdictSummary(r)}
       </summary>
       <p className="hint">
         <code>{entry.command}</code> · {formatDuration(entry.wallSeconds)} · recorded {entry.recorded} on {entry.machine}
+        {entry.rejudged && <> · verdicts recomputed {entry.rejudged.date} from the recorded spectra ({entry.rejudged.reason})</>}
       </p>
       <ReproduceResult result={r} />
     </details>
@@ -46,7 +48,8 @@ export function ResultsPage() {
         <summary><h2 id="results-heading" style={{ display: 'inline' }}>Results: paper 1 reproduced</h2></summary>
         <p className="hint">
           Recorded runs of <code>koopscope reproduce</code> (Node, tfjs cpu backend): each entry shows our W1 distances
-          next to the paper's published values, the between-seed nulls and the settings. The demos gallery runs the quick
+          next to the paper's published values, the between-seed nulls, the conjugacy verdict of the permutation test over
+          seeds (docs/conjugacy.md) and the settings. The demos gallery runs the quick
           variants here in your browser; docs/reproduction.md explains every difference from the paper.
         </p>
         {loaded.kind === 'running' && <p className="hint">Loading…</p>}
@@ -62,7 +65,7 @@ export function ResultsPage() {
                     <tr key={e.id}>
                       <th scope="row" style={{ textAlign: 'left' }}>{e.result.name}{e.result.quick ? ' (quick)' : ''}</th>
                       <td>{e.result.seeds.length || '—'}</td>
-                      <td style={{ textAlign: 'left' }}>{e.result.verdict}</td>
+                      <td style={{ textAlign: 'left' }}>{verdictSummary(e.result)}</td>
                       <td>{formatDuration(e.wallSeconds)}</td>
                     </tr>
                   ))}

@@ -78,7 +78,7 @@ export function formatResult(r: ExperimentResult): string {
     lines.push(`  ${d.label}: ${d.values.length > 1 ? `mean ${p4(s.mean)} ± ${p4(s.std)} (sample std; population ${p4(s.stdPopulation)}), range ${p4(s.min)}–${p4(s.max)}, n = ${s.count}` : p4(s.mean)}` +
       (d.paper ? `   [paper: ${p4(d.paper.mean)}${d.paper.std !== undefined ? ` ± ${p4(d.paper.std)}` : ''}]` : ''));
     if (d.values.length > 1 && d.values.length <= 30) lines.push(`    values: ${d.values.map(p4).join(' ')}`);
-    if (d.verdict) lines.push(`    → ${d.verdict} (ratio to the null mean ${d.ratio!.toFixed(2)})`);
+    if (d.verdict) lines.push(`    → ${d.verdict}`);
   }
   if (r.nulls.length) lines.push('', 'between-seed null:');
   for (const n of r.nulls) {
