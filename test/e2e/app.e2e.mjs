@@ -304,6 +304,9 @@ describe('Koopscope, built app', { concurrency: false }, () => {
     assert.match(text, /W1\(OMD, OGD\) = 0\.00807,/, text);
     const bm = Number(/W1\(OMD, bisection\) = ([\d.]+)/.exec(text)?.[1]);
     assert.ok(bm > 0.7, `W1(OMD, bisection) = ${bm}, paper 1: 0.746`);
+    // Compare judges the single spectra against bisection as a reference contrast, in the CLI's words
+    const cmp = await page.getByTestId('compare-verdict').textContent();
+    assert.match(cmp, /^conjugate-like relative to a reference contrast: W1 is 0\.011× W1\(OMD \(paper 1\), bisection \(paper 1\)\) \(single spectra: no seed spread, no p-value\)$/, cmp);
 
     // quadratic: the same experiment code as `koopscope reproduce quadratic --quick`; float32 training on whichever
     // backend the worker got, so the deviation is compared with the tolerance, not digit for digit
@@ -334,6 +337,9 @@ describe('Koopscope, built app', { concurrency: false }, () => {
     const omd = results.getByTestId('recorded-omd-ogd');
     await omd.waitFor({ timeout: 15_000 });
     assert.match(await omd.locator(':scope > summary').textContent(), /OMD vs OGD: conjugate-like/);
+    // the 8-seed FCN recording: the permutation test's verdicts, the same as `koopscope reproduce` gives for its spectra
+    assert.match(await results.getByTestId('recorded-fcn-width-8-seeds').locator(':scope > summary').textContent(),
+      /h=5 vs h=10: inconclusive; h=5 vs h=40: non-conjugate; h=10 vs h=40: inconclusive/);
     const recorded = fs.readdirSync(path.join(root, 'src/reproduce/recorded')).filter((f) => f.endsWith('.json')).length;
     assert.equal(await results.locator('details.recorded').count(), recorded);
     assert.equal(await results.getByRole('alert').count(), 0);
