@@ -17,5 +17,10 @@ await build({
   // gradients into the same copy of the engine as the main import
   mainFields: ['module', 'main'],
   // ml-matrix and friends are CommonJS-free ESM or dual; a require shim covers any CJS dependency
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  // and __filename/__dirname, which tfjs-backend-wasm's Emscripten glue reads in Node to find its .wasm binaries
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; "
+      + "import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); "
+      + 'const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);',
+  },
 });

@@ -14,8 +14,10 @@ import plainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?
 import simdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { tf } from './tf';
+import { registerWasmTrainingKernels } from './wasmKernels';
 
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+registerWasmTrainingKernels();
 setWasmPaths({
   'tfjs-backend-wasm.wasm': plainUrl,
   'tfjs-backend-wasm-simd.wasm': simdUrl,

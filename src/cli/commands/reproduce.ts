@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readTrajectoryFile } from '../../io/index';
 import { EXPERIMENTS, getExperiment, type ExperimentResult, type Pair } from '../../reproduce/index';
-import { useNodeCpuBackend } from '../nodeBackend';
+import { backendFlag, useNodeBackend } from '../nodeBackend';
 import { readMnistFile } from '../../train/node/mnistFiles';
 import { UsageError } from '../errors';
 import { wholeNumber } from '../options';
@@ -21,11 +21,13 @@ export const usage = `usage: koopscope reproduce NAME [--quick] [--json] [--seed
        koopscope reproduce --list
 
 Runs one experiment from training to verdict: the settings used, the spectra per seed, the W1 distances with their
-mean and spread, the between-seed null, checks against formulas or published values, and a one-line verdict.
+mean and spread, the between-seed null, checks against formulas or published values, and a verdict per compared
+pair (the permutation test over seeds, docs/conjugacy.md).
   --quick            the small variant (minutes on a 2-core CPU; what it reduces is printed)
   --seeds n          number of seeds (the first n of the paper's list; beyond its end 100, 101, …)
   --paper-data DIR   folder with paper 1's published .npy files (default: $KOOPSCOPE_SHARED/data/paper1 or
                      ../shared/data/paper1 beside the repository, when present)
+  --backend b        training backend: auto (default: wasm, else cpu), wasm or cpu; the choice is printed
   --json             print the result as one JSON object
   --list             list the experiments
 
@@ -100,7 +102,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     args, allowPositionals: true,
     options: {
       quick: { type: 'boolean' }, json: { type: 'boolean' }, seeds: { type: 'string' }, list: { type: 'boolean' },
-      'paper-data': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'paper-data': { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) { io.out(usage); return 0; }
@@ -119,7 +121,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   const seeds = wholeNumber('seeds', values.seeds, 1);
   if (seeds !== undefined && !experiment.seeded) throw new UsageError(`${experiment.name} has no seeds to choose; run it without --seeds`);
   const paperDir = findPaperData(values['paper-data']);
-  const backend = await useNodeCpuBackend();
+  const backend = await useNodeBackend(backendFlag(values.backend));
+  io.err(`koopscope: backend ${backend.name}: ${backend.reason}`);
   const bar = progressBar(`reproduce ${experiment.name}`);
   let result: ExperimentResult;
   try {

@@ -1,12 +1,12 @@
 /**
- * `koopscope train --preset NAME --out run.npz`: trains a preset headless in Node (tfjs cpu backend) and writes the
+ * `koopscope train --preset NAME --out run.npz`: trains a preset headless in Node (tfjs wasm, or cpu) and writes the
  * weight trajectory in our .npz schema (docs/file-formats.md), ready for `spectrum`, `compare` and `windows`.
  */
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeNpz, type Trajectory } from '../../io/index';
-import { useNodeCpuBackend } from '../nodeBackend';
+import { backendFlag, useNodeBackend } from '../nodeBackend';
 import { readMnistFile } from '../../train/node/mnistFiles';
 import { PRESETS, presetConfig } from '../../train/presets';
 import { recordRun, type RecordedRun } from '../../train/record';
@@ -19,7 +19,7 @@ import type { Io } from '../main';
 export const usage = `usage: koopscope train --preset NAME --out run.npz [options]
        koopscope train --list
 
-Trains a preset in Node (TensorFlow.js cpu backend) and records the observed weights every k steps.
+Trains a preset in Node (TensorFlow.js, wasm backend by default) and records the observed weights every k steps.
   --preset NAME      one of: koopscope train --list
   --out FILE         the trajectory to write (.npz; ensembles as (runs, T, …) arrays)
   --steps n          optimizer steps (default: the preset's)
@@ -29,6 +29,7 @@ Trains a preset in Node (TensorFlow.js cpu backend) and records the observed wei
   --batch-order o    'shuffled' (a permutation per epoch from the data seed) or 'fixed' (stored order, like a
                      DataLoader without shuffle; the fcn-h* presets' default, as in paper 1)
   --quick            the preset's small variant (fewer data and steps; for trying things out)
+  --backend b        auto (default: wasm, else cpu), wasm or cpu; the choice is printed
   --json             print a JSON summary instead of text`;
 
 export async function run(args: string[], io: Io): Promise<number> {
@@ -37,7 +38,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     options: {
       preset: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string' }, every: { type: 'string' },
       seed: { type: 'string' }, 'data-seed': { type: 'string' }, runs: { type: 'string' }, 'batch-order': { type: 'string' },
-      quick: { type: 'boolean' },
+      quick: { type: 'boolean' }, backend: { type: 'string' },
       list: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -69,7 +70,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   const runs = wholeNumber('runs', values.runs, 1);
   if (runs !== undefined) config.ensemble = { runs, perturbation: config.ensemble?.perturbation ?? 0.001 };
 
-  const backend = await useNodeCpuBackend();
+  const backend = await useNodeBackend(backendFlag(values.backend));
+  io.err(`koopscope: backend ${backend.name}: ${backend.reason}`);
   const bar = progressBar(`train ${values.preset}`);
   let run: RecordedRun;
   try {
@@ -91,7 +93,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     kind: 'trajectory', source: basename(values.out), runs: R, T, N,
     params: observed.map((p) => { const e = { name: p.name, shape: p.shape, offset, size: p.size }; offset += p.size; return e; }),
     data, steps: run.steps, metrics: { loss: run.losses },
-    meta: { preset: values.preset, quick: !!values.quick, config, backend: 'cpu', diverged: diverged ?? null, evaluation: evaluation ?? null },
+    meta: { preset: values.preset, quick: !!values.quick, config, backend: backend.name, diverged: diverged ?? null, evaluation: evaluation ?? null },
   };
   try {
     writeFileSync(values.out, writeNpz(traj, { perParameter: true }));
@@ -99,7 +101,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     throw new UsageError(`${values.out}: cannot be written (${(e as Error).message})`);
   }
   const summary = {
-    preset: values.preset, out: values.out, runs: R, snapshots: T, parameters: N, steps: run.steps[T - 1],
+    preset: values.preset, out: values.out, backend: backend.name, runs: R, snapshots: T, parameters: N, steps: run.steps[T - 1],
     finalLoss: Number.isFinite(run.finalLoss) ? run.finalLoss : null, seconds, diverged: diverged ?? null,
     evaluation: evaluation ?? null,
   };
