@@ -314,7 +314,7 @@ function finish(problem: PairProblem | RandomizedPairProblem, o: Resolved, runs:
     conditionNumber: sigma[0] / sigma[r - 1],
     sketched: false,
     dt: o.dt,
-    warnings: [...warnings, ...rankWarnings],
+    warnings: [...warnings, ...rankWarnings, ...sol.warnings],
   };
   if (randomized) {
     spectrum.warnings.push(

@@ -232,7 +232,9 @@ export function pairProblemRandomized(
           }
         }
       }
-      return { r: rr, S, K, c, E, f, yNorm2, V, residual2 };
+      const Pm = new Float64Array(n * rr);                         // P = Y V S⁻¹, for the QR amplitude solve
+      for (let i = 0; i < n; i++) for (let a = 0; a < rr; a++) Pm[i * rr + a] = YV[i * rr + a] / S[a];
+      return { r: rr, S, K, c, E, f, yNorm2, V, residual2, explicit: { P: Pm, x0, n } };
     },
   };
 }
