@@ -142,9 +142,12 @@ function gramOfRows(data: FloatArray, offsets: number[], n: number, onProgress?:
 }
 
 /** The spectrum of an ensemble of explicit snapshots (see SpectrumOptions). */
-export function computeSpectrum(set: SnapshotSet, options: SpectrumOptions = {}): Fit {
-  checkSnapshotSet(set);
+export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {}): Fit {
+  checkSnapshotSet(input);
   const o = resolve(options);
+  // far from unit scale: fit s·data (s a power of two, exact) and scale σ and amplitudes back at the end
+  const scale = dataScale(input.data);
+  const set = scale === 1 ? input : { ...input, data: scaledCopy(input.data, scale) };
   const { offsets, T } = selectRows(set, options, o.every);
   const warnings: string[] = [];
   const sketcher = options.sketch ? new Sketcher(set.N, options.sketch) : undefined;
@@ -207,6 +210,39 @@ export function computeSpectrum(set: SnapshotSet, options: SpectrumOptions = {})
     fit.spectrum.sketched = true;
     fit.spectrum.sketch = { ...options.sketch, relativeInnerProductError: sketchError(options.sketch.dim) };
   }
+  return unscale(fit, scale);
+}
+
+/** Data whose largest |value| lies in this range are fitted as they are (Gram entries stay far from over/underflow). */
+const SAFE_SCALE = [2 ** -32, 2 ** 32] as const;
+
+/**
+ * The power of two s that brings the largest finite |value| of `data` into [1, 2), when that value lies outside
+ * SAFE_SCALE; otherwise 1. Multiplying by s is exact, every fitted quantity is either scale-invariant (eigenvalues,
+ * residual, energies, condition number, modes X V S⁻¹ W) or linear in it (singular values, amplitudes), so a fit
+ * of s·data is the fit of data once those two are divided by s. Without it, data near 1e150 overflow the Gram
+ * (~1e300·N) and data near 1e-150 underflow it to zero.
+ */
+function dataScale(data: FloatArray): number {
+  let mx = 0;
+  for (let i = 0; i < data.length; i++) { const v = Math.abs(data[i]); if (v > mx && v !== Infinity) mx = v; }
+  if (mx === 0 || (mx >= SAFE_SCALE[0] && mx <= SAFE_SCALE[1])) return 1;
+  return 2 ** -Math.max(-1000, Math.min(1000, Math.floor(Math.log2(mx))));
+}
+
+/** s·data, in the input's precision (exact for a power of two s barring subnormals). */
+function scaledCopy(data: FloatArray, s: number): FloatArray {
+  const out = data instanceof Float32Array ? new Float32Array(data.length) : new Float64Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i] * s;
+  return out;
+}
+
+/** The fit of data from the fit of s·data: singular values and amplitudes divided by s (see dataScale). */
+function unscale(fit: Fit, s: number): Fit {
+  if (s === 1) return fit;
+  const sp = fit.spectrum;
+  sp.singularValues = sp.singularValues.map((x) => x / s);
+  for (const e of sp.eigenvalues) if (e.amplitude !== undefined) e.amplitude /= s;
   return fit;
 }
 
@@ -217,7 +253,15 @@ export function spectrumFromGram(eg: EnsembleGram, options: SpectrumOptions = {}
     throw new Error('window and every are applied when the Gram is built; pass them to the window, not here');
   }
   for (const T of eg.runLengths) checkEnoughSnapshots(T, o.delays);
-  return fitGram(eg, o, []);
+  // a Gram far from unit scale: fit q·G with q = s², s a power of two (the Gram of s·data), then undo s
+  let maxDiag = 0;
+  for (let i = 0, M = totalSnapshots(eg); i < M; i++) maxDiag = Math.max(maxDiag, eg.G[i * M + i]);
+  let s = 1;
+  if (maxDiag > 0 && Number.isFinite(maxDiag) && !(maxDiag >= SAFE_SCALE[0] ** 2 && maxDiag <= SAFE_SCALE[1] ** 2)) {
+    s = 2 ** -Math.max(-500, Math.min(500, Math.floor(Math.log2(maxDiag) / 2)));
+    eg = { ...eg, G: eg.G.map((g) => g * s * s) };
+  }
+  return unscale(fitGram(eg, o, []), s);
 }
 
 /** Every selected snapshot must be finite; the error says which snapshot and parameter. */
