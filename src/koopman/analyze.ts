@@ -104,21 +104,65 @@ function resolve(o: SpectrumOptions): Resolved {
   };
 }
 
-/** Row offsets (into `data`) of the selected snapshots, run by run, and the per-run count. */
-function selectRows(set: SnapshotSet, o: SpectrumOptions, every: number): { offsets: number[]; T: number } {
+/**
+ * Row offsets (into `data`) of the selected snapshots, run by run, and their split into segments: maximal stretches
+ * in which consecutive selected snapshots are `every` steps apart on the time axis (`set.times`, default 0 … T−1).
+ * Without `times` each run is one segment. `segments` lists the segment lengths in the order of `offsets` (all
+ * segments of run 0 first); `perRun` is the number of selected snapshots of each run.
+ */
+function selectRows(set: SnapshotSet, o: SpectrumOptions, every: number): { offsets: number[]; segments: number[]; perRun: number } {
+  const times = set.times;
+  const last = times ? times[set.T - 1] + 1 : set.T;
   const start = o.window?.start ?? 0;
-  const end = o.window?.end ?? set.T;
-  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= set.T && start < end)) {
-    throw new Error(`window ${start}:${end} is outside the ${set.T} snapshots of each run`);
+  const end = o.window?.end ?? last;
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= last && start < end)) {
+    throw new Error(`window ${start}:${end} is outside the ${last} snapshots of each run`);
   }
-  const offsets: number[] = [];
-  let T = 0;
+  // indices (into 0 … T−1) of the selected snapshots of one run, and where a new segment starts
+  const picked: number[] = [];
+  const runSegments: number[] = [];
+  if (!times) {
+    for (let t = start; t < end; t += every) picked.push(t);
+    runSegments.push(picked.length);
+  } else {
+    let prev = NaN, len = 0;
+    for (let t = 0; t < set.T; t++) {
+      const time = times[t];
+      if (time < start || time >= end || (time - start) % every !== 0) continue;
+      if (len > 0 && time - prev !== every) { runSegments.push(len); len = 0; }
+      picked.push(t); prev = time; len++;
+    }
+    if (len > 0) runSegments.push(len);
+  }
+  const offsets: number[] = [], segments: number[] = [];
   for (let r = 0; r < set.runs; r++) {
-    let count = 0;
-    for (let t = start; t < end; t += every) { offsets.push((r * set.T + t) * set.N); count++; }
-    T = count;
+    for (const t of picked) offsets.push((r * set.T + t) * set.N);
+    segments.push(...runSegments);
   }
-  return { offsets, T };
+  return { offsets, segments, perRun: picked.length };
+}
+
+/**
+ * Drop the segments too short to give one delay-embedded pair (fewer than delays + 2 snapshots) from `offsets` and
+ * `segments`, with a warning; throws when fewer than 2 pairs remain in all.
+ */
+function usableSegments(offsets: number[], segments: number[], delays: number, warnings: string[]): { offsets: number[]; segments: number[] } {
+  if (segments.length === 0) throw new Error('the window holds no snapshots');
+  const keepOffsets: number[] = [], keep: number[] = [];
+  let at = 0, lost = 0, pairs = 0;
+  for (const len of segments) {
+    if (len >= delays + 2) { keep.push(len); keepOffsets.push(...offsets.slice(at, at + len)); pairs += len - delays - 1; }
+    else lost += len;
+    at += len;
+  }
+  if (lost > 0) {
+    warnings.push(`${lost} snapshot(s) between gaps were not used: a stretch without gaps needs at least ${delays + 2} ` +
+      `snapshots to give one pair${delays > 0 ? ` with ${delays} delays` : ''}`);
+  }
+  if (pairs < 2) {
+    throw new Error(`too few snapshots: the gaps leave ${pairs} snapshot pair(s) after ${delays} delays; at least 2 are needed`);
+  }
+  return { offsets: keepOffsets, segments: keep };
 }
 
 /** Gather (and optionally sketch) the selected rows into a dense float64 M × n matrix. */
@@ -148,18 +192,24 @@ export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {
   // far from unit scale: fit s·data (s a power of two, exact) and scale σ and amplitudes back at the end
   const scale = dataScale(input.data);
   const set = scale === 1 ? input : { ...input, data: scaledCopy(input.data, scale) };
-  const { offsets, T } = selectRows(set, options, o.every);
+  const selected = selectRows(set, options, o.every);
   const warnings: string[] = [];
+  if (!set.times) checkEnoughSnapshots(selected.perRun, o.delays);
+  // runs split at gaps become segments, fitted like ensemble members: no pair and no delay vector spans a gap
+  const { offsets, segments } = usableSegments(selected.offsets, selected.segments, o.delays, warnings);
+  const gapCount = segments.length - set.runs;
+  if (set.times && gapCount > 0) {
+    warnings.push(`gaps in the time axis (dropped snapshots) split the ${set.runs} run(s) into ${segments.length} ` +
+      'segments; no snapshot pair or delay vector spans a gap');
+  }
   const sketcher = options.sketch ? new Sketcher(set.N, options.sketch) : undefined;
   const N = sketcher ? options.sketch!.dim : set.N;
   const obsDim = o.pca > 0 ? o.pca : N;
   const embedded = (o.delays + 1) * obsDim;
   const useSvd = o.route === 'svd' || (o.route === 'auto' && (o.pca > 0 || embedded <= DIRECT_MAX_DIM));
-  const pairs = set.runs * (T - o.delays - 1);
+  const pairs = segments.reduce((a, len) => a + len - o.delays - 1, 0);
   const useRandomized = o.route === 'randomized' || (o.route === 'auto' && !useSvd && o.rank.kind === 'rank' &&
     pairs > RANDOMIZED_MIN_PAIRS);
-  const runLengths = Array(set.runs).fill(T);
-  checkEnoughSnapshots(T, o.delays);
   if (!set.finite) checkFinite(set, offsets);
 
   let fit: Fit;
@@ -178,9 +228,9 @@ export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {
       data = dense;
       rowOffsets = offsets.map((_, i) => i * N);
     }
-    const problem = pairProblemRandomized(data, rowOffsets, set.runs, T, N, o.delays, o.rank.r, options.randomized);
+    const problem = pairProblemRandomized(data, rowOffsets, segments, N, o.delays, o.rank.r, options.randomized);
     fit = finish(problem, o, set.runs, warnings);
-    if (!sketcher) attachModes(fit, set, offsets, T, o);
+    if (!sketcher) attachModes(fit, set, offsets, segments, o);
   } else if (useSvd) {
     let rows = sketcher || offsets.some((off, i) => off !== offsets[0] + i * N) || !(set.data instanceof Float64Array)
       ? gatherRows(set, offsets, sketcher).data
@@ -192,8 +242,8 @@ export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {
       rows = pcaCoordinates(G, offsets.length, o.pca, warnings);
       dim = o.pca;
     }
-    fit = fitDirect({ runs: set.runs, T, N: dim, data: rows }, { ...o, center: false }, warnings);
-    if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, T, o);
+    fit = fitDirect(rows, segments, dim, set.runs, { ...o, center: false }, warnings);
+    if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, segments, o);
   } else {
     let G: Float64Array;
     const progress = options.onProgress && ((f: number) => options.onProgress!(f, 'gram'));
@@ -203,8 +253,8 @@ export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {
     } else {
       G = gramOfRows(set.data, offsets, set.N, progress);
     }
-    fit = fitGram({ G, runLengths, dim: N }, o, warnings);
-    if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, T, o);
+    fit = fitGram({ G, runLengths: segments, dim: N }, o, warnings, set.runs);
+    if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, segments, o);
   }
   if (options.sketch) {
     fit.spectrum.sketched = true;
@@ -261,7 +311,7 @@ export function spectrumFromGram(eg: EnsembleGram, options: SpectrumOptions = {}
     s = 2 ** -Math.max(-500, Math.min(500, Math.floor(Math.log2(maxDiag) / 2)));
     eg = { ...eg, G: eg.G.map((g) => g * s * s) };
   }
-  return unscale(fitGram(eg, o, []), s);
+  return unscale(fitGram(eg, o, [], eg.runLengths.length), s);
 }
 
 /** Every selected snapshot must be finite; the error says which snapshot and parameter. */
@@ -288,15 +338,14 @@ function checkEnoughSnapshots(T: number, delays: number): void {
   }
 }
 
-function fitGram(eg: EnsembleGram, o: Resolved, warnings: string[]): Fit {
+/** `runs`: the number of runs to report (eg.runLengths may list more segments, when runs were split at gaps). */
+function fitGram(eg: EnsembleGram, o: Resolved, warnings: string[], runs: number): Fit {
   let base = eg;
   const M = totalSnapshots(eg);
   if (o.center) base = { ...base, G: centerGram(base.G, M) };
   if (o.pca > 0) {
     const Z = pcaCoordinates(base.G, M, o.pca, warnings);
-    const set = { runs: eg.runLengths.length, T: eg.runLengths[0], N: o.pca, data: Z };
-    if (eg.runLengths.some((T) => T !== set.T)) throw new Error('PCA needs runs of equal length');
-    return fitDirect(set, { ...o, center: false }, warnings);
+    return fitDirect(Z, eg.runLengths, o.pca, runs, { ...o, center: false }, warnings);
   }
   const emb = delayGram(base, o.delays);
   const Me = totalSnapshots(emb);
@@ -311,24 +360,29 @@ function fitGram(eg: EnsembleGram, o: Resolved, warnings: string[]): Fit {
     return B;
   };
   const problem = pairProblemFromGram(block(xs, xs), block(xs, ys), block(ys, ys), m, emb.dim);
-  return finish(problem, o, eg.runLengths.length, warnings);
+  return finish(problem, o, runs, warnings);
 }
 
-function fitDirect(set: SnapshotSet, o: Resolved, warnings: string[]): Fit {
-  let data = set.data as Float64Array;
-  if (o.center) data = centerRows(data, set.runs * set.T, set.N);
-  const emb = delayEmbed({ ...set, data }, o.delays);
-  const n = emb.N, Te = emb.T;
-  const m = set.runs * (Te - 1);
+/**
+ * Direct route: `data` holds Σ runLengths rows of N values, run after run (runs may differ in length); the pairs of
+ * delay-embedded snapshots are formed inside each run. `runs` is the number of runs to report.
+ */
+function fitDirect(data: Float64Array, runLengths: readonly number[], N: number, runs: number, o: Resolved, warnings: string[]): Fit {
+  if (o.center) data = centerRows(data, totalSnapshots({ runLengths: [...runLengths] }), N);
+  const d = o.delays, n = (d + 1) * N;
+  const m = runLengths.reduce((a, len) => a + len - d - 1, 0);
   const XT = new Float64Array(m * n), YT = new Float64Array(m * n);
-  let row = 0;
-  for (let r = 0; r < set.runs; r++) {
-    for (let t = 0; t + 1 < Te; t++, row++) {
-      XT.set(emb.data.subarray((r * Te + t) * n, (r * Te + t + 1) * n), row * n);
-      YT.set(emb.data.subarray((r * Te + t + 1) * n, (r * Te + t + 2) * n), row * n);
+  let row = 0, first = 0;
+  for (const len of runLengths) {
+    for (let t = 0; t + d + 1 < len; t++, row++) {
+      for (let k = 0; k <= d; k++) {
+        XT.set(data.subarray((first + t + k) * N, (first + t + k + 1) * N), row * n + k * N);
+        YT.set(data.subarray((first + t + k + 1) * N, (first + t + k + 2) * N), row * n + k * N);
+      }
     }
+    first += len;
   }
-  return finish(pairProblemFromData(XT, YT, m, n), o, set.runs, warnings);
+  return finish(pairProblemFromData(XT, YT, m, n), o, runs, warnings);
 }
 
 function finish(problem: PairProblem | RandomizedPairProblem, o: Resolved, runs: number, warnings: string[]): Fit {
@@ -380,14 +434,14 @@ interface ModeBasis { V: Float64Array; S: Float64Array; wRe: Float64Array; wIm: 
  * Give `fit` its `modes` function: Φ[:, k] = Σ_p x_p C[p, k] with C = V S⁻¹ W, where x_p is the base snapshot that
  * starts X column p (projected) or Y column p (exact); centered when the fit was.
  */
-function attachModes(fit: Fit, set: SnapshotSet, offsets: number[], T: number, o: Resolved): void {
+function attachModes(fit: Fit, set: SnapshotSet, offsets: number[], segments: readonly number[], o: Resolved): void {
   const basis = (fit as Fit & { basis?: ModeBasis }).basis;
   delete (fit as Fit & { basis?: ModeBasis }).basis;
   if (!basis) return;
-  const N = set.N, Te = T - o.delays, runs = set.runs;
+  const N = set.N;
   fit.modes = (kind) => {
     const { V, S, wRe, wIm, order, r } = basis;
-    const m = runs * (Te - 1);
+    const m = segments.reduce((a, len) => a + len - o.delays - 1, 0);
     // C = V S⁻¹ W, columns permuted into spectrum order
     const Cr = new Float64Array(m * r), Ci = new Float64Array(m * r);
     for (let p = 0; p < m; p++) {
@@ -408,16 +462,17 @@ function attachModes(fit: Fit, set: SnapshotSet, offsets: number[], T: number, o
     }
     const re = new Float64Array(N * r), im = new Float64Array(N * r);
     const shift = kind === 'exact' ? 1 : 0;
-    let p = 0;
-    for (let run = 0; run < runs; run++) {
-      for (let t = 0; t + 1 < Te; t++, p++) {
-        const off = offsets[run * T + t + shift];
+    let p = 0, first = 0;
+    for (const len of segments) {
+      for (let t = 0; t + o.delays + 1 < len; t++, p++) {
+        const off = offsets[first + t + shift];
         for (let i = 0; i < N; i++) {
           const x = set.data[off + i] - mean[i];
           if (x === 0) continue;
           for (let k = 0; k < r; k++) { re[i * r + k] += x * Cr[p * r + k]; im[i * r + k] += x * Ci[p * r + k]; }
         }
       }
+      first += len;
     }
     return { N, r, re, im };
   };
