@@ -40,7 +40,7 @@ export const SPECTRUM_USAGE = `DMD options:
   --dt x                 optimizer steps between snapshots in the file (default: from 'steps', else 1)
   --sketch k [--seed s]  random-projection sketch to k values per snapshot (for very large models)
   --exact                amplitudes from exact modes (default: projected)
-  --drop-nonfinite       drop snapshots containing NaN/Inf instead of stopping
+  --drop-nonfinite       drop snapshots containing NaN/Inf instead of stopping; each run is split at the gaps
   --json                 print one JSON object`;
 
 type Values = { [K in keyof typeof spectrumFlags]?: (typeof spectrumFlags)[K]['type'] extends 'boolean' ? boolean : string };
@@ -58,6 +58,24 @@ export function wholeNumber(name: string, v: string | undefined, min: number, ma
     throw new UsageError(`--${name} must be a whole number ${want}, got '${v}'`);
   }
   return Number(v);
+}
+
+/**
+ * `--flag -3` → `--flag=-3` for every long flag followed by a negative number, so node:util's parseArgs hands the
+ * value to our validators (which say what is wrong with it) instead of failing with "argument is ambiguous". A
+ * boolean flag given this way gets parseArgs' "does not take an argument"; no command takes a negative number as
+ * a positional argument. Arguments after `--` are left alone.
+ */
+export function inlineNegativeValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') { out.push(...args.slice(i)); break; }
+    const next = args[i + 1];
+    if (/^--[^=-][^=]*$/.test(a) && next !== undefined && /^-(\d|\.\d|Infinity\b)/.test(next)) { out.push(`${a}=${next}`); i++; }
+    else out.push(a);
+  }
+  return out;
 }
 
 function float(name: string, v: string): number {
