@@ -19,6 +19,7 @@ export const spectrumFlags = {
   every: { type: 'string' },
   params: { type: 'string' },
   pca: { type: 'string' },
+  'pca-fit': { type: 'string' },
   dt: { type: 'string' },
   sketch: { type: 'string' },
   seed: { type: 'string' },
@@ -34,6 +35,7 @@ export const SPECTRUM_USAGE = `DMD options:
   --delays d             delay embedding: z_t = [x_t; …; x_{t+d}] (default 0)
   --center               subtract the mean snapshot first (removes the offset eigenvalue near 1)
   --pca n                project onto the top n principal components before delays
+  --pca-fit F            snapshots the PCA is fitted on: all (default) | pairs (all but each run's last, as paper 1)
   --window a:b           snapshots a ≤ t < b of every run (indices in the file)
   --every k              keep every k-th snapshot (Δt becomes k·dt)
   --params sel           parameters: comma-separated names or name prefixes (fc2.,fc1.weight), or a range a:b
@@ -130,6 +132,12 @@ export function spectrumOptionsFrom(v: Values, fileDt?: number): SpectrumOptions
   if (v.delays !== undefined) o.delays = wholeNumber('delays', v.delays, 0);
   if (v.center) o.center = true;
   if (v.pca !== undefined) o.pca = wholeNumber('pca', v.pca, 1);
+  if (v['pca-fit'] !== undefined) {
+    const f = v['pca-fit'];
+    if (f !== 'all' && f !== 'pairs') throw new UsageError(`--pca-fit must be 'all' or 'pairs', got '${f}'`);
+    if (o.pca === undefined) throw new UsageError('--pca-fit only applies with --pca');
+    o.pcaFit = f;
+  }
   if (v.window !== undefined) o.window = range('window', v.window);
   if (v.every !== undefined) o.every = wholeNumber('every', v.every, 1);
   if (v.dt !== undefined) {

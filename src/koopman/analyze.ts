@@ -18,7 +18,7 @@ import { delayEmbed, delayGram } from './hankel';
 import { Sketcher, sketchError, type SketchSpec } from './sketch';
 import { checkSnapshotSet, runStarts, totalSnapshots, type EnsembleGram, type SnapshotSet } from './snapshots';
 import { describeEigenvalue, spectrumOrder } from './spectrum';
-import { DEFAULT_RANK, type ModeKind, type RankRule, type Spectrum } from './types';
+import { DEFAULT_RANK, type ModeKind, type PcaFit, type RankRule, type Spectrum } from './types';
 
 export interface SpectrumOptions {
   rank?: RankRule;
@@ -33,10 +33,15 @@ export interface SpectrumOptions {
   center?: boolean;
   /**
    * Project the (uncentered) snapshots onto the top `pca` principal components before delays; the components are
-   * fitted on the mean-subtracted snapshots of all runs, as paper 1 does for Transformers (methods notes §1.2.5).
-   * 0 or undefined: no projection.
+   * fitted on the mean-subtracted snapshots of all runs (those chosen by `pcaFit`), as paper 1 does for
+   * Transformers. 0 or undefined: no projection.
    */
   pca?: number;
+  /**
+   * The snapshots the PCA is fitted on (types.ts PcaFit): 'all' (default) or 'pairs', every snapshot but the last
+   * of each run (segment), which is paper 1's choice. Ignored without `pca`.
+   */
+  pcaFit?: PcaFit;
   /** Snapshot interval in optimizer steps (before `every`; the effective Δt is dt·every). Default 1. */
   dt?: number;
   /** Which modes the amplitudes are fitted with. Default 'projected'. */
@@ -85,7 +90,7 @@ const DIRECT_MAX_DIM = 600;
 export const RANDOMIZED_MIN_PAIRS = 2000;
 
 interface Resolved {
-  rank: RankRule; delays: number; center: boolean; pca: number; dt: number; modes: ModeKind;
+  rank: RankRule; delays: number; center: boolean; pca: number; pcaFit: PcaFit; dt: number; modes: ModeKind;
   every: number; route: 'auto' | 'gram' | 'svd' | 'randomized';
 }
 
@@ -98,8 +103,10 @@ function resolve(o: SpectrumOptions): Resolved {
   if (!(Number.isInteger(every) && every >= 1)) throw new Error(`every must be a whole number ≥ 1, got ${o.every}`);
   if (!(dt > 0 && Number.isFinite(dt))) throw new Error(`dt must be a positive number, got ${o.dt}`);
   if (!(Number.isInteger(pca) && pca >= 0)) throw new Error(`pca must be a whole number ≥ 0, got ${o.pca}`);
+  const pcaFit = o.pcaFit ?? 'all';
+  if (pcaFit !== 'all' && pcaFit !== 'pairs') throw new Error(`pcaFit must be 'all' or 'pairs', got '${String(o.pcaFit)}'`);
   return {
-    rank: o.rank ?? DEFAULT_RANK, delays, center: o.center ?? false, pca, dt: dt * every,
+    rank: o.rank ?? DEFAULT_RANK, delays, center: o.center ?? false, pca, pcaFit, dt: dt * every,
     modes: o.modes ?? 'projected', every, route: o.route ?? 'auto',
   };
 }
@@ -239,7 +246,7 @@ export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {
     if (o.center) rows = centerRows(rows, offsets.length, dim);
     if (o.pca > 0) {
       const G = gram(rows, offsets.length, dim);
-      rows = pcaCoordinates(G, offsets.length, o.pca, warnings);
+      rows = pcaCoordinates(G, offsets.length, o.pca, warnings, pcaFitRows(segments, o.pcaFit));
       dim = o.pca;
     }
     fit = fitDirect(rows, segments, dim, set.runs, { ...o, center: false }, warnings);
@@ -344,7 +351,7 @@ function fitGram(eg: EnsembleGram, o: Resolved, warnings: string[], runs: number
   const M = totalSnapshots(eg);
   if (o.center) base = { ...base, G: centerGram(base.G, M) };
   if (o.pca > 0) {
-    const Z = pcaCoordinates(base.G, M, o.pca, warnings);
+    const Z = pcaCoordinates(base.G, M, o.pca, warnings, pcaFitRows(eg.runLengths, o.pcaFit));
     return fitDirect(Z, eg.runLengths, o.pca, runs, { ...o, center: false }, warnings);
   }
   const emb = delayGram(base, o.delays);
@@ -504,15 +511,30 @@ export function centerGram(G: Float64Array, M: number): Float64Array {
   return out;
 }
 
+/** Rows (into the stacked snapshots of runs of the given lengths) the PCA is fitted on; undefined for all. */
+function pcaFitRows(runLengths: readonly number[], fit: PcaFit): number[] | undefined {
+  if (fit === 'all') return undefined;
+  const rows: number[] = [];
+  let first = 0;
+  for (const len of runLengths) { for (let t = 0; t + 1 < len; t++) rows.push(first + t); first += len; }
+  return rows;
+}
+
 /**
- * Coordinates (M × k, row-major) of the snapshots on the top k principal components, from their Gram G alone:
- * the components are fitted on the centered snapshots (eigenvectors u of C G C, eigenvalues s²) and the snapshots
- * are projected without centering, Z[:, k] = G u_k / s_k (paper 1's Transformer pipeline). Signs are arbitrary.
+ * Coordinates (M × k, row-major) of the snapshots on the top k principal components, from their Gram G alone.
+ * The components are fitted on the snapshots of `fitRows` (default: all M), centered by their own mean μ_F:
+ * eigenvectors u of C G_FF C (C = I − 11ᵀ/|F|), eigenvalues s², component v = Σ_{j∈F} (x_j − μ_F) u_j / s. Every
+ * snapshot is projected without centering: Z[i, k] = ⟨x_i, v_k⟩ = Σ_{j∈F} G[i, j] u_k[j] / s_k (the μ_F term
+ * vanishes because Σ_j u_k[j] = 0), paper 1's Transformer pipeline. Signs are arbitrary.
  */
-export function pcaCoordinates(G: Float64Array, M: number, k: number, warnings: string[]): Float64Array {
-  const { values, vectors } = symmetricEig(centerGram(G, M), M);
-  let kk = k;
-  const floor = values[0] * M * 2.2e-16 * 16;
+export function pcaCoordinates(G: Float64Array, M: number, k: number, warnings: string[], fitRows?: readonly number[]): Float64Array {
+  const F = fitRows ?? Array.from({ length: M }, (_, i) => i);
+  const Mf = F.length;
+  const Gf = new Float64Array(Mf * Mf);
+  for (let a = 0; a < Mf; a++) for (let b = 0; b < Mf; b++) Gf[a * Mf + b] = G[F[a] * M + F[b]];
+  const { values, vectors } = symmetricEig(centerGram(Gf, Mf), Mf);
+  let kk = Math.min(k, Mf);
+  const floor = values[0] * Mf * 2.2e-16 * 16;
   while (kk > 0 && !(values[kk - 1] > floor)) kk--;
   if (kk < k) warnings.push(`PCA: only ${kk} of the ${k} requested components carry variance; using ${kk}`);
   if (kk === 0) throw new Error('PCA: the snapshots do not vary; nothing to fit');
@@ -521,7 +543,7 @@ export function pcaCoordinates(G: Float64Array, M: number, k: number, warnings: 
     const s = Math.sqrt(values[c]);
     for (let i = 0; i < M; i++) {
       let acc = 0;
-      for (let j = 0; j < M; j++) acc += G[i * M + j] * vectors[j * M + c];
+      for (let j = 0; j < Mf; j++) acc += G[i * M + F[j]] * vectors[j * Mf + c];
       Z[i * k + c] = acc / s;
     }
   }

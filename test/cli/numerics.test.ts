@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './inProcess';
 import { writeNpy } from '../../src/io/index';
 import { inlineNegativeValues } from '../../src/cli/options';
+import { computeSpectrum } from '../../src/koopman/analyze';
 import { expectEigenvaluesClose, matchEigenvalues } from '../matchers';
 
 let dir = '';
@@ -83,6 +84,26 @@ describe('compare with a bad eigenvalue file: exit 2, one line naming the file',
       expect(r.code).toBe(2);
       expect(r.err).toMatch(pattern);
       expect(r.err.split('\n')).toHaveLength(1);
+    }
+  });
+});
+
+describe('--pca-fit', () => {
+  it("pairs and all give the engine's fits; bad values and use without --pca are user errors", async () => {
+    const f = join(dir, 'clean.npy');
+    const pairs = JSON.parse((await cli('spectrum', f, '--pca', '3', '--pca-fit', 'pairs', '--rank', '3', '--json')).out);
+    const all = JSON.parse((await cli('spectrum', f, '--pca', '3', '--pca-fit', 'all', '--rank', '3', '--json')).out);
+    const dflt = JSON.parse((await cli('spectrum', f, '--pca', '3', '--rank', '3', '--json')).out);
+    expect(dflt.eigenvalues).toEqual(all.eigenvalues);
+    const engine = computeSpectrum({ runs: 1, T: 60, N: 24, data: decaying(60, 24) }, { pca: 3, pcaFit: 'pairs', rank: { kind: 'rank', r: 3 } });
+    expectEigenvaluesClose(pairs.eigenvalues, engine.spectrum.eigenvalues, 0);
+    for (const [argv, pattern] of [
+      [['--pca', '3', '--pca-fit', 'first'], /--pca-fit must be 'all' or 'pairs', got 'first'/],
+      [['--pca-fit', 'pairs'], /--pca-fit only applies with --pca/],
+    ] as const) {
+      const r = await cli('spectrum', f, ...argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(pattern);
     }
   });
 });
