@@ -59,7 +59,7 @@ export interface Spectrum {
   rank: number;
   rankRule: RankRule;
   delays: number;
-  /** Number of runs in the ensemble and snapshot pairs fitted (pairs never straddle runs). */
+  /** Number of runs in the ensemble and snapshot pairs fitted (pairs never straddle runs, nor gaps in a run). */
   runs: number;
   pairs: number;
   /** Dimension of one embedded snapshot: (delays + 1)·(observed dimension). */
