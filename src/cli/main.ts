@@ -13,6 +13,7 @@ import * as spectrum from './commands/spectrum';
 import * as train from './commands/train';
 import * as windows from './commands/windows';
 import { UsageError } from './errors';
+import { inlineNegativeValues } from './options';
 
 export interface Io {
   out(text: string): void;
@@ -48,7 +49,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (name === '--version' || name === '-V') { io.out(VERSION); return 0; }
     const entry = COMMANDS[name];
     if (!entry) throw new UsageError(`unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
-    return await entry.cmd.run(rest, io);
+    return await entry.cmd.run(inlineNegativeValues(rest), io);
   } catch (e) {
     if (e instanceof UsageError) { io.err(`koopscope: ${e.message}`); return 2; }
     const code = (e as { code?: string }).code;

@@ -19,6 +19,7 @@ export const spectrumFlags = {
   every: { type: 'string' },
   params: { type: 'string' },
   pca: { type: 'string' },
+  'pca-fit': { type: 'string' },
   dt: { type: 'string' },
   sketch: { type: 'string' },
   seed: { type: 'string' },
@@ -34,13 +35,14 @@ export const SPECTRUM_USAGE = `DMD options:
   --delays d             delay embedding: z_t = [x_t; …; x_{t+d}] (default 0)
   --center               subtract the mean snapshot first (removes the offset eigenvalue near 1)
   --pca n                project onto the top n principal components before delays
+  --pca-fit F            snapshots the PCA is fitted on: all (default) | pairs (all but each run's last, as paper 1)
   --window a:b           snapshots a ≤ t < b of every run (indices in the file)
   --every k              keep every k-th snapshot (Δt becomes k·dt)
   --params sel           parameters: comma-separated names or name prefixes (fc2.,fc1.weight), or a range a:b
   --dt x                 optimizer steps between snapshots in the file (default: from 'steps', else 1)
   --sketch k [--seed s]  random-projection sketch to k values per snapshot (for very large models)
   --exact                amplitudes from exact modes (default: projected)
-  --drop-nonfinite       drop snapshots containing NaN/Inf instead of stopping
+  --drop-nonfinite       drop snapshots containing NaN/Inf instead of stopping; each run is split at the gaps
   --json                 print one JSON object`;
 
 type Values = { [K in keyof typeof spectrumFlags]?: (typeof spectrumFlags)[K]['type'] extends 'boolean' ? boolean : string };
@@ -58,6 +60,24 @@ export function wholeNumber(name: string, v: string | undefined, min: number, ma
     throw new UsageError(`--${name} must be a whole number ${want}, got '${v}'`);
   }
   return Number(v);
+}
+
+/**
+ * `--flag -3` → `--flag=-3` for every long flag followed by a negative number, so node:util's parseArgs hands the
+ * value to our validators (which say what is wrong with it) instead of failing with "argument is ambiguous". A
+ * boolean flag given this way gets parseArgs' "does not take an argument"; no command takes a negative number as
+ * a positional argument. Arguments after `--` are left alone.
+ */
+export function inlineNegativeValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') { out.push(...args.slice(i)); break; }
+    const next = args[i + 1];
+    if (/^--[^=-][^=]*$/.test(a) && next !== undefined && /^-(\d|\.\d|Infinity\b)/.test(next)) { out.push(`${a}=${next}`); i++; }
+    else out.push(a);
+  }
+  return out;
 }
 
 function float(name: string, v: string): number {
@@ -112,6 +132,12 @@ export function spectrumOptionsFrom(v: Values, fileDt?: number): SpectrumOptions
   if (v.delays !== undefined) o.delays = wholeNumber('delays', v.delays, 0);
   if (v.center) o.center = true;
   if (v.pca !== undefined) o.pca = wholeNumber('pca', v.pca, 1);
+  if (v['pca-fit'] !== undefined) {
+    const f = v['pca-fit'];
+    if (f !== 'all' && f !== 'pairs') throw new UsageError(`--pca-fit must be 'all' or 'pairs', got '${f}'`);
+    if (o.pca === undefined) throw new UsageError('--pca-fit only applies with --pca');
+    o.pcaFit = f;
+  }
   if (v.window !== undefined) o.window = range('window', v.window);
   if (v.every !== undefined) o.every = wholeNumber('every', v.every, 1);
   if (v.dt !== undefined) {

@@ -18,7 +18,7 @@ import { delayEmbed, delayGram } from './hankel';
 import { Sketcher, sketchError, type SketchSpec } from './sketch';
 import { checkSnapshotSet, runStarts, totalSnapshots, type EnsembleGram, type SnapshotSet } from './snapshots';
 import { describeEigenvalue, spectrumOrder } from './spectrum';
-import { DEFAULT_RANK, type ModeKind, type RankRule, type Spectrum } from './types';
+import { DEFAULT_RANK, type ModeKind, type PcaFit, type RankRule, type Spectrum } from './types';
 
 export interface SpectrumOptions {
   rank?: RankRule;
@@ -33,10 +33,15 @@ export interface SpectrumOptions {
   center?: boolean;
   /**
    * Project the (uncentered) snapshots onto the top `pca` principal components before delays; the components are
-   * fitted on the mean-subtracted snapshots of all runs, as paper 1 does for Transformers (methods notes §1.2.5).
-   * 0 or undefined: no projection.
+   * fitted on the mean-subtracted snapshots of all runs (those chosen by `pcaFit`), as paper 1 does for
+   * Transformers. 0 or undefined: no projection.
    */
   pca?: number;
+  /**
+   * The snapshots the PCA is fitted on (types.ts PcaFit): 'all' (default) or 'pairs', every snapshot but the last
+   * of each run (segment), which is paper 1's choice. Ignored without `pca`.
+   */
+  pcaFit?: PcaFit;
   /** Snapshot interval in optimizer steps (before `every`; the effective Δt is dt·every). Default 1. */
   dt?: number;
   /** Which modes the amplitudes are fitted with. Default 'projected'. */
@@ -85,7 +90,7 @@ const DIRECT_MAX_DIM = 600;
 export const RANDOMIZED_MIN_PAIRS = 2000;
 
 interface Resolved {
-  rank: RankRule; delays: number; center: boolean; pca: number; dt: number; modes: ModeKind;
+  rank: RankRule; delays: number; center: boolean; pca: number; pcaFit: PcaFit; dt: number; modes: ModeKind;
   every: number; route: 'auto' | 'gram' | 'svd' | 'randomized';
 }
 
@@ -98,27 +103,73 @@ function resolve(o: SpectrumOptions): Resolved {
   if (!(Number.isInteger(every) && every >= 1)) throw new Error(`every must be a whole number ≥ 1, got ${o.every}`);
   if (!(dt > 0 && Number.isFinite(dt))) throw new Error(`dt must be a positive number, got ${o.dt}`);
   if (!(Number.isInteger(pca) && pca >= 0)) throw new Error(`pca must be a whole number ≥ 0, got ${o.pca}`);
+  const pcaFit = o.pcaFit ?? 'all';
+  if (pcaFit !== 'all' && pcaFit !== 'pairs') throw new Error(`pcaFit must be 'all' or 'pairs', got '${String(o.pcaFit)}'`);
   return {
-    rank: o.rank ?? DEFAULT_RANK, delays, center: o.center ?? false, pca, dt: dt * every,
+    rank: o.rank ?? DEFAULT_RANK, delays, center: o.center ?? false, pca, pcaFit, dt: dt * every,
     modes: o.modes ?? 'projected', every, route: o.route ?? 'auto',
   };
 }
 
-/** Row offsets (into `data`) of the selected snapshots, run by run, and the per-run count. */
-function selectRows(set: SnapshotSet, o: SpectrumOptions, every: number): { offsets: number[]; T: number } {
+/**
+ * Row offsets (into `data`) of the selected snapshots, run by run, and their split into segments: maximal stretches
+ * in which consecutive selected snapshots are `every` steps apart on the time axis (`set.times`, default 0 … T−1).
+ * Without `times` each run is one segment. `segments` lists the segment lengths in the order of `offsets` (all
+ * segments of run 0 first); `perRun` is the number of selected snapshots of each run.
+ */
+function selectRows(set: SnapshotSet, o: SpectrumOptions, every: number): { offsets: number[]; segments: number[]; perRun: number } {
+  const times = set.times;
+  const last = times ? times[set.T - 1] + 1 : set.T;
   const start = o.window?.start ?? 0;
-  const end = o.window?.end ?? set.T;
-  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= set.T && start < end)) {
-    throw new Error(`window ${start}:${end} is outside the ${set.T} snapshots of each run`);
+  const end = o.window?.end ?? last;
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= last && start < end)) {
+    throw new Error(`window ${start}:${end} is outside the ${last} snapshots of each run`);
   }
-  const offsets: number[] = [];
-  let T = 0;
+  // indices (into 0 … T−1) of the selected snapshots of one run, and where a new segment starts
+  const picked: number[] = [];
+  const runSegments: number[] = [];
+  if (!times) {
+    for (let t = start; t < end; t += every) picked.push(t);
+    runSegments.push(picked.length);
+  } else {
+    let prev = NaN, len = 0;
+    for (let t = 0; t < set.T; t++) {
+      const time = times[t];
+      if (time < start || time >= end || (time - start) % every !== 0) continue;
+      if (len > 0 && time - prev !== every) { runSegments.push(len); len = 0; }
+      picked.push(t); prev = time; len++;
+    }
+    if (len > 0) runSegments.push(len);
+  }
+  const offsets: number[] = [], segments: number[] = [];
   for (let r = 0; r < set.runs; r++) {
-    let count = 0;
-    for (let t = start; t < end; t += every) { offsets.push((r * set.T + t) * set.N); count++; }
-    T = count;
+    for (const t of picked) offsets.push((r * set.T + t) * set.N);
+    segments.push(...runSegments);
   }
-  return { offsets, T };
+  return { offsets, segments, perRun: picked.length };
+}
+
+/**
+ * Drop the segments too short to give one delay-embedded pair (fewer than delays + 2 snapshots) from `offsets` and
+ * `segments`, with a warning; throws when fewer than 2 pairs remain in all.
+ */
+function usableSegments(offsets: number[], segments: number[], delays: number, warnings: string[]): { offsets: number[]; segments: number[] } {
+  if (segments.length === 0) throw new Error('the window holds no snapshots');
+  const keepOffsets: number[] = [], keep: number[] = [];
+  let at = 0, lost = 0, pairs = 0;
+  for (const len of segments) {
+    if (len >= delays + 2) { keep.push(len); keepOffsets.push(...offsets.slice(at, at + len)); pairs += len - delays - 1; }
+    else lost += len;
+    at += len;
+  }
+  if (lost > 0) {
+    warnings.push(`${lost} snapshot(s) between gaps were not used: a stretch without gaps needs at least ${delays + 2} ` +
+      `snapshots to give one pair${delays > 0 ? ` with ${delays} delays` : ''}`);
+  }
+  if (pairs < 2) {
+    throw new Error(`too few snapshots: the gaps leave ${pairs} snapshot pair(s) after ${delays} delays; at least 2 are needed`);
+  }
+  return { offsets: keepOffsets, segments: keep };
 }
 
 /** Gather (and optionally sketch) the selected rows into a dense float64 M × n matrix. */
@@ -142,21 +193,30 @@ function gramOfRows(data: FloatArray, offsets: number[], n: number, onProgress?:
 }
 
 /** The spectrum of an ensemble of explicit snapshots (see SpectrumOptions). */
-export function computeSpectrum(set: SnapshotSet, options: SpectrumOptions = {}): Fit {
-  checkSnapshotSet(set);
+export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {}): Fit {
+  checkSnapshotSet(input);
   const o = resolve(options);
-  const { offsets, T } = selectRows(set, options, o.every);
+  // far from unit scale: fit s·data (s a power of two, exact) and scale σ and amplitudes back at the end
+  const scale = dataScale(input.data);
+  const set = scale === 1 ? input : { ...input, data: scaledCopy(input.data, scale) };
+  const selected = selectRows(set, options, o.every);
   const warnings: string[] = [];
+  if (!set.times) checkEnoughSnapshots(selected.perRun, o.delays);
+  // runs split at gaps become segments, fitted like ensemble members: no pair and no delay vector spans a gap
+  const { offsets, segments } = usableSegments(selected.offsets, selected.segments, o.delays, warnings);
+  const gapCount = segments.length - set.runs;
+  if (set.times && gapCount > 0) {
+    warnings.push(`gaps in the time axis (dropped snapshots) split the ${set.runs} run(s) into ${segments.length} ` +
+      'segments; no snapshot pair or delay vector spans a gap');
+  }
   const sketcher = options.sketch ? new Sketcher(set.N, options.sketch) : undefined;
   const N = sketcher ? options.sketch!.dim : set.N;
   const obsDim = o.pca > 0 ? o.pca : N;
   const embedded = (o.delays + 1) * obsDim;
   const useSvd = o.route === 'svd' || (o.route === 'auto' && (o.pca > 0 || embedded <= DIRECT_MAX_DIM));
-  const pairs = set.runs * (T - o.delays - 1);
+  const pairs = segments.reduce((a, len) => a + len - o.delays - 1, 0);
   const useRandomized = o.route === 'randomized' || (o.route === 'auto' && !useSvd && o.rank.kind === 'rank' &&
     pairs > RANDOMIZED_MIN_PAIRS);
-  const runLengths = Array(set.runs).fill(T);
-  checkEnoughSnapshots(T, o.delays);
   if (!set.finite) checkFinite(set, offsets);
 
   let fit: Fit;
@@ -175,9 +235,9 @@ export function computeSpectrum(set: SnapshotSet, options: SpectrumOptions = {})
       data = dense;
       rowOffsets = offsets.map((_, i) => i * N);
     }
-    const problem = pairProblemRandomized(data, rowOffsets, set.runs, T, N, o.delays, o.rank.r, options.randomized);
+    const problem = pairProblemRandomized(data, rowOffsets, segments, N, o.delays, o.rank.r, options.randomized);
     fit = finish(problem, o, set.runs, warnings);
-    if (!sketcher) attachModes(fit, set, offsets, T, o);
+    if (!sketcher) attachModes(fit, set, offsets, segments, o);
   } else if (useSvd) {
     let rows = sketcher || offsets.some((off, i) => off !== offsets[0] + i * N) || !(set.data instanceof Float64Array)
       ? gatherRows(set, offsets, sketcher).data
@@ -186,11 +246,11 @@ export function computeSpectrum(set: SnapshotSet, options: SpectrumOptions = {})
     if (o.center) rows = centerRows(rows, offsets.length, dim);
     if (o.pca > 0) {
       const G = gram(rows, offsets.length, dim);
-      rows = pcaCoordinates(G, offsets.length, o.pca, warnings);
+      rows = pcaCoordinates(G, offsets.length, o.pca, warnings, pcaFitRows(segments, o.pcaFit));
       dim = o.pca;
     }
-    fit = fitDirect({ runs: set.runs, T, N: dim, data: rows }, { ...o, center: false }, warnings);
-    if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, T, o);
+    fit = fitDirect(rows, segments, dim, set.runs, { ...o, center: false }, warnings);
+    if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, segments, o);
   } else {
     let G: Float64Array;
     const progress = options.onProgress && ((f: number) => options.onProgress!(f, 'gram'));
@@ -200,13 +260,46 @@ export function computeSpectrum(set: SnapshotSet, options: SpectrumOptions = {})
     } else {
       G = gramOfRows(set.data, offsets, set.N, progress);
     }
-    fit = fitGram({ G, runLengths, dim: N }, o, warnings);
-    if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, T, o);
+    fit = fitGram({ G, runLengths: segments, dim: N }, o, warnings, set.runs);
+    if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, segments, o);
   }
   if (options.sketch) {
     fit.spectrum.sketched = true;
     fit.spectrum.sketch = { ...options.sketch, relativeInnerProductError: sketchError(options.sketch.dim) };
   }
+  return unscale(fit, scale);
+}
+
+/** Data whose largest |value| lies in this range are fitted as they are (Gram entries stay far from over/underflow). */
+const SAFE_SCALE = [2 ** -32, 2 ** 32] as const;
+
+/**
+ * The power of two s that brings the largest finite |value| of `data` into [1, 2), when that value lies outside
+ * SAFE_SCALE; otherwise 1. Multiplying by s is exact, every fitted quantity is either scale-invariant (eigenvalues,
+ * residual, energies, condition number, modes X V S⁻¹ W) or linear in it (singular values, amplitudes), so a fit
+ * of s·data is the fit of data once those two are divided by s. Without it, data near 1e150 overflow the Gram
+ * (~1e300·N) and data near 1e-150 underflow it to zero.
+ */
+function dataScale(data: FloatArray): number {
+  let mx = 0;
+  for (let i = 0; i < data.length; i++) { const v = Math.abs(data[i]); if (v > mx && v !== Infinity) mx = v; }
+  if (mx === 0 || (mx >= SAFE_SCALE[0] && mx <= SAFE_SCALE[1])) return 1;
+  return 2 ** -Math.max(-1000, Math.min(1000, Math.floor(Math.log2(mx))));
+}
+
+/** s·data, in the input's precision (exact for a power of two s barring subnormals). */
+function scaledCopy(data: FloatArray, s: number): FloatArray {
+  const out = data instanceof Float32Array ? new Float32Array(data.length) : new Float64Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i] * s;
+  return out;
+}
+
+/** The fit of data from the fit of s·data: singular values and amplitudes divided by s (see dataScale). */
+function unscale(fit: Fit, s: number): Fit {
+  if (s === 1) return fit;
+  const sp = fit.spectrum;
+  sp.singularValues = sp.singularValues.map((x) => x / s);
+  for (const e of sp.eigenvalues) if (e.amplitude !== undefined) e.amplitude /= s;
   return fit;
 }
 
@@ -217,7 +310,15 @@ export function spectrumFromGram(eg: EnsembleGram, options: SpectrumOptions = {}
     throw new Error('window and every are applied when the Gram is built; pass them to the window, not here');
   }
   for (const T of eg.runLengths) checkEnoughSnapshots(T, o.delays);
-  return fitGram(eg, o, []);
+  // a Gram far from unit scale: fit q·G with q = s², s a power of two (the Gram of s·data), then undo s
+  let maxDiag = 0;
+  for (let i = 0, M = totalSnapshots(eg); i < M; i++) maxDiag = Math.max(maxDiag, eg.G[i * M + i]);
+  let s = 1;
+  if (maxDiag > 0 && Number.isFinite(maxDiag) && !(maxDiag >= SAFE_SCALE[0] ** 2 && maxDiag <= SAFE_SCALE[1] ** 2)) {
+    s = 2 ** -Math.max(-500, Math.min(500, Math.floor(Math.log2(maxDiag) / 2)));
+    eg = { ...eg, G: eg.G.map((g) => g * s * s) };
+  }
+  return unscale(fitGram(eg, o, [], eg.runLengths.length), s);
 }
 
 /** Every selected snapshot must be finite; the error says which snapshot and parameter. */
@@ -244,15 +345,14 @@ function checkEnoughSnapshots(T: number, delays: number): void {
   }
 }
 
-function fitGram(eg: EnsembleGram, o: Resolved, warnings: string[]): Fit {
+/** `runs`: the number of runs to report (eg.runLengths may list more segments, when runs were split at gaps). */
+function fitGram(eg: EnsembleGram, o: Resolved, warnings: string[], runs: number): Fit {
   let base = eg;
   const M = totalSnapshots(eg);
   if (o.center) base = { ...base, G: centerGram(base.G, M) };
   if (o.pca > 0) {
-    const Z = pcaCoordinates(base.G, M, o.pca, warnings);
-    const set = { runs: eg.runLengths.length, T: eg.runLengths[0], N: o.pca, data: Z };
-    if (eg.runLengths.some((T) => T !== set.T)) throw new Error('PCA needs runs of equal length');
-    return fitDirect(set, { ...o, center: false }, warnings);
+    const Z = pcaCoordinates(base.G, M, o.pca, warnings, pcaFitRows(eg.runLengths, o.pcaFit));
+    return fitDirect(Z, eg.runLengths, o.pca, runs, { ...o, center: false }, warnings);
   }
   const emb = delayGram(base, o.delays);
   const Me = totalSnapshots(emb);
@@ -267,24 +367,29 @@ function fitGram(eg: EnsembleGram, o: Resolved, warnings: string[]): Fit {
     return B;
   };
   const problem = pairProblemFromGram(block(xs, xs), block(xs, ys), block(ys, ys), m, emb.dim);
-  return finish(problem, o, eg.runLengths.length, warnings);
+  return finish(problem, o, runs, warnings);
 }
 
-function fitDirect(set: SnapshotSet, o: Resolved, warnings: string[]): Fit {
-  let data = set.data as Float64Array;
-  if (o.center) data = centerRows(data, set.runs * set.T, set.N);
-  const emb = delayEmbed({ ...set, data }, o.delays);
-  const n = emb.N, Te = emb.T;
-  const m = set.runs * (Te - 1);
+/**
+ * Direct route: `data` holds Σ runLengths rows of N values, run after run (runs may differ in length); the pairs of
+ * delay-embedded snapshots are formed inside each run. `runs` is the number of runs to report.
+ */
+function fitDirect(data: Float64Array, runLengths: readonly number[], N: number, runs: number, o: Resolved, warnings: string[]): Fit {
+  if (o.center) data = centerRows(data, totalSnapshots({ runLengths: [...runLengths] }), N);
+  const d = o.delays, n = (d + 1) * N;
+  const m = runLengths.reduce((a, len) => a + len - d - 1, 0);
   const XT = new Float64Array(m * n), YT = new Float64Array(m * n);
-  let row = 0;
-  for (let r = 0; r < set.runs; r++) {
-    for (let t = 0; t + 1 < Te; t++, row++) {
-      XT.set(emb.data.subarray((r * Te + t) * n, (r * Te + t + 1) * n), row * n);
-      YT.set(emb.data.subarray((r * Te + t + 1) * n, (r * Te + t + 2) * n), row * n);
+  let row = 0, first = 0;
+  for (const len of runLengths) {
+    for (let t = 0; t + d + 1 < len; t++, row++) {
+      for (let k = 0; k <= d; k++) {
+        XT.set(data.subarray((first + t + k) * N, (first + t + k + 1) * N), row * n + k * N);
+        YT.set(data.subarray((first + t + k + 1) * N, (first + t + k + 2) * N), row * n + k * N);
+      }
     }
+    first += len;
   }
-  return finish(pairProblemFromData(XT, YT, m, n), o, set.runs, warnings);
+  return finish(pairProblemFromData(XT, YT, m, n), o, runs, warnings);
 }
 
 function finish(problem: PairProblem | RandomizedPairProblem, o: Resolved, runs: number, warnings: string[]): Fit {
@@ -314,7 +419,7 @@ function finish(problem: PairProblem | RandomizedPairProblem, o: Resolved, runs:
     conditionNumber: sigma[0] / sigma[r - 1],
     sketched: false,
     dt: o.dt,
-    warnings: [...warnings, ...rankWarnings],
+    warnings: [...warnings, ...rankWarnings, ...sol.warnings],
   };
   if (randomized) {
     spectrum.warnings.push(
@@ -336,14 +441,14 @@ interface ModeBasis { V: Float64Array; S: Float64Array; wRe: Float64Array; wIm: 
  * Give `fit` its `modes` function: Φ[:, k] = Σ_p x_p C[p, k] with C = V S⁻¹ W, where x_p is the base snapshot that
  * starts X column p (projected) or Y column p (exact); centered when the fit was.
  */
-function attachModes(fit: Fit, set: SnapshotSet, offsets: number[], T: number, o: Resolved): void {
+function attachModes(fit: Fit, set: SnapshotSet, offsets: number[], segments: readonly number[], o: Resolved): void {
   const basis = (fit as Fit & { basis?: ModeBasis }).basis;
   delete (fit as Fit & { basis?: ModeBasis }).basis;
   if (!basis) return;
-  const N = set.N, Te = T - o.delays, runs = set.runs;
+  const N = set.N;
   fit.modes = (kind) => {
     const { V, S, wRe, wIm, order, r } = basis;
-    const m = runs * (Te - 1);
+    const m = segments.reduce((a, len) => a + len - o.delays - 1, 0);
     // C = V S⁻¹ W, columns permuted into spectrum order
     const Cr = new Float64Array(m * r), Ci = new Float64Array(m * r);
     for (let p = 0; p < m; p++) {
@@ -364,16 +469,17 @@ function attachModes(fit: Fit, set: SnapshotSet, offsets: number[], T: number, o
     }
     const re = new Float64Array(N * r), im = new Float64Array(N * r);
     const shift = kind === 'exact' ? 1 : 0;
-    let p = 0;
-    for (let run = 0; run < runs; run++) {
-      for (let t = 0; t + 1 < Te; t++, p++) {
-        const off = offsets[run * T + t + shift];
+    let p = 0, first = 0;
+    for (const len of segments) {
+      for (let t = 0; t + o.delays + 1 < len; t++, p++) {
+        const off = offsets[first + t + shift];
         for (let i = 0; i < N; i++) {
           const x = set.data[off + i] - mean[i];
           if (x === 0) continue;
           for (let k = 0; k < r; k++) { re[i * r + k] += x * Cr[p * r + k]; im[i * r + k] += x * Ci[p * r + k]; }
         }
       }
+      first += len;
     }
     return { N, r, re, im };
   };
@@ -405,15 +511,30 @@ export function centerGram(G: Float64Array, M: number): Float64Array {
   return out;
 }
 
+/** Rows (into the stacked snapshots of runs of the given lengths) the PCA is fitted on; undefined for all. */
+function pcaFitRows(runLengths: readonly number[], fit: PcaFit): number[] | undefined {
+  if (fit === 'all') return undefined;
+  const rows: number[] = [];
+  let first = 0;
+  for (const len of runLengths) { for (let t = 0; t + 1 < len; t++) rows.push(first + t); first += len; }
+  return rows;
+}
+
 /**
- * Coordinates (M × k, row-major) of the snapshots on the top k principal components, from their Gram G alone:
- * the components are fitted on the centered snapshots (eigenvectors u of C G C, eigenvalues s²) and the snapshots
- * are projected without centering, Z[:, k] = G u_k / s_k (paper 1's Transformer pipeline). Signs are arbitrary.
+ * Coordinates (M × k, row-major) of the snapshots on the top k principal components, from their Gram G alone.
+ * The components are fitted on the snapshots of `fitRows` (default: all M), centered by their own mean μ_F:
+ * eigenvectors u of C G_FF C (C = I − 11ᵀ/|F|), eigenvalues s², component v = Σ_{j∈F} (x_j − μ_F) u_j / s. Every
+ * snapshot is projected without centering: Z[i, k] = ⟨x_i, v_k⟩ = Σ_{j∈F} G[i, j] u_k[j] / s_k (the μ_F term
+ * vanishes because Σ_j u_k[j] = 0), paper 1's Transformer pipeline. Signs are arbitrary.
  */
-export function pcaCoordinates(G: Float64Array, M: number, k: number, warnings: string[]): Float64Array {
-  const { values, vectors } = symmetricEig(centerGram(G, M), M);
-  let kk = k;
-  const floor = values[0] * M * 2.2e-16 * 16;
+export function pcaCoordinates(G: Float64Array, M: number, k: number, warnings: string[], fitRows?: readonly number[]): Float64Array {
+  const F = fitRows ?? Array.from({ length: M }, (_, i) => i);
+  const Mf = F.length;
+  const Gf = new Float64Array(Mf * Mf);
+  for (let a = 0; a < Mf; a++) for (let b = 0; b < Mf; b++) Gf[a * Mf + b] = G[F[a] * M + F[b]];
+  const { values, vectors } = symmetricEig(centerGram(Gf, Mf), Mf);
+  let kk = Math.min(k, Mf);
+  const floor = values[0] * Mf * 2.2e-16 * 16;
   while (kk > 0 && !(values[kk - 1] > floor)) kk--;
   if (kk < k) warnings.push(`PCA: only ${kk} of the ${k} requested components carry variance; using ${kk}`);
   if (kk === 0) throw new Error('PCA: the snapshots do not vary; nothing to fit');
@@ -422,7 +543,7 @@ export function pcaCoordinates(G: Float64Array, M: number, k: number, warnings: 
     const s = Math.sqrt(values[c]);
     for (let i = 0; i < M; i++) {
       let acc = 0;
-      for (let j = 0; j < M; j++) acc += G[i * M + j] * vectors[j * M + c];
+      for (let j = 0; j < Mf; j++) acc += G[i * M + F[j]] * vectors[j * Mf + c];
       Z[i * k + c] = acc / s;
     }
   }

@@ -8,6 +8,12 @@
  *     projected modes U W, exact modes Y V S⁻¹ W
  *     amplitudes b: least squares fit of the modes to the first snapshot x_0 (PyDMD's opt=False)
  *
+ * Exact-mode amplitudes solve min ‖P W b − x_0‖ (P = Y V S⁻¹, n × r). Where P is explicit (SVD and randomized
+ * routes) this is a Householder QR least-squares solve of the n × r complex system (linalg/qr.ts), relative error
+ * ~κ(PW)·ε as with NumPy's lstsq. The Gram route holds only E = PᵀP and f = Pᵀx_0, so it solves the normal equations
+ * (Wᴴ E W) b = Wᴴ f, relative error ~κ(PW)²·ε. Either way a warning states κ(PW) when the expected relative error of
+ * the amplitudes, κ·ε (QR) or κ²·ε (normal equations), exceeds AMPLITUDE_WARN.
+ *
  * Everything except the modes only needs small r×r quantities, which both routes produce:
  *     K = Uᵀ Y V,  c = Uᵀ x_0,  P = Y V S⁻¹ (exact modes before W),  E = PᵀP,  f = Pᵀ x_0,  ‖Y‖²_F.
  * The Gram route (method of snapshots) gets them from XᵀX = V S² Vᵀ, XᵀY and YᵀY alone:
@@ -19,6 +25,7 @@
  * the embedded dimension is small.
  */
 import { complexSolve, generalEig, symmetricEig, thinSvd } from '../linalg/eig';
+import { complexLeastSquares } from '../linalg/qr';
 import { chooseRank } from './rank';
 import type { RankRule } from './types';
 
@@ -35,6 +42,11 @@ export interface Projected {
   V: Float64Array;
   /** ‖Y − U K Vᵀ‖²_F computed explicitly (direct route); otherwise ‖Y‖² − ‖K‖², good to ~√ε relative. */
   residual2?: number;
+  /**
+   * Routes with explicit data: P = Y V S⁻¹ (n × r, row-major) and the first embedded snapshot x_0 (n), for the QR
+   * solve of the exact-mode amplitudes. Absent on the Gram route (normal equations from E and f instead).
+   */
+  explicit?: { P: Float64Array; x0: Float64Array; n: number };
 }
 
 /** A snapshot-pair problem ready for a rank choice. */
@@ -142,10 +154,14 @@ export function pairProblemFromData(XT: Float64Array, YT: Float64Array, m: numbe
           residual2 += e * e;
         }
       }
-      return { r, S, K, c, E, f, yNorm2, V, residual2 };
+      const x0 = XT.slice(0, n);
+      return { r, S, K, c, E, f, yNorm2, V, residual2, explicit: { P, x0, n } };
     },
   };
 }
+
+/** Expected relative error of the exact-mode amplitudes above which a warning is given (see the file comment). */
+export const AMPLITUDE_WARN = 1e-8;
 
 export interface ReducedSolution {
   /** Ã = K S⁻¹ (r × r). */
@@ -158,6 +174,8 @@ export interface ReducedSolution {
   /** |b| per eigenvalue, for the requested mode kind. */
   amplitudes: Float64Array;
   residual: number;
+  /** Numerical trouble of this step in words (ill-conditioned amplitude fit). */
+  warnings: string[];
 }
 
 /** Eigen-decomposition of the reduced operator plus amplitudes and residual (see the file comment). */
@@ -166,13 +184,21 @@ export function solveReduced(p: Projected, modes: 'projected' | 'exact'): Reduce
   const At = new Float64Array(r * r);
   for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) At[a * r + b] = K[a * r + b] / S[b];
   const eig = generalEig(At, r);
+  const warnings: string[] = [];
   let amps: { re: Float64Array; im: Float64Array };
   const zeros = new Float64Array(r);
   try {
     if (modes === 'projected') {
       amps = complexSolve(eig.vecRe, eig.vecIm, p.c, zeros, r);           // W b = Uᵀ x_0
+    } else if (p.explicit) {
+      // QR least squares of Φ b ≈ x_0 with Φ = P W (n × r complex)
+      const { P, x0, n } = p.explicit;
+      const Pr = matmul(P, eig.vecRe, n, r, r), Pi = matmul(P, eig.vecIm, n, r, r);
+      const ls = complexLeastSquares(Pr, Pi, x0, new Float64Array(n), n, r);
+      amps = ls;
+      if (ls.condition * EPS > AMPLITUDE_WARN) warnings.push(amplitudeWarning(ls.condition, ls.condition * EPS, 'QR'));
     } else {
-      // normal equations (Wᴴ E W) b = Wᴴ f of the least-squares fit P W b ≈ x_0
+      // normal equations (Wᴴ E W) b = Wᴴ f of the least-squares fit P W b ≈ x_0 (Gram route: P is not held)
       const [Hr, Hi] = hermitianProduct(eig.vecRe, eig.vecIm, p.E, r);
       const rhsRe = new Float64Array(r), rhsIm = new Float64Array(r);
       for (let a = 0; a < r; a++) {
@@ -181,6 +207,10 @@ export function solveReduced(p: Projected, modes: 'projected' | 'exact'): Reduce
         rhsRe[a] = sr; rhsIm[a] = si;
       }
       amps = complexSolve(Hr, Hi, rhsRe, rhsIm, r);
+      const kappa = Math.sqrt(hermitianCondition(Hr, Hi, r));
+      if (kappa * kappa * EPS > AMPLITUDE_WARN) {
+        warnings.push(amplitudeWarning(kappa, kappa * kappa * EPS, 'normal equations of the Gram route'));
+      }
     }
   } catch {
     amps = { re: new Float64Array(r).fill(NaN), im: new Float64Array(r).fill(NaN) };
@@ -191,7 +221,28 @@ export function solveReduced(p: Projected, modes: 'projected' | 'exact'): Reduce
   for (let i = 0; i < r * r; i++) k2 += K[i] * K[i];
   const res2 = p.residual2 ?? Math.max(p.yNorm2 - k2, 0);
   const residual = p.yNorm2 > 0 ? Math.sqrt(res2 / p.yNorm2) : 0;
-  return { reducedOperator: At, re: eig.re, im: eig.im, wRe: eig.vecRe, wIm: eig.vecIm, amplitudes, residual };
+  return { reducedOperator: At, re: eig.re, im: eig.im, wRe: eig.vecRe, wIm: eig.vecIm, amplitudes, residual, warnings };
+}
+
+function amplitudeWarning(kappa: number, error: number, how: string): string {
+  return `exact-mode amplitudes: the modes are nearly linearly dependent (condition number ≈ ${kappa.toExponential(1)}); ` +
+    `solved by ${how}, the amplitudes are accurate to about ${error.toExponential(0)} relative`;
+}
+
+/**
+ * 2-norm condition number λ_max/λ_min of a Hermitian positive semi-definite H = Hr + i·Hi (r × r), from the real
+ * symmetric embedding [[Hr, −Hi], [Hi, Hr]], whose eigenvalues are those of H, each twice. Infinity if singular.
+ */
+function hermitianCondition(Hr: Float64Array, Hi: Float64Array, r: number): number {
+  const n2 = 2 * r;
+  const B = new Float64Array(n2 * n2);
+  for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) {
+    B[i * n2 + j] = Hr[i * r + j]; B[i * n2 + j + r] = -Hi[i * r + j];
+    B[(i + r) * n2 + j] = Hi[i * r + j]; B[(i + r) * n2 + j + r] = Hr[i * r + j];
+  }
+  const { values } = symmetricEig(B, n2);
+  const lo = values[n2 - 1];
+  return lo > 0 ? values[0] / lo : Infinity;
 }
 
 /** Wᴴ E W for complex W (r × r) and real symmetric E. */

@@ -64,28 +64,34 @@ function orthonormalize(A: Float64Array, m: number, k: number): void {
 }
 
 /**
- * The randomized pair problem of the delay-embedded ensemble. `offsets[ρ·T + s]` is the offset in `data` of
- * snapshot s of run ρ (N values each); `r` is the requested rank.
+ * The randomized pair problem of the delay-embedded ensemble. Run ρ has `runLengths[ρ]` snapshots (runs may differ
+ * in length: segments of a run split at a gap count as runs); `offsets[start_ρ + s]` is the offset in `data` of its
+ * snapshot s (N values each), start_ρ = Σ_{σ<ρ} runLengths[σ]; `r` is the requested rank.
  */
 export function pairProblemRandomized(
-  data: FloatArray, offsets: ArrayLike<number>, runs: number, T: number, N: number, delays: number, r: number,
+  data: FloatArray, offsets: ArrayLike<number>, runLengths: readonly number[], N: number, delays: number, r: number,
   o: RandomizedOptions = {},
 ): RandomizedPairProblem {
-  const R = runs, d = delays, P = T - d - 1, n = (d + 1) * N, m = R * P;
-  if (P < 1) throw new Error(`too few snapshots: ${T} per run with ${d} delays`);
+  const R = runLengths.length, d = delays, n = (d + 1) * N;
+  const Ts = runLengths, Ps = runLengths.map((T) => T - d - 1);
+  const snapStart: number[] = [], pairStart: number[] = [];
+  let m = 0, total = 0;
+  for (let rho = 0; rho < R; rho++) { snapStart.push(total); pairStart.push(m); total += Ts[rho]; m += Math.max(Ps[rho], 0); }
+  if (Ps.some((P) => P < 1)) throw new Error(`too few snapshots: ${Math.min(...Ts)} in a run with ${d} delays`);
   if (!(Number.isInteger(r) && r >= 1)) throw new Error(`rank must be a positive integer, got ${r}`);
   const oversample = o.oversample ?? 10, q = o.iterations ?? 6;
   if (!(Number.isInteger(oversample) && oversample >= 0)) throw new Error(`oversample must be a whole number ≥ 0, got ${oversample}`);
   if (!(Number.isInteger(q) && q >= 0)) throw new Error(`iterations must be a whole number ≥ 0, got ${q}`);
   const k = Math.min(r + oversample, n, m);
-  const off = (rho: number, s: number) => offsets[rho * T + s];
+  const off = (rho: number, s: number) => offsets[snapStart[rho] + s];
 
   /** (rows of A or B) · V: V is n × c, result m × c; shift 0 gives A (X), 1 gives B (Y). */
   const mulX = (V: Float64Array, c: number, shift: number): Float64Array => {
     const out = new Float64Array(m * c);
-    const D = new Float64Array(T * (d + 1) * c); // D[s][j] = x_s · V_block_j
+    const D = new Float64Array(Math.max(...Ts) * (d + 1) * c); // D[s][j] = x_s · V_block_j
     for (let rho = 0; rho < R; rho++) {
       D.fill(0);
+      const T = Ts[rho], P = Ps[rho];
       for (let s = 0; s < T; s++) {
         const base = off(rho, s);
         for (let j = 0; j <= d; j++) {
@@ -101,7 +107,7 @@ export function pairProblemRandomized(
         }
       }
       for (let t = 0; t < P; t++) {
-        const oOff = (rho * P + t) * c;
+        const oOff = (pairStart[rho] + t) * c;
         for (let j = 0; j <= d; j++) {
           const dOff = ((t + shift + j) * (d + 1) + j) * c;
           for (let a = 0; a < c; a++) out[oOff + a] += D[dOff + a];
@@ -114,12 +120,13 @@ export function pairProblemRandomized(
   const mulXt = (U: Float64Array, c: number, shift: number): Float64Array => {
     const out = new Float64Array(n * c);
     for (let rho = 0; rho < R; rho++) {
+      const T = Ts[rho], P = Ps[rho];
       for (let s = 0; s < T; s++) {
         const base = off(rho, s);
         for (let j = 0; j <= d; j++) {
           const t = s - shift - j;
           if (t < 0 || t >= P) continue;
-          const uOff = (rho * P + t) * c;
+          const uOff = (pairStart[rho] + t) * c;
           for (let i = 0; i < N; i++) {
             const xi = data[base + i];
             if (xi === 0) continue;
@@ -135,6 +142,7 @@ export function pairProblemRandomized(
   // ‖X‖², ‖Y‖² from per-snapshot norms (each snapshot s enters X in the rows t = s − j, Y in t = s − 1 − j)
   let xNorm2 = 0, yNorm2 = 0;
   for (let rho = 0; rho < R; rho++) {
+    const T = Ts[rho], P = Ps[rho];
     for (let s = 0; s < T; s++) {
       const base = off(rho, s);
       let nn = 0;
@@ -218,8 +226,8 @@ export function pairProblemRandomized(
       }
       let residual2 = 0;
       for (let rho = 0; rho < R; rho++) {
-        for (let t = 0; t < P; t++) {
-          const p = rho * P + t;
+        for (let t = 0; t < Ps[rho]; t++) {
+          const p = pairStart[rho] + t;
           for (let j = 0; j <= d; j++) {
             const base = off(rho, t + 1 + j);
             for (let i = 0; i < N; i++) {
@@ -232,7 +240,9 @@ export function pairProblemRandomized(
           }
         }
       }
-      return { r: rr, S, K, c, E, f, yNorm2, V, residual2 };
+      const Pm = new Float64Array(n * rr);                         // P = Y V S⁻¹, for the QR amplitude solve
+      for (let i = 0; i < n; i++) for (let a = 0; a < rr; a++) Pm[i * rr + a] = YV[i * rr + a] / S[a];
+      return { r: rr, S, K, c, E, f, yNorm2, V, residual2, explicit: { P: Pm, x0, n } };
     },
   };
 }

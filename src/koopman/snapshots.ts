@@ -21,6 +21,26 @@ export interface SnapshotSet {
    * computeSpectrum does not read a large trajectory a second time just to check it.
    */
   finite?: true;
+  /**
+   * Where each of the T snapshots of a run sits on the recording's regular time grid, in snapshot intervals:
+   * strictly increasing whole numbers (default 0, 1, …, T − 1; shared by all runs). A missing time is a gap (a
+   * snapshot dropped for NaN/Inf): each run is split there into segments that are fitted like ensemble members, so
+   * no snapshot pair and no delay vector spans a gap. `window` and `every` then refer to these times.
+   */
+  times?: ArrayLike<number>;
+}
+
+/**
+ * `times` for a trajectory whose reader dropped the snapshots at `dropped` (indices on the file's time axis) after
+ * keeping every `every`-th one (t = 0, every, 2·every, …): the kept snapshots' file indices divided by `every`.
+ * Undefined when nothing was dropped.
+ */
+export function timesAfterDropping(T: number, dropped: readonly number[] | undefined, every = 1): number[] | undefined {
+  if (!dropped || dropped.length === 0) return undefined;
+  const gone = new Set(dropped);
+  const times: number[] = [];
+  for (let i = 0; times.length < T; i++) if (!gone.has(i * every)) times.push(i);
+  return times;
 }
 
 export interface EnsembleGram {
@@ -57,5 +77,14 @@ export function checkSnapshotSet(set: SnapshotSet): void {
   if (!(Number.isInteger(N) && N >= 1)) throw new Error(`N must be a positive integer, got ${N}`);
   if (data.length !== runs * T * N) {
     throw new Error(`data has ${data.length} values but runs·T·N = ${runs}·${T}·${N} = ${runs * T * N}`);
+  }
+  if (set.times) {
+    const ts = set.times;
+    if (ts.length !== T) throw new Error(`times has ${ts.length} entries but T = ${T}`);
+    for (let t = 0; t < T; t++) {
+      if (!(Number.isInteger(ts[t]) && ts[t] >= 0 && (t === 0 || ts[t] > ts[t - 1]))) {
+        throw new Error(`times must be increasing whole numbers ≥ 0; entry ${t} is ${ts[t]}`);
+      }
+    }
   }
 }

@@ -20,6 +20,13 @@ export type RankRule =
 
 export const DEFAULT_RANK: RankRule = { kind: 'rank', r: 10 };
 
+/**
+ * Which snapshots the PCA is fitted on: 'all' of them, or 'pairs': those that start a snapshot pair, i.e. every
+ * snapshot except the last of each run (paper 1's code, whose PCA input is the X matrix of the pairs). Either way
+ * every snapshot is then projected.
+ */
+export type PcaFit = 'all' | 'pairs';
+
 /** Which DMD modes to return (PyDMD's `exact` flag). Eigenvalues do not depend on it. */
 export type ModeKind = 'projected' | 'exact';
 
@@ -52,7 +59,7 @@ export interface Spectrum {
   rank: number;
   rankRule: RankRule;
   delays: number;
-  /** Number of runs in the ensemble and snapshot pairs fitted (pairs never straddle runs). */
+  /** Number of runs in the ensemble and snapshot pairs fitted (pairs never straddle runs, nor gaps in a run). */
   runs: number;
   pairs: number;
   /** Dimension of one embedded snapshot: (delays + 1)·(observed dimension). */

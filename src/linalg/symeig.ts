@@ -12,6 +12,8 @@
  *  - local variables and precomputed row offsets instead of accessor calls;
  *  - a non-finite input check (NaN makes tql2's convergence test never succeed: JAMA loops for ever) and an
  *    iteration cap (30·n QL sweeps in all, LAPACK dsteqr's limit) so that it can never hang.
+ *  - the matrix scaled by a power of two to max|A| ∈ [1, 2) first (exact), so huge or tiny entries cannot overflow
+ *    or underflow in the sums of squares.
  * Accuracy is that of tred2/tql2 (backward stable): eigenvalues to ~n·ε·‖A‖ absolute, eigenvectors orthonormal to
  * ~n·ε; the tests compare it with NumPy's eigh (test/linalg/symeig.test.ts).
  *
@@ -291,14 +293,27 @@ function descendingOrder(d: Float64Array): number[] {
   return order;
 }
 
-/** W = Aᵀ (reads the lower triangle of A as JAMA does; for a symmetric A this is a plain copy). */
-function transposedCopy(a: ArrayLike<number>, n: number): Float64Array {
+/** W = s·Aᵀ (reads the lower triangle of A as JAMA does; for a symmetric A this is a plain (scaled) copy). */
+function transposedCopy(a: ArrayLike<number>, n: number, s = 1): Float64Array {
   const W = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const oi = i * n;
-    for (let j = 0; j < n; j++) W[j * n + i] = a[oi + j];
+    for (let j = 0; j < n; j++) W[j * n + i] = a[oi + j] * s;
   }
   return W;
+}
+
+/**
+ * A power of two s with s·max|A| in [1, 2) (1 for a zero matrix), so that tred2/tql2, which form squares and sums
+ * of squares of entries, neither overflow (entries above ~1e154 gave NaN) nor underflow. Exact: the eigenvalues of
+ * s·A are s times those of A, bit for bit, and the eigenvectors are the same (barring subnormal entries).
+ */
+function powerOfTwoScale(a: ArrayLike<number>, n: number): number {
+  let mx = 0;
+  for (let i = 0, nn = n * n; i < nn; i++) { const v = a[i] < 0 ? -a[i] : a[i]; if (v > mx) mx = v; }
+  if (mx === 0) return 1;
+  const e = Math.max(-1000, Math.min(1000, Math.floor(Math.log2(mx))));
+  return 2 ** -e;
 }
 
 /**
@@ -311,7 +326,8 @@ export function symmetricEigFlat(a: ArrayLike<number>, n: number): SymmetricEigR
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   if (n === 0) return { values, vectors };
-  const W = transposedCopy(a, n);
+  const scale = powerOfTwoScale(a, n);
+  const W = transposedCopy(a, n, scale);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   tred2(W, n, d, e, true);
@@ -319,7 +335,7 @@ export function symmetricEigFlat(a: ArrayLike<number>, n: number): SymmetricEigR
   const V = transposedCopy(W, n);
   tql2(d, e, n, V);
   const order = descendingOrder(d);
-  for (let k = 0; k < n; k++) values[k] = d[order[k]];
+  for (let k = 0; k < n; k++) values[k] = d[order[k]] / scale;
   for (let i = 0; i < n; i++) {
     const o = i * n;
     for (let k = 0; k < n; k++) vectors[o + k] = V[o + order[k]];
@@ -336,12 +352,13 @@ export function symmetricEigenvalues(a: ArrayLike<number>, n: number): Float64Ar
   checkInput(a, n, 'symmetricEigenvalues');
   const values = new Float64Array(n);
   if (n === 0) return values;
-  const W = transposedCopy(a, n);
+  const scale = powerOfTwoScale(a, n);
+  const W = transposedCopy(a, n, scale);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   tred2(W, n, d, e, false);
   tql2(d, e, n, null);
   const order = descendingOrder(d);
-  for (let k = 0; k < n; k++) values[k] = d[order[k]];
+  for (let k = 0; k < n; k++) values[k] = d[order[k]] / scale;
   return values;
 }

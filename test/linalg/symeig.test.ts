@@ -158,6 +158,19 @@ describe('symmetricEigFlat: edge cases', () => {
     }
   });
 
+  it('entries near the float64 limits (1e200, 1e-300): exactly the scaled eigenvalues, the same vectors, no NaN', () => {
+    // a power of two times A has exactly the power of two times A's eigenvalues when the solver rescales internally
+    const a = randomSymmetric(12, rng(5));
+    const ref = symmetricEigFlat(a, 12);
+    for (const p of [664, -997]) {                    // 2^664 ≈ 1e200, 2^-997 ≈ 1e-300
+      const s = 2 ** p;
+      const r = symmetricEigFlat(a.map((x) => x * s), 12);
+      expect(Array.from(r.values, (v) => v / s)).toEqual(Array.from(ref.values));
+      expect(Array.from(r.vectors)).toEqual(Array.from(ref.vectors));
+      expect(Array.from(symmetricEigenvalues(a.map((x) => x * s), 12), (v) => v / s)).toEqual(Array.from(symmetricEigenvalues(a, 12)));
+    }
+  });
+
   it('NaN or Infinity input throws a clear Error (JAMA would loop for ever)', () => {
     const a = randomSymmetric(5, rng(1));
     a[2 * 5 + 3] = NaN;

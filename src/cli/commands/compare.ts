@@ -36,9 +36,26 @@ interface Side { name: string; sets: ComplexPoints[] }
 
 function side(path: string, values: Record<string, unknown>): Side {
   const f = loadFile(path, readOptionsFrom(values));
-  if (f.kind === 'eigenvalues') return { name: f.source, sets: f.sets };
+  if (f.kind === 'eigenvalues') {
+    checkEigenvalueSets(f.source, f.sets);
+    return { name: f.source, sets: f.sets };
+  }
   const r = spectrumOfFile(path, values);
   return { name: basename(path), sets: [{ re: r.eigenvalues.map((e) => e[0]), im: r.eigenvalues.map((e) => e[1]) }] };
+}
+
+/** An eigenvalue file must hold at least one eigenvalue per row and only finite ones (W1 needs both): else a UsageError. */
+function checkEigenvalueSets(name: string, sets: ComplexPoints[]): void {
+  if (sets.length === 0) throw new UsageError(`${name}: holds no eigenvalues (an empty array)`);
+  sets.forEach((set, row) => {
+    const where = sets.length > 1 ? ` in row ${row}` : '';
+    if (set.re.length === 0) throw new UsageError(`${name}: holds no eigenvalues${where} (an empty array)`);
+    for (let k = 0; k < set.re.length; k++) {
+      if (!Number.isFinite(set.re[k]) || !Number.isFinite(set.im[k])) {
+        throw new UsageError(`${name}: eigenvalue ${k}${where} is ${set.re[k]} + ${set.im[k]}i; W1 needs finite eigenvalues`);
+      }
+    }
+  });
 }
 
 export function run(args: string[], io: Io): number {

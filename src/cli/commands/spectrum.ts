@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { computeSpectrum } from '../../koopman/analyze';
 import { spectrumReport, type SpectrumReport } from '../../koopman/report';
+import { timesAfterDropping } from '../../koopman/snapshots';
 import { UsageError } from '../errors';
 import { formatSpectrum } from '../format';
 import { loadTrajectory, stepSpacing } from '../load';
@@ -23,7 +24,10 @@ export function spectrumOfFile(path: string, values: Record<string, unknown>): S
   const options = spectrumOptionsFrom(values, spacing.dt);
   let fit;
   try {
-    fit = computeSpectrum(traj, { ...options, onProgress: (f, phase) => bar.update(f, phase) });
+    // snapshots dropped for NaN/Inf leave gaps; `times` makes the engine split the runs there (the reader kept every
+    // snapshot: --every is applied by the engine here)
+    const times = timesAfterDropping(traj.T, traj.dropped);
+    fit = computeSpectrum(times ? { ...traj, times } : traj, { ...options, onProgress: (f, phase) => bar.update(f, phase) });
   } catch (e) {
     throw new UsageError(`${traj.source}: ${(e as Error).message}`);
   } finally {

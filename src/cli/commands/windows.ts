@@ -35,6 +35,12 @@ export function run(args: string[], io: Io): number {
   const stride = wholeNumber('stride', values.stride, 1) ?? Math.max(1, Math.floor(length / 4));
   const every = wholeNumber('every', values.every, 1);
   const traj = loadTrajectory(positionals[0], { ...readOptionsFrom(values), every });
+  if (traj.dropped?.length) {
+    // a sliding window streams an unbroken series; a gap would be fitted as a one-step transition
+    throw new UsageError(`${traj.source}: ${traj.dropped.length} snapshot(s) were dropped for NaN/Inf, and sliding ` +
+      'windows need an unbroken series; use koopscope spectrum --drop-nonfinite (which splits the run at the gaps) ' +
+      'with --window on the stretches you want');
+  }
   const { every: _every, window: _window, ...options } = spectrumOptionsFrom(values, stepSpacing(traj).dt);
   if (_every !== undefined && options.dt !== undefined) options.dt *= _every;
   const bar = progressBar(positionals[0]);
