@@ -118,7 +118,7 @@ const SECTIONS = [
   // ---- HOOKS: sections planned, not written yet (uncomment and implement the bench file) ----
   {
     id: 'train',
-    title: 'Training steps/s of every preset\'s model (quick data) on tfjs-cpu in Node, and ms per snapshot',
+    title: 'Training steps/s of every preset\'s model (quick data) and paper-size grokking: tfjs cpu and wasm in Node vs PyTorch CPU (1 thread); ms per snapshot',
     run: () => runTs('train.ts'),
   },
   {
