@@ -4,9 +4,9 @@
  * exit status 2, never a stack trace. Anything else is a bug in koopscope: exit 1 with one line
  * "internal error: …" (stack with KOOPSCOPE_DEBUG=1).
  */
-import { UserError } from '../linalg/errors';
+import { oneLine, UserError } from '../linalg/errors';
 
-export { UserError };
+export { oneLine, UserError };
 
 /** A mistake on the command line itself: unknown command, missing or malformed flag, unreadable path. */
 export class UsageError extends UserError {
@@ -14,15 +14,4 @@ export class UsageError extends UserError {
   constructor(message: string) {
     super('usage', message);
   }
-}
-
-/**
- * `text` as one printable line: control characters (newline, tab, escape, …, and the Unicode line separators) become
- * visible escapes such as `\n` or `\x1b`, so a file name can neither split a message nor drive the terminal.
- */
-export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
-    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-    return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
 }
