@@ -4,7 +4,7 @@
  * (bytes inflated, values allocated), never by timing it.
  */
 import { describe, expect, it } from 'vitest';
-import { readTrajectoryFile, TrajectoryFileError, type Trajectory } from '../../src/io/index';
+import { readBlob, readTrajectoryFile, TrajectoryFileError, type Trajectory } from '../../src/io/index';
 import { parseNpz } from '../../src/io/npz';
 import { duplicateJsonKey } from '../../src/io/safetensors';
 import { fixture } from './helpers';
@@ -31,6 +31,11 @@ describe('JSON whose first row claims a huge shape', () => {
     const e = refusal('huge.json', bytes);
     expect(e.code).toBe('bad-json');
     expect(e.message).toBe('huge.json: "w" is not rectangular: expected shape [1000, 1000, 1000, 1000]');
+  });
+  it('is refused the same way through readBlob (the app and workers read Files with it)', async () => {
+    const bytes = jsonHugeShape(4, 1000);
+    const blob = { size: bytes.length, slice: (a: number, b: number) => ({ arrayBuffer: async () => bytes.slice(a, b).buffer }) };
+    await expect(readBlob('huge.json', blob)).rejects.toThrow(TrajectoryFileError);
   });
   it('a rectangular array still reads', () => {
     const t = readTrajectoryFile('ok.json', new TextEncoder().encode('{"params": {"w": [[1, 2], [3, 4], [5, null], [7, 8]]}}'),
