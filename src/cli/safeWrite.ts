@@ -3,6 +3,7 @@
  * same directory (same file system, so the final rename is atomic), are flushed to disk, and only then renamed over
  * the target. `reserveOutput` is called before the long work (training): it creates that temporary file at once, so
  * an unwritable directory or a target that is a directory is reported in a second, not after an hour of training.
+ * Until `commit` or `abandon`, SIGINT/SIGTERM remove the temporary file before the process dies of the signal.
  */
 import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -40,10 +41,18 @@ export function reserveOutput(path: string): ReservedOutput {
     throw new UsageError(`${path}: cannot be written: ${why}`);
   }
   let open = true;
+  const onSignal = (signal: NodeJS.Signals) => {
+    cleanup();
+    process.kill(process.pid, signal); // our listeners are gone: the default action ends the process as before
+  };
+  const unlisten = () => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); };
   const cleanup = () => {
+    unlisten();
     if (open) { open = false; try { closeSync(fd!); } catch { /* already closed */ } }
     try { unlinkSync(tmp); } catch { /* gone already */ }
   };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   return {
     path,
     tempPath: tmp,
@@ -54,6 +63,7 @@ export function reserveOutput(path: string): ReservedOutput {
         closeSync(fd!);
         open = false;
         renameSync(tmp, path);
+        unlisten();
       } catch (e) {
         cleanup();
         throw new UsageError(`${path}: cannot be written (${reason(e)}); the previous file, if any, is unchanged`);

@@ -5,7 +5,7 @@
  * by class (a UserError is exit 2, anything else exit 1 "internal error"), and `train --out` never destroys the
  * previous file.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -124,6 +124,24 @@ describe('train --out writes safely', () => {
     mkdirSync(d);
     expect((await cli('train', '--preset', 'quadratic', '--quick', '--out', d)).err).toMatch(/is a directory; --out needs a file name$/);
   });
+  it.skipIf(!existsSync(join(root, 'dist-cli/koopscope.mjs')) || process.platform === 'win32')(
+    'Ctrl-C during training removes the temporary file and keeps the previous one', async () => {
+      const d = join(dir, 'sigint');
+      mkdirSync(d);
+      writeFileSync(join(d, 'run.npz'), 'previous');
+      const child = spawn(process.execPath, [bin, 'train', '--preset', 'quadratic', '--steps', '100000000', '--out', join(d, 'run.npz')],
+        { stdio: 'ignore' });
+      const exited = new Promise<NodeJS.Signals | number | null>((res) => child.on('exit', (code, sig) => res(sig ?? code)));
+      const guard = setTimeout(() => child.kill('SIGKILL'), 30_000); // hang guard only
+      // the temporary file exists from before training starts until the end
+      for (let i = 0; i < 3000 && !readdirSync(d).some((f) => f.endsWith('.tmp')); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(readdirSync(d).some((f) => f.endsWith('.tmp'))).toBe(true);
+      child.kill('SIGINT');
+      expect(await exited).toBe('SIGINT');
+      clearTimeout(guard);
+      expect(readdirSync(d)).toEqual(['run.npz']);
+      expect(readFileSync(join(d, 'run.npz'), 'utf8')).toBe('previous');
+    });
   it('a write that fails at the end leaves the target untouched', () => {
     const target = join(dir, 'target.npz');
     writeFileSync(target, 'old');
