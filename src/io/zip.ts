@@ -117,7 +117,7 @@ export function listZip(bytes: Uint8Array, file: string): ZipEntry[] {
  * ~1032× the file's size, and a refusal costs no inflation at all.
  */
 export function checkMembers(bytes: Uint8Array, entries: readonly ZipEntry[], extract: readonly ZipEntry[],
-  budget: Budget, file: string): void {
+  budget: Budget, file: string, ratio: RatioGuard = RATIO_GUARD): void {
   const fail = failer(file);
   const spans = entries.map((e) => ({ e, start: e.localOffset, end: dataStart(bytes, e, fail) + e.compressedSize }))
     .sort((a, b) => a.start - b.start);
@@ -126,6 +126,15 @@ export function checkMembers(bytes: Uint8Array, entries: readonly ZipEntry[], ex
     if (b.start < a.end) {
       fail('bad-zip', `zip members '${a.e.name}' and '${b.e.name}' overlap (they share compressed bytes; a zip bomb?)`);
     }
+  }
+  // Deflated members together: above `ratio.minBytes`, refuse a total that only a bomb (or data that is almost
+  // entirely one value) reaches. Weights deflate ~1.1:1; stored members are never counted.
+  const deflated = extract.filter((e) => e.method === 8);
+  const inflatedTotal = deflated.reduce((s, e) => s + e.size, 0), compressedTotal = deflated.reduce((s, e) => s + e.compressedSize, 0);
+  if (inflatedTotal > ratio.minBytes && inflatedTotal > ratio.maxRatio * compressedTotal) {
+    fail('too-large', `refusing to decompress: the members declare ${inflatedTotal} bytes from ${compressedTotal} ` +
+      `compressed bytes, more than ${ratio.maxRatio}:1 (a zip bomb?); if the data really is that repetitive, save it ` +
+      'uncompressed (np.savez instead of np.savez_compressed)');
   }
   let declared = 0;
   for (const e of extract) {
@@ -136,6 +145,14 @@ export function checkMembers(bytes: Uint8Array, entries: readonly ZipEntry[], ex
     }
   }
 }
+
+/**
+ * The compression-ratio guard: deflated members that together declare more than `minBytes` may not expand more than
+ * `maxRatio`:1. Real weight trajectories deflate about 1.1:1; a few hundred to one means a file of (nearly) one repeated
+ * value, which is what a non-overlapping zip bomb is. Small archives (below `minBytes`) are never refused by it.
+ */
+export interface RatioGuard { minBytes: number; maxRatio: number }
+export const RATIO_GUARD: RatioGuard = { minBytes: 256 * 2 ** 20, maxRatio: 200 };
 
 /** Offset of a member's compressed data, after its local header; checks that header and the data's extent. */
 function dataStart(bytes: Uint8Array, e: ZipEntry, fail: Fail): number {

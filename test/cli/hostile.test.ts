@@ -16,7 +16,7 @@ import { writeNpy } from '../../src/io/index';
 import { DataError, OptionError } from '../../src/linalg/errors';
 import { oneLine } from '../../src/cli/errors';
 import { reserveOutput } from '../../src/cli/safeWrite';
-import { jsonHugeShape, safetensorsRaw, stHeader, zipOverlapping } from '../io/hostile';
+import { jsonHugeShape, safetensorsRaw, stHeader, zipOverlapping, zipRepeated } from '../io/hostile';
 import { cli } from './inProcess';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -53,6 +53,10 @@ describe.skipIf(!existsSync(join(root, 'dist-cli/koopscope.mjs')))('hostile file
   it('a zip of 40 members overlapping on the same 64 MiB of deflated zeros (2.5 GiB declared)', () => {
     writeFileSync(join(dir, 'overlap.npz'), zipOverlapping(40, 64 * 2 ** 20));
     expectUserError(run('spectrum', join(dir, 'overlap.npz')), /^koopscope: overlap\.npz: zip members 'w0\.npy' and 'w1\.npy' overlap/);
+  });
+  it('a zip of 8 separate members of 128 MiB of deflated zeros each (1 GiB declared from ~1 MB)', () => {
+    writeFileSync(join(dir, 'repeated.npz'), zipRepeated(8, 128 * 2 ** 20));
+    expectUserError(run('spectrum', join(dir, 'repeated.npz')), /^koopscope: repeated\.npz: refusing to decompress: .* more than 200:1/);
   });
   it('safetensors with a duplicate tensor name', () => {
     const h = stHeader([{ name: 'w', shape: [3, 1], offsets: [0, 12] }, { name: 'w', shape: [3, 1], offsets: [12, 24] }]);

@@ -8,7 +8,8 @@ import { readBlob, readTrajectoryFile, TrajectoryFileError, type Trajectory } fr
 import { parseNpz } from '../../src/io/npz';
 import { duplicateJsonKey } from '../../src/io/safetensors';
 import { fixture } from './helpers';
-import { jsonHugeShape, safetensorsRaw, stHeader, zipOverlapping } from './hostile';
+import { jsonHugeShape, safetensorsRaw, stHeader, zipOverlapping, zipRepeated } from './hostile';
+import { checkMembers, listZip } from '../../src/io/zip';
 import { writeNpy } from '../../src/io/index';
 import { zipSync } from 'fflate';
 
@@ -65,6 +66,17 @@ describe('zip with overlapping members', () => {
     expect(() => parseNpz(zip, 'z.npz', { maxDecompressedBytes: 2.5 * npy.length, stats }))
       .toThrow("z.npz: refusing to decompress: member 'c.npy' would bring the decompressed total above the limit");
     expect(stats.inflatedBytes).toBe(0);
+  });
+  it('separate members that together expand more than 200:1 past a floor are refused before inflating any', () => {
+    const zip = zipRepeated(4, 2 ** 20); // 4 × 1 MiB of zeros, ~1000:1
+    const entries = listZip(zip, 'r.npz');
+    const budget = { left: 2 ** 40, limit: 2 ** 40, inflated: 0 };
+    expect(() => checkMembers(zip, entries, entries, budget, 'r.npz', { minBytes: 2 ** 20, maxRatio: 200 }))
+      .toThrow(/^r\.npz: refusing to decompress: the members declare \d+ bytes from \d+ compressed bytes, more than 200:1 \(a zip bomb\?\); if the data really is that repetitive, save it uncompressed/);
+    expect(budget.inflated).toBe(0);
+    // below the floor (the default is 256 MiB) the same archive reads: small repetitive files are fine
+    const t = readTrajectoryFile('r.npz', zip) as Trajectory;
+    expect([t.T, t.N]).toEqual([2 ** 15, 32]);
   });
   it('a lying declared size stops inflation after at most one piece past it', () => {
     // bomb_lying.npz: a member of 256 MiB of zeros that declares 1000 bytes. One 16 KiB input piece inflates to at

@@ -52,6 +52,36 @@ export function zipOverlapping(copies: number, bytes = 2 ** 20): Uint8Array {
   return concat([one.subarray(0, cdOffset), cd, end]);
 }
 
+/**
+ * A zip of `copies` separate members w0.npy, w1.npy, … (no overlap: each has its own local header and data), each a
+ * deflated .npy of `bytes` zeros: a classic non-overlapping bomb, ~1000:1. At most 10 copies (names of one length).
+ */
+export function zipRepeated(copies: number, bytes = 2 ** 20): Uint8Array {
+  if (copies > 10) throw new Error('zipRepeated: at most 10 copies');
+  const npy = writeNpy({ dtype: 'float32', shape: [bytes / 32, 8], data: new Float32Array(bytes / 4) });
+  const one = zipSync({ 'w0.npy': npy }, { level: 9 });
+  const dv = new DataView(one.buffer, one.byteOffset, one.byteLength);
+  const cdOffset = dv.getUint32(one.length - 22 + 16, true), cdSize = dv.getUint32(one.length - 22 + 12, true);
+  const local = one.subarray(0, cdOffset), central = one.subarray(cdOffset, cdOffset + cdSize);
+  const locals: Uint8Array[] = [], centrals: Uint8Array[] = [];
+  for (let k = 0; k < copies; k++) {
+    const l = local.slice(), c = central.slice();
+    l.set(enc(`w${k}`), 30);
+    c.set(enc(`w${k}`), 46);
+    new DataView(c.buffer).setUint32(42, k * local.length, true);
+    locals.push(l);
+    centrals.push(c);
+  }
+  const cd = concat(centrals);
+  const end = one.slice(one.length - 22);
+  const edv = new DataView(end.buffer);
+  edv.setUint16(8, copies, true);
+  edv.setUint16(10, copies, true);
+  edv.setUint32(12, cd.length, true);
+  edv.setUint32(16, copies * local.length, true);
+  return concat([...locals, cd, end]);
+}
+
 export interface StTensor { name: string; dtype?: string; shape: number[]; offsets: [number, number] }
 
 /**
