@@ -6,6 +6,8 @@
  * anything is allocated; deflate data is inflated in 64 KiB input pieces (fflate's streaming `Inflate`) into a buffer
  * of exactly the declared size, and inflation aborts as soon as the output would pass that size. So no member can
  * make us hold more than its declared size (≤ the budget) plus one piece's output, whatever its headers claim.
+ * Across members (`checkMembers`, before any inflation): members may not overlap, their declared sizes must fit the
+ * budget together, and deflated members may not together expand more than 200:1 past 256 MiB.
  */
 
 import { Inflate } from 'fflate';
