@@ -1,32 +1,62 @@
 /**
  * Reading a trajectory or eigenvalue file from disk for the command line. Every failure becomes a one-line
- * UsageError naming the file.
+ * UsageError naming the file. Only regular files are read, and never more than the size they had when opened: a FIFO,
+ * a terminal or /dev/zero is refused at once instead of hanging or growing without bound.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { basename } from 'node:path';
-import { readTrajectoryFile, TrajectoryFileError, type EigenvalueSets, type ReadOptions, type Trajectory } from '../io/index';
+import { readTrajectoryFile, type EigenvalueSets, type ReadOptions, type Trajectory } from '../io/index';
 import { UsageError } from './errors';
 
-export function loadFile(path: string, opts: ReadOptions = {}): Trajectory | EigenvalueSets {
-  const name = basename(path);
-  let bytes: Uint8Array;
+/** What a non-regular file is, for the message. */
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** The bytes of the regular file at `path`: exactly its size at open time (a file that grows is not chased). */
+export function readRegularFile(path: string): Uint8Array {
+  let fd: number | undefined;
   try {
+    // stat first: opening a FIFO for reading would block until a writer appears. O_NONBLOCK covers the race where the
+    // path is swapped for a FIFO between the two calls; fstat then checks what was really opened.
     const st = statSync(path);
-    if (st.isDirectory()) throw new UsageError(`${path}: is a directory, not a file`);
-    bytes = readFileSync(path);
+    if (!st.isFile()) throw new UsageError(`${path}: is ${kindOf(st)}, not a file`);
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const fst = fstatSync(fd);
+    if (!fst.isFile()) throw new UsageError(`${path}: is ${kindOf(fst)}, not a file`);
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(fst.size);
+    } catch {
+      throw new UsageError(`${path}: too large to read (${fst.size} bytes do not fit in memory)`);
+    }
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, Math.min(bytes.length - got, 1 << 30), got);
+      if (n === 0) throw new UsageError(`${path}: the file shrank while it was read`);
+      got += n;
+    }
+    return bytes;
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UsageError(`${path}: no such file`);
-    if (code === 'EACCES') throw new UsageError(`${path}: permission denied`);
-    throw new UsageError(`${path}: cannot be read (${(e as Error).message})`);
+    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`${path}: permission denied`);
+    if (code === 'EISDIR') throw new UsageError(`${path}: is a directory, not a file`);
+    throw new UsageError(`${path}: cannot be read (${code ?? (e as Error).message})`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  try {
-    return readTrajectoryFile(name, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), opts);
-  } catch (e) {
-    if (e instanceof TrajectoryFileError) throw new UsageError(e.message);
-    throw e;
-  }
+}
+
+/** Reads and parses a file; a bad file is a TrajectoryFileError (a UserError, which main.ts prints as one line). */
+export function loadFile(path: string, opts: ReadOptions = {}): Trajectory | EigenvalueSets {
+  return readTrajectoryFile(basename(path), readRegularFile(path), opts);
 }
 
 export function loadTrajectory(path: string, opts: ReadOptions = {}): Trajectory {

@@ -2,7 +2,9 @@
  * The `koopscope` command line: a thin shell over the pure core. `main` takes the arguments and an output sink and
  * returns the exit status, so tests call it in-process; node.ts wires it to the real process.
  *
- * Exit status: 0 success, 2 user error (one line on stderr), 1 internal error.
+ * Exit status: 0 success, 2 user error (one line on stderr), 1 internal error. Errors are mapped by class: every
+ * `UserError` (io's TrajectoryFileError, the engine's OptionError/DataError, our UsageError) is the user's to fix;
+ * anything else is a bug and says so. Messages go through `oneLine`, so a name with a newline cannot split them.
  */
 import * as compare from './commands/compare';
 import * as demo from './commands/demo';
@@ -12,7 +14,7 @@ import * as reproduce from './commands/reproduce';
 import * as spectrum from './commands/spectrum';
 import * as train from './commands/train';
 import * as windows from './commands/windows';
-import { UsageError } from './errors';
+import { oneLine, UsageError, UserError } from './errors';
 import { inlineNegativeValues } from './options';
 
 export interface Io {
@@ -51,14 +53,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (!entry) throw new UsageError(`unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
     return await entry.cmd.run(inlineNegativeValues(rest), io);
   } catch (e) {
-    if (e instanceof UsageError) { io.err(`koopscope: ${e.message}`); return 2; }
+    if (e instanceof UserError) { io.err(`koopscope: ${oneLine(e.message)}`); return 2; }
     const code = (e as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
       // node:util parseArgs: unknown option, missing value, …
-      io.err(`koopscope: ${(e as Error).message.split('\n')[0]} (see koopscope ${name} --help)`);
+      io.err(`koopscope: ${oneLine((e as Error).message.split('\n')[0]!)} (see koopscope ${oneLine(name ?? '')} --help)`);
       return 2;
     }
-    io.err(`koopscope: internal error: ${(e as Error).message ?? String(e)} (please report; KOOPSCOPE_DEBUG=1 shows details)`);
+    const msg = e instanceof Error ? e.message : String(e);
+    io.err(`koopscope: internal error: ${oneLine(msg)} (please report; KOOPSCOPE_DEBUG=1 shows details)`);
     if (process.env.KOOPSCOPE_DEBUG) io.err(String((e as Error).stack));
     return 1;
   }

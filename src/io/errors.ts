@@ -2,7 +2,10 @@
  * Errors of the `io` module. Every failure to read a file is a `TrajectoryFileError` (or a subclass named after the
  * module that raised it) whose message starts with `${file}: ` and says what is wrong in plain words, and whose
  * string `code` lets the app and tests branch without parsing messages. `name` is a title for an error dialog.
+ * All are `UserError`s (src/linalg/errors.ts): a bad file is the user's to fix, never an internal error.
  */
+
+import { UserError } from '../linalg/errors';
 
 /** Machine-readable reasons. Messages are for people; codes are for code. */
 export type IoErrorCode =
@@ -23,13 +26,13 @@ export type IoErrorCode =
   | 'selection'           // `params` / `every` options that select nothing or name unknown parameters
   | 'write';              // invalid input to a writer
 
-export class TrajectoryFileError extends Error {
-  readonly code: IoErrorCode;
+export class TrajectoryFileError extends UserError {
+  override readonly code: IoErrorCode;
   /** The file name as given by the caller, used as the prefix of `message`. */
   readonly file: string;
   override name = 'Error loading trajectory file.';
   constructor(file: string, code: IoErrorCode, problem: string) {
-    super(`${file}: ${problem}`);
+    super(code, `${file}: ${problem}`);
     this.file = file;
     this.code = code;
   }

@@ -55,7 +55,11 @@ export function parseJsonTrajectory(text: string, file: string): JsonContents {
   return { arrays, paramNames: Object.keys(params), ...(r.meta ? { meta: r.meta as Record<string, unknown> } : {}) };
 }
 
-/** Flattens a rectangular nested array of numbers (null → NaN) into a float64 source. */
+/**
+ * Flattens a rectangular nested array of numbers (null → NaN) into a float64 source. The shape is read from the
+ * first element at each depth and every level is checked against it *before* anything is sized by it, so a first
+ * row that claims a huge shape costs nothing: values are collected one by one (bounded by the parsed text).
+ */
 function toSource(name: string, v: unknown, fail: (m: string) => never): ArraySource {
   const shape: number[] = [];
   for (let x = v; Array.isArray(x); x = x[0]) {
@@ -64,14 +68,11 @@ function toSource(name: string, v: unknown, fail: (m: string) => never): ArraySo
     if (shape.length > 32) fail(`"${name}" is nested more than 32 levels deep`);
   }
   if (shape.length === 0) fail(`"${name}" must be an array`);
-  let n = 1;
-  for (const d of shape) n *= d;
-  const out = new Float64Array(n);
-  let k = 0;
+  const values: number[] = [];
   const walk = (x: unknown, depth: number): void => {
     if (depth === shape.length) {
-      if (typeof x === 'number') out[k++] = x;
-      else if (x === null) out[k++] = NaN;
+      if (typeof x === 'number') values.push(x);
+      else if (x === null) values.push(NaN);
       else fail(`"${name}" holds a ${Array.isArray(x) ? 'nested array where a number was expected' : typeof x}, not a number`);
       return;
     }
@@ -81,6 +82,7 @@ function toSource(name: string, v: unknown, fail: (m: string) => never): ArraySo
     for (const y of x as unknown[]) walk(y, depth + 1);
   };
   walk(v, 0);
+  const out = Float64Array.from(values);
   return { name, dtype: { name: 'float64', itemsize: 8, littleEndian: true }, shape,
     bytes: new Uint8Array(out.buffer) };
 }

@@ -107,6 +107,8 @@ function planLayout(c: Contents, err: (c: IoErrorCode, m: string) => Error):
   // Rule 3, plus one more case: meta.names/shapes that are not arrays describe how the columns of a flat
   // `weights` array split into named parameters (this is what `writeNpz` writes for flat files).
   const listed = metaList(meta, 'names');
+  const twice = listed?.find((n, i) => listed.indexOf(n) !== i);
+  if (twice !== undefined) throw err('layout', `meta.json lists parameter '${twice}' twice in "names"`);
   const split = listed && !listed.every((n) => c.arrays.has(n)) ? splitWeights(c, meta, ensemble) : undefined;
   if (listed && !split) {
     for (const n of listed) if (!c.arrays.has(n)) throw err('layout', `meta.json lists parameter '${n}' but the file has no such array`);

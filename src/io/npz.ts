@@ -8,7 +8,7 @@ import { NpzError, TrajectoryFileError } from './errors';
 import { toNdArray, type ArraySource, type NdArray } from './dtype';
 import { parseNpy } from './npy';
 import { decodeUtf8 } from './text';
-import { extractEntry, listZip, type Budget } from './zip';
+import { checkMembers, extractEntry, listZip, type Budget } from './zip';
 
 /** Default cap on the total decompressed size of one file: 4 GiB. */
 export const DEFAULT_MAX_DECOMPRESSED_BYTES = 4 * 2 ** 30;
@@ -17,6 +17,8 @@ export interface NpzOptions {
   maxDecompressedBytes?: number;
   /** Called after each member with the fraction of compressed bytes processed. */
   onProgress?: (fraction: number) => void;
+  /** Filled in with the bytes inflation produced (diagnostics; tests bound this work instead of timing it). */
+  stats?: { inflatedBytes: number };
 }
 
 export interface NpzContents<A> {
@@ -48,12 +50,21 @@ export function parseNpz(bytes: Uint8Array, file: string, opts: NpzOptions = {})
   const entries = listZip(bytes, file);
   if (isTorchZip(entries.map((e) => e.name))) throw pytorchError(file);
   const limit = opts.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
-  const budget: Budget = { left: limit, limit };
+  const budget: Budget = { left: limit, limit, inflated: 0 };
   const arrays = new Map<string, ArraySource>();
   let meta: Record<string, unknown> | undefined;
   let done = 0;
   const total = entries.reduce((s, e) => s + e.compressedSize, 0) || 1;
-  for (const e of entries) {
+  try {
+    checkMembers(bytes, entries, entries.filter((e) => e.name.endsWith('.npy') || e.name === 'meta.json'), budget, file);
+    for (const e of entries) readMember(e);
+  } finally {
+    if (opts.stats) opts.stats.inflatedBytes = budget.inflated ?? 0;
+  }
+  if (arrays.size === 0) throw new NpzError(file, 'bad-zip', 'the archive holds no .npy arrays');
+  return { arrays, ...(meta ? { meta } : {}) };
+
+  function readMember(e: (typeof entries)[number]): void {
     if (e.name.endsWith('.npy')) {
       const name = e.name.slice(0, -4);
       if (arrays.has(name)) throw new NpzError(file, 'bad-zip', `the archive holds array '${name}' twice`);
@@ -70,6 +81,4 @@ export function parseNpz(bytes: Uint8Array, file: string, opts: NpzOptions = {})
     done += e.compressedSize;
     opts.onProgress?.(done / total);
   }
-  if (arrays.size === 0) throw new NpzError(file, 'bad-zip', 'the archive holds no .npy arrays');
-  return { arrays, ...(meta ? { meta } : {}) };
 }

@@ -3,6 +3,12 @@
  * `{name: {dtype, shape, data_offsets: [begin, end]}, __metadata__?: {string: string}}`, then the data buffer;
  * offsets are relative to the end of the header, data is little-endian and C-ordered. Tensors are returned in header
  * order; `__metadata__` is kept as given.
+ *
+ * Validation follows the reference implementation (the Rust `safetensors` crate): the header is a JSON object (serde
+ * accepts blanks around it, so leading whitespace and the writers' trailing-space padding are fine) without duplicate
+ * keys; `__metadata__` maps strings to strings; each tensor's offsets span exactly shape × item size; and the
+ * tensors, sorted by offset, cover the data buffer exactly from byte 0 to its end: no holes, no overlaps, no trailing
+ * bytes ("InvalidOffset", "MetadataIncompleteBuffer" there).
  */
 
 import { SafetensorsError } from './errors';
@@ -17,11 +23,45 @@ const DTYPES: Record<string, DtypeName> = {
   I64: 'int64', U8: 'uint8', U16: 'uint16', U32: 'uint32', U64: 'uint64', BOOL: 'bool',
 };
 
-/** True for a plausible safetensors start: a header length below 100 MB followed by `{`. */
+const isBlank = (b: number | undefined) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+
+/** True for a plausible safetensors start: a header length below 100 MB followed by `{` (after JSON blanks). */
 export function isSafetensors(bytes: Uint8Array): boolean {
-  if (bytes.length < 10 || bytes[8] !== 0x7b) return false;
+  if (bytes.length < 10) return false;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return dv.getUint32(4, true) === 0 && dv.getUint32(0, true) <= MAX_HEADER_BYTES;
+  const n = dv.getUint32(0, true);
+  if (dv.getUint32(4, true) !== 0 || n > MAX_HEADER_BYTES || n < 2) return false;
+  let i = 8;
+  while (i < Math.min(bytes.length, 8 + n, 8 + 4096) && isBlank(bytes[i])) i++;
+  return bytes[i] === 0x7b;
+}
+
+/**
+ * The first key that occurs twice in one object of a valid JSON text, or undefined. `JSON.parse` keeps the last
+ * value silently; the reference reader refuses such a header. One pass over the text, strings decoded as JSON does.
+ */
+export function duplicateJsonKey(text: string): string | undefined {
+  const stack: { keys?: Set<string>; expectKey: boolean }[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{') stack.push({ keys: new Set(), expectKey: true });
+    else if (c === '[') stack.push({ expectKey: false });
+    else if (c === '}' || c === ']') stack.pop();
+    else if (c === ',') { const top = stack[stack.length - 1]; if (top?.keys) top.expectKey = true; }
+    else if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const top = stack[stack.length - 1];
+      if (top?.keys && top.expectKey) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (top.keys.has(key)) return key;
+        top.keys.add(key);
+        top.expectKey = false;
+      }
+      i = j;
+    }
+  }
+  return undefined;
 }
 
 export interface SafetensorsContents<A> {
@@ -51,12 +91,18 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsCo
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     fail('bad-header', 'the header is not a JSON object');
   }
+  const dup = duplicateJsonKey(text!);
+  if (dup !== undefined) fail('bad-header', `the header lists '${dup}' twice`);
   const data = bytes.subarray(8 + n);
   const arrays = new Map<string, ArraySource>();
   let metadata: Record<string, unknown> | undefined;
+  const spans: { name: string; b: number; e: number }[] = [];
   for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (typeof info !== 'object' || info === null || Array.isArray(info)) fail('bad-header', '__metadata__ is not an object');
+      for (const [k, v] of Object.entries(info as Record<string, unknown>)) {
+        if (typeof v !== 'string') fail('bad-header', `__metadata__ value '${k}' is not a string (the format allows only strings)`);
+      }
       metadata = info as Record<string, unknown>;
       continue;
     }
@@ -79,7 +125,22 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsCo
       `but only ${data.length} bytes are present`);
     arrays.set(name, { name, dtype: { name: dtype!, itemsize: ITEMSIZE[dtype!], littleEndian: true },
       shape: shape as number[], bytes: data.subarray(b, e) });
+    spans.push({ name, b, e });
   }
   if (arrays.size === 0) fail('bad-header', 'the file holds no tensors');
+  // Contiguity, as the reference checks it: sorted by offset, each tensor starts where the previous one ended.
+  spans.sort((x, y) => x.b - y.b || x.e - y.e);
+  let end = 0;
+  for (const t of spans) {
+    if (t.b !== end) {
+      fail('bad-header', `tensor '${t.name}' starts at byte ${t.b} of the data but the tensors before it end at ` +
+        `byte ${end} (data_offsets must be contiguous from 0, without ${t.b > end ? 'holes' : 'overlaps'})`);
+    }
+    end = t.e;
+  }
+  if (end !== data.length) {
+    fail('bad-header', `the data holds ${data.length - end} bytes after the last tensor (data_offsets must cover ` +
+      'the data exactly)');
+  }
   return { arrays, ...(metadata ? { metadata } : {}) };
 }

@@ -6,6 +6,8 @@
  * anything is allocated; deflate data is inflated in 64 KiB input pieces (fflate's streaming `Inflate`) into a buffer
  * of exactly the declared size, and inflation aborts as soon as the output would pass that size. So no member can
  * make us hold more than its declared size (≤ the budget) plus one piece's output, whatever its headers claim.
+ * Across members (`checkMembers`, before any inflation): members may not overlap, their declared sizes must fit the
+ * budget together, and deflated members may not together expand more than 200:1 past 256 MiB.
  */
 
 import { Inflate } from 'fflate';
@@ -25,8 +27,12 @@ export interface ZipEntry {
   localOffset: number;
 }
 
-/** Mutable budget of bytes that members may still decompress to. */
-export interface Budget { left: number; limit: number }
+/**
+ * Mutable budget of bytes that members may still decompress to, shared by every member of one archive.
+ * `inflated` counts the bytes inflation actually produced (including an aborted last piece): the work done, which
+ * tests bound instead of timing it.
+ */
+export interface Budget { left: number; limit: number; inflated?: number }
 
 export function isZip(bytes: Uint8Array): boolean {
   return ZIP_MAGIC.every((b, i) => bytes[i] === b) || EMPTY_ZIP_MAGIC.every((b, i) => bytes[i] === b);
@@ -105,9 +111,53 @@ export function listZip(bytes: Uint8Array, file: string): ZipEntry[] {
   return entries;
 }
 
-/** Returns a member's bytes: a view into `bytes` when stored, a fresh buffer when deflated. Verifies size and CRC. */
-export function extractEntry(bytes: Uint8Array, e: ZipEntry, budget: Budget, file: string): Uint8Array {
+/**
+ * Checks the archive as a whole before anything is inflated: every listed member's data (local header through its
+ * compressed bytes) must lie inside the file and no two members may share bytes (overlapping members are how a small
+ * file makes many members inflate the same compressed data: a zip bomb); and the declared sizes of the members to be
+ * extracted must fit the budget together. So the total inflated across members is bounded by the budget and by
+ * ~1032× the file's size, and a refusal costs no inflation at all.
+ */
+export function checkMembers(bytes: Uint8Array, entries: readonly ZipEntry[], extract: readonly ZipEntry[],
+  budget: Budget, file: string, ratio: RatioGuard = RATIO_GUARD): void {
   const fail = failer(file);
+  const spans = entries.map((e) => ({ e, start: e.localOffset, end: dataStart(bytes, e, fail) + e.compressedSize }))
+    .sort((a, b) => a.start - b.start);
+  for (let i = 1; i < spans.length; i++) {
+    const a = spans[i - 1]!, b = spans[i]!;
+    if (b.start < a.end) {
+      fail('bad-zip', `zip members '${a.e.name}' and '${b.e.name}' overlap (they share compressed bytes; a zip bomb?)`);
+    }
+  }
+  // Deflated members together: above `ratio.minBytes`, refuse a total that only a bomb (or data that is almost
+  // entirely one value) reaches. Weights deflate ~1.1:1; stored members are never counted.
+  const deflated = extract.filter((e) => e.method === 8);
+  const inflatedTotal = deflated.reduce((s, e) => s + e.size, 0), compressedTotal = deflated.reduce((s, e) => s + e.compressedSize, 0);
+  if (inflatedTotal > ratio.minBytes && inflatedTotal > ratio.maxRatio * compressedTotal) {
+    fail('too-large', `refusing to decompress: the members declare ${inflatedTotal} bytes from ${compressedTotal} ` +
+      `compressed bytes, more than ${ratio.maxRatio}:1 (a zip bomb?); if the data really is that repetitive, save it ` +
+      'uncompressed (np.savez instead of np.savez_compressed)');
+  }
+  let declared = 0;
+  for (const e of extract) {
+    declared += e.size;
+    if (declared > budget.left) {
+      fail('too-large', `refusing to decompress: member '${e.name}' would bring the decompressed total above the ` +
+        `limit of ${budget.limit} bytes (maxDecompressedBytes)`);
+    }
+  }
+}
+
+/**
+ * The compression-ratio guard: deflated members that together declare more than `minBytes` may not expand more than
+ * `maxRatio`:1. Real weight trajectories deflate about 1.1:1; a few hundred to one means a file of (nearly) one repeated
+ * value, which is what a non-overlapping zip bomb is. Small archives (below `minBytes`) are never refused by it.
+ */
+export interface RatioGuard { minBytes: number; maxRatio: number }
+export const RATIO_GUARD: RatioGuard = { minBytes: 256 * 2 ** 20, maxRatio: 200 };
+
+/** Offset of a member's compressed data, after its local header; checks that header and the data's extent. */
+function dataStart(bytes: Uint8Array, e: ZipEntry, fail: Fail): number {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lh = e.localOffset;
   if (lh + 30 > bytes.length || dv.getUint32(lh, true) !== 0x04034b50) {
@@ -115,6 +165,13 @@ export function extractEntry(bytes: Uint8Array, e: ZipEntry, budget: Budget, fil
   }
   const start = lh + 30 + dv.getUint16(lh + 26, true) + dv.getUint16(lh + 28, true);
   if (start + e.compressedSize > bytes.length) fail('truncated', `zip member '${e.name}' is truncated`);
+  return start;
+}
+
+/** Returns a member's bytes: a view into `bytes` when stored, a fresh buffer when deflated. Verifies size and CRC. */
+export function extractEntry(bytes: Uint8Array, e: ZipEntry, budget: Budget, file: string): Uint8Array {
+  const fail = failer(file);
+  const start = dataStart(bytes, e, fail);
   if (e.size > budget.left) {
     fail('too-large', `refusing to decompress: member '${e.name}' would bring the decompressed total above the ` +
       `limit of ${budget.limit} bytes (maxDecompressedBytes)`);
@@ -129,7 +186,7 @@ export function extractEntry(bytes: Uint8Array, e: ZipEntry, budget: Budget, fil
     if (e.compressedSize !== e.size) fail('bad-zip', `stored zip member '${e.name}' has inconsistent sizes`);
     out = input;
   } else if (e.method === 8) {
-    out = inflateBounded(input, e, fail);
+    out = inflateBounded(input, e, budget, fail);
   } else {
     fail('bad-zip', `zip member '${e.name}' uses unsupported compression method ${e.method} (only stored and deflate)`);
   }
@@ -145,7 +202,7 @@ export function extractEntry(bytes: Uint8Array, e: ZipEntry, budget: Budget, fil
  */
 const pieceFor = (size: number) => Math.min(1 << 20, Math.max(1 << 14, Math.floor(size / 1032)));
 
-function inflateBounded(input: Uint8Array, e: ZipEntry, fail: Fail): Uint8Array {
+function inflateBounded(input: Uint8Array, e: ZipEntry, budget: Budget, fail: Fail): Uint8Array {
   let out: Uint8Array;
   try {
     out = new Uint8Array(e.size);
@@ -155,6 +212,7 @@ function inflateBounded(input: Uint8Array, e: ZipEntry, fail: Fail): Uint8Array 
   let written = 0;
   let ended = false;
   const inf = new Inflate((chunk, final) => {
+    budget.inflated = (budget.inflated ?? 0) + chunk.length;
     if (written + chunk.length > e.size) {
       fail('bad-zip', `zip member '${e.name}' decompresses to more than its declared ${e.size} bytes (zip bomb?)`);
     }

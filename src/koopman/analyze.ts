@@ -19,6 +19,7 @@ import { Sketcher, sketchError, type SketchSpec } from './sketch';
 import { checkSnapshotSet, runStarts, totalSnapshots, type EnsembleGram, type SnapshotSet } from './snapshots';
 import { describeEigenvalue, spectrumOrder } from './spectrum';
 import { DEFAULT_RANK, type ModeKind, type PcaFit, type RankRule, type Spectrum } from './types';
+import { DataError, OptionError } from '../linalg/errors';
 
 export interface SpectrumOptions {
   rank?: RankRule;
@@ -99,12 +100,12 @@ function resolve(o: SpectrumOptions): Resolved {
   const every = o.every ?? 1;
   const dt = o.dt ?? 1;
   const pca = o.pca ?? 0;
-  if (!(Number.isInteger(delays) && delays >= 0)) throw new Error(`delays must be a whole number ≥ 0, got ${o.delays}`);
-  if (!(Number.isInteger(every) && every >= 1)) throw new Error(`every must be a whole number ≥ 1, got ${o.every}`);
-  if (!(dt > 0 && Number.isFinite(dt))) throw new Error(`dt must be a positive number, got ${o.dt}`);
-  if (!(Number.isInteger(pca) && pca >= 0)) throw new Error(`pca must be a whole number ≥ 0, got ${o.pca}`);
+  if (!(Number.isInteger(delays) && delays >= 0)) throw new OptionError(`delays must be a whole number ≥ 0, got ${o.delays}`);
+  if (!(Number.isInteger(every) && every >= 1)) throw new OptionError(`every must be a whole number ≥ 1, got ${o.every}`);
+  if (!(dt > 0 && Number.isFinite(dt))) throw new OptionError(`dt must be a positive number, got ${o.dt}`);
+  if (!(Number.isInteger(pca) && pca >= 0)) throw new OptionError(`pca must be a whole number ≥ 0, got ${o.pca}`);
   const pcaFit = o.pcaFit ?? 'all';
-  if (pcaFit !== 'all' && pcaFit !== 'pairs') throw new Error(`pcaFit must be 'all' or 'pairs', got '${String(o.pcaFit)}'`);
+  if (pcaFit !== 'all' && pcaFit !== 'pairs') throw new OptionError(`pcaFit must be 'all' or 'pairs', got '${String(o.pcaFit)}'`);
   return {
     rank: o.rank ?? DEFAULT_RANK, delays, center: o.center ?? false, pca, pcaFit, dt: dt * every,
     modes: o.modes ?? 'projected', every, route: o.route ?? 'auto',
@@ -123,7 +124,7 @@ function selectRows(set: SnapshotSet, o: SpectrumOptions, every: number): { offs
   const start = o.window?.start ?? 0;
   const end = o.window?.end ?? last;
   if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= last && start < end)) {
-    throw new Error(`window ${start}:${end} is outside the ${last} snapshots of each run`);
+    throw new OptionError(`window ${start}:${end} is outside the ${last} snapshots of each run`);
   }
   // indices (into 0 … T−1) of the selected snapshots of one run, and where a new segment starts
   const picked: number[] = [];
@@ -154,7 +155,7 @@ function selectRows(set: SnapshotSet, o: SpectrumOptions, every: number): { offs
  * `segments`, with a warning; throws when fewer than 2 pairs remain in all.
  */
 function usableSegments(offsets: number[], segments: number[], delays: number, warnings: string[]): { offsets: number[]; segments: number[] } {
-  if (segments.length === 0) throw new Error('the window holds no snapshots');
+  if (segments.length === 0) throw new OptionError('the window holds no snapshots');
   const keepOffsets: number[] = [], keep: number[] = [];
   let at = 0, lost = 0, pairs = 0;
   for (const len of segments) {
@@ -167,7 +168,7 @@ function usableSegments(offsets: number[], segments: number[], delays: number, w
       `snapshots to give one pair${delays > 0 ? ` with ${delays} delays` : ''}`);
   }
   if (pairs < 2) {
-    throw new Error(`too few snapshots: the gaps leave ${pairs} snapshot pair(s) after ${delays} delays; at least 2 are needed`);
+    throw new DataError('too-few-snapshots', `too few snapshots: the gaps leave ${pairs} snapshot pair(s) after ${delays} delays; at least 2 are needed`);
   }
   return { offsets: keepOffsets, segments: keep };
 }
@@ -222,12 +223,12 @@ export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {
   let fit: Fit;
   if (useRandomized) {
     if (o.rank.kind !== 'rank') {
-      throw new Error(
+      throw new OptionError(
         `the randomized route computes only the leading singular values, so the '${o.rank.kind}' rank rule is not ` +
         `available on it; give a fixed rank ({kind: 'rank', r}) or use the 'gram' or 'svd' route`,
       );
     }
-    if (o.pca > 0) throw new Error('the randomized route does not combine with PCA (use the svd route)');
+    if (o.pca > 0) throw new OptionError('the randomized route does not combine with PCA (use the svd route)');
     let data: FloatArray = set.data, rowOffsets = offsets;
     if (sketcher || o.center) {
       let dense = gatherRows(set, offsets, sketcher).data;
@@ -328,7 +329,7 @@ function checkFinite(set: SnapshotSet, offsets: number[]): void {
     for (let j = 0; j < N; j++) {
       if (!Number.isFinite(data[off + j])) {
         const row = off / N;
-        throw new Error(
+        throw new DataError('non-finite',
           `snapshot ${row % set.T} of run ${Math.floor(row / set.T)} has a non-finite value (${data[off + j]}) at ` +
           `parameter ${j}; drop such snapshots (--drop-nonfinite) or choose a window without them`,
         );
@@ -339,7 +340,7 @@ function checkFinite(set: SnapshotSet, offsets: number[]): void {
 
 function checkEnoughSnapshots(T: number, delays: number): void {
   if (T - delays < 3) {
-    throw new Error(
+    throw new DataError('too-few-snapshots',
       `too few snapshots: ${T} per run leave ${Math.max(T - delays, 0)} after ${delays} delays; at least 3 are needed`,
     );
   }
@@ -537,7 +538,7 @@ export function pcaCoordinates(G: Float64Array, M: number, k: number, warnings: 
   const floor = values[0] * Mf * 2.2e-16 * 16;
   while (kk > 0 && !(values[kk - 1] > floor)) kk--;
   if (kk < k) warnings.push(`PCA: only ${kk} of the ${k} requested components carry variance; using ${kk}`);
-  if (kk === 0) throw new Error('PCA: the snapshots do not vary; nothing to fit');
+  if (kk === 0) throw new DataError('degenerate', 'PCA: the snapshots do not vary; nothing to fit');
   const Z = new Float64Array(M * k);
   for (let c = 0; c < kk; c++) {
     const s = Math.sqrt(values[c]);

@@ -25,6 +25,7 @@
  * does with stated heuristic cut-offs, and says so.
  */
 
+import { UserError } from '../linalg/errors';
 import { seededRng } from '../linalg/random';
 import type { SpectrumDistance } from './seedNull';
 import { wasserstein1, type EigenvalueSet } from './wasserstein';
@@ -119,12 +120,11 @@ export type ConjugacyVerdict = SeedGroupsTest | ReferenceJudgement | NoTest;
 
 export type ConjugacyErrorCode = 'too-few' | 'not-finite' | 'options';
 
-export class ConjugacyError extends Error {
+export class ConjugacyError extends UserError {
   override name = 'Error testing conjugacy.';
-  readonly code: ConjugacyErrorCode;
+  declare readonly code: ConjugacyErrorCode;
   constructor(code: ConjugacyErrorCode, message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
 }
 

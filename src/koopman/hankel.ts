@@ -8,6 +8,7 @@
  * never multiply memory by d + 1.
  */
 import { runStarts, totalSnapshots, type EnsembleGram, type SnapshotSet } from './snapshots';
+import { DataError } from '../linalg/errors';
 
 export function delayGram(base: EnsembleGram, d: number): EnsembleGram {
   if (d === 0) return base;
@@ -16,7 +17,7 @@ export function delayGram(base: EnsembleGram, d: number): EnsembleGram {
   const starts = runStarts(lens);
   const eLens = lens.map((T) => T - d);
   if (eLens.some((T) => T < 2)) {
-    throw new Error(`${d} delays need at least ${d + 2} snapshots per run; the shortest run has ${Math.min(...lens)}`);
+    throw new DataError('too-few-snapshots', `${d} delays need at least ${d + 2} snapshots per run; the shortest run has ${Math.min(...lens)}`);
   }
   const eStarts = runStarts(eLens);
   const Me = totalSnapshots({ runLengths: eLens });
@@ -61,7 +62,7 @@ export function delayGram(base: EnsembleGram, d: number): EnsembleGram {
 export function delayEmbed(set: SnapshotSet, d: number): SnapshotSet & { data: Float64Array } {
   const { runs, T, N, data } = set;
   const Te = T - d;
-  if (Te < 2) throw new Error(`${d} delays need at least ${d + 2} snapshots per run; runs have ${T}`);
+  if (Te < 2) throw new DataError('too-few-snapshots', `${d} delays need at least ${d + 2} snapshots per run; runs have ${T}`);
   const n = (d + 1) * N;
   const out = new Float64Array(runs * Te * n);
   for (let r = 0; r < runs; r++) {

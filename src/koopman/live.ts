@@ -12,6 +12,7 @@ import { computeSpectrum, spectrumFromGram, type SpectrumOptions } from './analy
 import { DEFAULT_RECORDING_BUDGET, Recorder, type RecordedParam, type RecordingStatus } from './recorder';
 import { SnapshotWindow } from './window';
 import { wasserstein1 } from './wasserstein';
+import { DataError, OptionError, UserError } from '../linalg/errors';
 
 export interface LiveUpdate {
   step: number;
@@ -89,7 +90,7 @@ export class LiveSpectrum {
    * length refills the window from the recording (when it is not thinned).
    */
   configure(capacity: number, options: LiveOptions, maxRefreshHz = 10): void {
-    if (!(Number.isInteger(capacity) && capacity >= 3)) throw new Error(`window must be a whole number ≥ 3, got ${capacity}`);
+    if (!(Number.isInteger(capacity) && capacity >= 3)) throw new OptionError(`window must be a whole number ≥ 3, got ${capacity}`);
     this.options = options;
     this.minInterval = 1000 / Math.max(maxRefreshHz, 0.1);
     this.scrubCache.clear();
@@ -138,7 +139,7 @@ export class LiveSpectrum {
     if (!this.win) throw new Error('snapshot before restart: the trainer must announce the run first');
     for (const x of runs) {
       for (let i = 0; i < x.length; i++) {
-        if (!Number.isFinite(x[i])) throw new Error(`snapshot at step ${step} contains NaN/Inf; it was not added`);
+        if (!Number.isFinite(x[i])) throw new DataError('non-finite', `snapshot at step ${step} contains NaN/Inf; it was not added`);
       }
     }
     this.win.push(runs, step);
@@ -203,11 +204,11 @@ export class LiveSpectrum {
    */
   spectrumAt(end: number): ScrubbedSpectrum {
     const rec = this.recorder;
-    if (rec.T === 0) throw new Error(rec.status().off ?? 'nothing recorded yet: play or step first');
-    if (!(Number.isInteger(end) && end >= 1 && end <= rec.T)) throw new Error(`snapshot ${end} is outside the ${rec.T} recorded`);
+    if (rec.T === 0) throw new UserError('nothing-recorded', rec.status().off ?? 'nothing recorded yet: play or step first');
+    if (!(Number.isInteger(end) && end >= 1 && end <= rec.T)) throw new OptionError(`snapshot ${end} is outside the ${rec.T} recorded`);
     const needed = this.needed;
     const start = Math.max(0, end - this.capacity);
-    if (end - start < needed) throw new Error(`the window ending at snapshot ${end} holds ${end - start} snapshots; at least ${needed} are needed`);
+    if (end - start < needed) throw new DataError('too-few-snapshots', `the window ending at snapshot ${end} holds ${end - start} snapshots; at least ${needed} are needed`);
     const fit = computeSpectrum(rec.slice(start, end), this.recordedOptions());
     const report = spectrumReport(fit.spectrum, 'recording');
     this.remember(end, report.eigenvalues);

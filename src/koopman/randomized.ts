@@ -22,6 +22,7 @@
 import { thinSvd } from '../linalg/eig';
 import type { PairProblem, Projected } from './dmd';
 import type { FloatArray } from '../linalg/gram';
+import { DataError, OptionError } from '../linalg/errors';
 
 const EPS = 2.220446049250313e-16;
 
@@ -77,11 +78,11 @@ export function pairProblemRandomized(
   const snapStart: number[] = [], pairStart: number[] = [];
   let m = 0, total = 0;
   for (let rho = 0; rho < R; rho++) { snapStart.push(total); pairStart.push(m); total += Ts[rho]; m += Math.max(Ps[rho], 0); }
-  if (Ps.some((P) => P < 1)) throw new Error(`too few snapshots: ${Math.min(...Ts)} in a run with ${d} delays`);
-  if (!(Number.isInteger(r) && r >= 1)) throw new Error(`rank must be a positive integer, got ${r}`);
+  if (Ps.some((P) => P < 1)) throw new DataError('too-few-snapshots', `too few snapshots: ${Math.min(...Ts)} in a run with ${d} delays`);
+  if (!(Number.isInteger(r) && r >= 1)) throw new OptionError(`rank must be a positive integer, got ${r}`);
   const oversample = o.oversample ?? 10, q = o.iterations ?? 6;
-  if (!(Number.isInteger(oversample) && oversample >= 0)) throw new Error(`oversample must be a whole number ≥ 0, got ${oversample}`);
-  if (!(Number.isInteger(q) && q >= 0)) throw new Error(`iterations must be a whole number ≥ 0, got ${q}`);
+  if (!(Number.isInteger(oversample) && oversample >= 0)) throw new OptionError(`oversample must be a whole number ≥ 0, got ${oversample}`);
+  if (!(Number.isInteger(q) && q >= 0)) throw new OptionError(`iterations must be a whole number ≥ 0, got ${q}`);
   const k = Math.min(r + oversample, n, m);
   const off = (rho: number, s: number) => offsets[snapStart[rho] + s];
 

@@ -2,6 +2,7 @@
  * Rank rules (see `RankRule` in types.ts) and the numerical floor below which singular values are round-off.
  */
 import type { RankRule } from './types';
+import { DataError, OptionError } from '../linalg/errors';
 
 export interface RankChoice {
   r: number;
@@ -33,7 +34,7 @@ export function chooseRank(
   let r: number;
   switch (rule.kind) {
     case 'rank': {
-      if (!(Number.isInteger(rule.r) && rule.r >= 1)) throw new Error(`rank must be a positive integer, got ${rule.r}`);
+      if (!(Number.isInteger(rule.r) && rule.r >= 1)) throw new OptionError(`rank must be a positive integer, got ${rule.r}`);
       r = rule.r;
       if (r > numericalRank) {
         warnings.push(`rank ${rule.r} requested but the data have numerical rank ${numericalRank}; using ${numericalRank}`);
@@ -43,7 +44,7 @@ export function chooseRank(
     }
     case 'energy': {
       const f = rule.fraction;
-      if (!(f > 0 && f <= 1)) throw new Error(`energy fraction must be in (0, 1], got ${f}`);
+      if (!(f > 0 && f <= 1)) throw new OptionError(`energy fraction must be in (0, 1], got ${f}`);
       let total = 0;
       for (let i = 0; i < k; i++) total += sigma[i] ** 2;
       let acc = 0;
@@ -69,13 +70,13 @@ export function chooseRank(
       r = numericalRank;
       break;
     default:
-      throw new Error(`unknown rank rule ${JSON.stringify(rule)}; use rank, energy, optimal or full`);
+      throw new OptionError(`unknown rank rule ${JSON.stringify(rule)}; use rank, energy, optimal or full`);
   }
   if (r > numericalRank) {
     warnings.push(`rank ${r} exceeds the numerical rank ${numericalRank}; using ${numericalRank}`);
     r = numericalRank;
   }
-  if (r < 1) throw new Error('the snapshots are all zero: nothing to fit');
+  if (r < 1) throw new DataError('degenerate', 'the snapshots are all zero: nothing to fit');
   if (rule.kind === 'full' && numericalRank < Math.min(n, m)) {
     warnings.push(
       `the data are rank-deficient: ${Math.min(n, m) - numericalRank} of ${Math.min(n, m)} singular values are at ` +

@@ -15,6 +15,7 @@ import { writeNpz, type Trajectory } from '../io/index';
 import { ordinal } from '../io/text';
 import type { FloatArray } from '../linalg/gram';
 import type { SnapshotSet } from './snapshots';
+import { OptionError } from '../linalg/errors';
 
 /** One observed parameter, in snapshot order (the trainer's `restart` message carries these). */
 export interface RecordedParam { name: string; shape: number[]; size: number }
@@ -54,7 +55,7 @@ export class Recorder {
   }
 
   private checkBudget(b: number): void {
-    if (!(Number.isFinite(b) && b > 0)) throw new Error(`the recording budget must be a positive number of bytes, got ${b}`);
+    if (!(Number.isFinite(b) && b > 0)) throw new OptionError(`the recording budget must be a positive number of bytes, got ${b}`);
   }
 
   /** A new run (or reset): drops the recording. `params` name the observed values (default: one flat 'weights'). */

@@ -10,6 +10,7 @@
  *   position q·(count − 1) in the sorted values).
  */
 
+import { UserError } from '../linalg/errors';
 import { wasserstein1, type ComplexPoints, type EigenvalueSet } from './wasserstein';
 
 export interface DistanceSummary {
@@ -39,12 +40,11 @@ export type SpectrumDistance = (a: EigenvalueSet, b: EigenvalueSet) => number;
 
 export type SeedNullErrorCode = 'too-few' | 'shape' | 'not-finite';
 
-export class SeedNullError extends Error {
+export class SeedNullError extends UserError {
   override name = 'Error computing the between-seed null.';
-  readonly code: SeedNullErrorCode;
+  declare readonly code: SeedNullErrorCode;
   constructor(code: SeedNullErrorCode, message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
 }
 

@@ -10,6 +10,7 @@
  * well-conditioned modes move by O(ε); modes live in the sketch space and are not mapped back.
  */
 import type { FloatArray } from '../linalg/gram';
+import { OptionError } from '../linalg/errors';
 
 export const SKETCH_NONZEROS = 4;
 
@@ -36,7 +37,7 @@ export class Sketcher {
   readonly weights: Float64Array;
   constructor(readonly N: number, readonly spec: SketchSpec) {
     const s = SKETCH_NONZEROS, k = spec.dim;
-    if (!(Number.isInteger(k) && k >= 1)) throw new Error(`sketch dimension must be a positive integer, got ${k}`);
+    if (!(Number.isInteger(k) && k >= 1)) throw new OptionError(`sketch dimension must be a positive integer, got ${k}`);
     this.rows = new Int32Array(N * s);
     this.weights = new Float64Array(N * s);
     const w = 1 / Math.sqrt(s);

@@ -13,6 +13,7 @@
  * n₁·n₂), so the transport totals balance exactly in float64; the cost is divided by n₁·n₂ afterwards.
  */
 
+import { UserError } from '../linalg/errors';
 import { solveAssignment } from '../linalg/assignment';
 import { solveTransport, type TransportEntry } from '../linalg/transport';
 
@@ -57,12 +58,11 @@ export interface W1Result {
 export type WassersteinErrorCode = 'empty' | 'not-finite' | 'shape' | 'weights';
 
 /** Bad input to the W1 functions; `message` quotes the offending value. */
-export class WassersteinError extends Error {
+export class WassersteinError extends UserError {
   override name = 'Error computing the Wasserstein distance.';
-  readonly code: WassersteinErrorCode;
+  declare readonly code: WassersteinErrorCode;
   constructor(code: WassersteinErrorCode, message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
 }
 

@@ -19,6 +19,7 @@ import { spectrumFromGram, type Fit, type SpectrumOptions } from './analyze';
 import { Sketcher, sketchError, type SketchSpec } from './sketch';
 import type { EnsembleGram, SnapshotSet } from './snapshots';
 import { wasserstein1 } from './wasserstein';
+import { OptionError } from '../linalg/errors';
 
 export interface WindowOptions {
   /** Snapshots kept per run (the DMD window). */
@@ -63,7 +64,7 @@ export class SnapshotWindow {
   constructor(N: number, opts: WindowOptions) {
     const runs = opts.runs ?? 1;
     if (!(Number.isInteger(opts.capacity) && opts.capacity >= 3)) {
-      throw new Error(`window capacity must be a whole number ≥ 3, got ${opts.capacity}`);
+      throw new OptionError(`window capacity must be a whole number ≥ 3, got ${opts.capacity}`);
     }
     if (!(Number.isInteger(runs) && runs >= 1)) throw new Error(`runs must be a positive integer, got ${runs}`);
     this.N = N;
@@ -196,9 +197,9 @@ export function windowSpectra(
 ): WindowSpectrum[] {
   const { length, stride, sketch, ...spectrumOptions } = opts;
   if (!(Number.isInteger(length) && length >= 3 && length <= set.T)) {
-    throw new Error(`window length must be a whole number between 3 and ${set.T}, got ${length}`);
+    throw new OptionError(`window length must be a whole number between 3 and ${set.T}, got ${length}`);
   }
-  if (!(Number.isInteger(stride) && stride >= 1)) throw new Error(`stride must be a whole number ≥ 1, got ${stride}`);
+  if (!(Number.isInteger(stride) && stride >= 1)) throw new OptionError(`stride must be a whole number ≥ 1, got ${stride}`);
   const win = new SnapshotWindow(set.N, {
     capacity: length, runs: set.runs, sketch,
     precision: set.data instanceof Float64Array ? 'float64' : 'float32',

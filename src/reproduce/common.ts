@@ -6,6 +6,7 @@ import { wasserstein1 } from '../koopman/wasserstein';
 import { recordRun } from '../train/record';
 import type { TrainConfig } from '../train/types';
 import type { DistanceReport, NullReport, Pair, RunOptions } from './types';
+import { OptionError } from '../linalg/errors';
 
 export const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -19,7 +20,7 @@ export function toPoints(p: Pair[]): { re: Float64Array; im: Float64Array } {
 
 /** The first n of a seed list, extended with 100, 101, … past its end. */
 export function pickSeeds(list: readonly number[], n: number): number[] {
-  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`seeds must be a whole number ≥ 1, got ${n}`);
+  if (!(Number.isInteger(n) && n >= 1)) throw new OptionError(`seeds must be a whole number ≥ 1, got ${n}`);
   return Array.from({ length: n }, (_, i) => (i < list.length ? list[i] : 100 + i - list.length));
 }
 

@@ -9,6 +9,7 @@ import { omdOgd } from './omdOgd';
 import { momentum, quadratic } from './teaching';
 import { now } from './common';
 import type { Experiment, ExperimentDefinition, ExperimentResult } from './types';
+import { OptionError } from '../linalg/errors';
 
 export type { Check, DistanceReport, Experiment, ExperimentBody, ExperimentDefinition, ExperimentResult, NullReport, Pair, RunOptions } from './types';
 
@@ -42,6 +43,6 @@ export function experimentNames(): string[] {
 /** The experiment called `name`; throws a clear Error listing the names when there is none. */
 export function getExperiment(name: string): Experiment {
   const e = EXPERIMENTS.find((x) => x.name === name);
-  if (!e) throw new Error(`unknown experiment '${name}'; experiments: ${experimentNames().join(', ')}`);
+  if (!e) throw new OptionError(`unknown experiment '${name}'; experiments: ${experimentNames().join(', ')}`);
   return e;
 }

@@ -3,6 +3,7 @@
  * `koopscope train --list`, the app's gallery and the tests; `quick` overrides make a small variant for tests and CI.
  */
 import type { OptimizerSpec, Preset, TrainConfig } from './types';
+import { OptionError } from '../linalg/errors';
 
 const sgd = (lr: number): OptimizerSpec => ({ kind: 'sgd', lr });
 const adamw = (lr: number, weightDecay: number): OptimizerSpec =>
@@ -171,6 +172,6 @@ export function presetNames(): string[] {
 /** The preset's config, with its quick overrides applied when `quick` is set. Throws a clear Error if unknown. */
 export function presetConfig(name: string, quick = false): TrainConfig {
   const p = PRESETS.find((x) => x.name === name);
-  if (!p) throw new Error(`unknown preset '${name}'; presets: ${presetNames().join(', ')}`);
+  if (!p) throw new OptionError(`unknown preset '${name}'; presets: ${presetNames().join(', ')}`);
   return quick && p.quick ? { ...p.config, ...p.quick } : { ...p.config };
 }

@@ -7,6 +7,7 @@ import type { SnapshotSet } from '../koopman/snapshots';
 import type { BackendReport, SnapshotMessage, TrainerReply } from '../workers/protocol';
 import { TrainingSession } from './session';
 import type { ParamInfo, StepMetrics, TrainConfig } from './types';
+import { DataError } from '../linalg/errors';
 
 export interface RecordOptions {
   /** Loads MNIST IDX files by name (fs in Node, fetch in a browser); runs without MNIST do not need it. */
@@ -76,7 +77,7 @@ export async function recordRun(config: TrainConfig, steps: number, opts: Record
   }
   const R = snaps[0]?.length ?? 0, T = snaps.length;
   const N = params.reduce((a, p) => a + p.size, 0);
-  if (T < 3) throw new Error(`training stopped after ${T} snapshot(s)${diverged ? `: ${diverged}` : ''}`);
+  if (T < 3) throw new DataError('too-few-snapshots', `training stopped after ${T} snapshot(s)${diverged ? `: ${diverged}` : ''}`);
   const data = new Float32Array(R * T * N);
   for (let t = 0; t < T; t++) for (let r = 0; r < R; r++) data.set(snaps[t][r], (r * T + t) * N);
   return {

@@ -152,10 +152,9 @@ describe('errors and sniffing', () => {
     expect(Array.from(traj(readTrajectoryFile('w.safetensors', bytes)).data)).toEqual([1, 2, 3]);
   });
   it('a lying zip header stops inflation right after the declared size', () => {
-    // The member holds 256 MiB of zeros; inflating all of it takes seconds, stopping early takes milliseconds.
-    const t0 = performance.now();
+    // The member holds 256 MiB of zeros but declares 1000 bytes: refused. The work done (bytes inflated, at most one
+    // input piece past the declared size) is bounded in test/io/hostile.test.ts, by counting, not by timing.
     expect(() => readTrajectoryFile('b.npz', fixture('bomb_lying.npz'))).toThrow(/declared 1000 bytes/);
-    expect(performance.now() - t0).toBeLessThan(250);
   });
 });
 

@@ -138,11 +138,9 @@ describe('randomized route', () => {
     const set = rank10(5, 460, 40);
     const delays = 19;
     expect(set.runs * (set.T - delays - 1)).toBeGreaterThan(RANDOMIZED_MIN_PAIRS);
-    const t0 = performance.now();
     const fit = computeSpectrum(set, { delays, rank: { kind: 'rank', r: 10 } });
-    const seconds = (performance.now() - t0) / 1000;
+    // the work bound is the route: the Gram route would eigendecompose a 2200 × 2200 matrix (no timing asserted)
     expect(fit.route).toBe('randomized');
-    expect(seconds).toBeLessThan(20); // the Gram route would eigendecompose a 2200 × 2200 matrix
     const s = fit.spectrum;
     expect(s.embeddedDim).toBe(800);
     expect(s.pairs).toBe(2200);

@@ -68,7 +68,7 @@ describe('solveTransport', () => {
     }
   });
 
-  it('solves a 200 × 150 problem well under a second', () => {
+  it('solves a 200 × 150 problem in about n + m augmenting rounds (bounded work; timings live in npm run bench)', () => {
     const r = rng(6);
     const n = 200;
     const m = 150;
@@ -80,10 +80,9 @@ describe('solveTransport', () => {
     for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) c[i * m + j] = Math.hypot(px[i] - qx[j], py[i] - qy[j]);
     const a = new Float64Array(n).fill(1 / n);
     const b = new Float64Array(m).fill(1 / m);
-    const t0 = performance.now();
     const res = solveTransport(c, a, b);
-    const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(1000);
+    // each round is O((n + m)²): a count near n + m, not n·m, is what keeps this fast on any machine
+    expect(res.augmentations).toBeLessThanOrEqual(2 * (n + m));
     expectOptimal(res, c, a, b, 1e-12);
   });
 

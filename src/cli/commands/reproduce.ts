@@ -12,7 +12,7 @@ import { readTrajectoryFile } from '../../io/index';
 import { EXPERIMENTS, getExperiment, type ExperimentResult, type Pair } from '../../reproduce/index';
 import { backendFlag, useNodeBackend } from '../nodeBackend';
 import { readMnistFile } from '../../train/node/mnistFiles';
-import { UsageError } from '../errors';
+import { UsageError, UserError } from '../errors';
 import { wholeNumber } from '../options';
 import { progressBar } from '../progress';
 import type { Io } from '../main';
@@ -116,7 +116,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   try {
     experiment = getExperiment(positionals[0]);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    if (e instanceof UserError) throw new UsageError(e.message);
+    throw e;
   }
   const seeds = wholeNumber('seeds', values.seeds, 1);
   if (seeds !== undefined && !experiment.seeded) throw new UsageError(`${experiment.name} has no seeds to choose; run it without --seeds`);
@@ -134,8 +135,8 @@ export async function run(args: string[], io: Io): Promise<number> {
       backend,
     });
   } catch (e) {
-    const msg = (e as Error).message ?? String(e);
-    if (/MNIST data not found/.test(msg)) throw new UsageError(msg);
+    // a missing MNIST file or a bad setting is the user's; anything else is a bug and stays one (main.ts)
+    if (e instanceof UserError) throw new UsageError(e.message);
     throw e;
   } finally {
     bar.done();

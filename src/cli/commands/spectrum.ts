@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { computeSpectrum } from '../../koopman/analyze';
 import { spectrumReport, type SpectrumReport } from '../../koopman/report';
 import { timesAfterDropping } from '../../koopman/snapshots';
-import { UsageError } from '../errors';
+import { UsageError, UserError } from '../errors';
 import { formatSpectrum } from '../format';
 import { loadTrajectory, stepSpacing } from '../load';
 import { progressBar } from '../progress';
@@ -29,7 +29,9 @@ export function spectrumOfFile(path: string, values: Record<string, unknown>): S
     const times = timesAfterDropping(traj.T, traj.dropped);
     fit = computeSpectrum(times ? { ...traj, times } : traj, { ...options, onProgress: (f, phase) => bar.update(f, phase) });
   } catch (e) {
-    throw new UsageError(`${traj.source}: ${(e as Error).message}`);
+    // the engine's OptionError/DataError are the user's; anything else is a bug and stays one (main.ts)
+    if (e instanceof UserError) throw new UsageError(`${traj.source}: ${e.message}`);
+    throw e;
   } finally {
     bar.done();
   }

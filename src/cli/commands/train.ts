@@ -2,7 +2,6 @@
  * `koopscope train --preset NAME --out run.npz`: trains a preset headless in Node (tfjs wasm, or cpu) and writes the
  * weight trajectory in our .npz schema (docs/file-formats.md), ready for `spectrum`, `compare` and `windows`.
  */
-import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeNpz, type Trajectory } from '../../io/index';
@@ -11,7 +10,8 @@ import { readMnistFile } from '../../train/node/mnistFiles';
 import { PRESETS, presetConfig } from '../../train/presets';
 import { recordRun, type RecordedRun } from '../../train/record';
 import type { TrainConfig } from '../../train/types';
-import { UsageError } from '../errors';
+import { UsageError, UserError } from '../errors';
+import { reserveOutput } from '../safeWrite';
 import { wholeNumber } from '../options';
 import { progressBar } from '../progress';
 import type { Io } from '../main';
@@ -56,7 +56,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   try {
     config = presetConfig(values.preset, values.quick);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    if (e instanceof UserError) throw new UsageError(e.message);
+    throw e;
   }
   const steps = wholeNumber('steps', values.steps, 1) ?? config.steps;
   config.snapshotEvery = wholeNumber('every', values.every, 1) ?? config.snapshotEvery;
@@ -70,6 +71,19 @@ export async function run(args: string[], io: Io): Promise<number> {
   const runs = wholeNumber('runs', values.runs, 1);
   if (runs !== undefined) config.ensemble = { runs, perturbation: config.ensemble?.perturbation ?? 0.001 };
 
+  // Before the long work: fails now if the output cannot be written; the target is replaced only at the end.
+  const out = reserveOutput(values.out);
+  try {
+    return await trainAndWrite(values as TrainValues, config, steps, out, io);
+  } finally {
+    out.abandon();
+  }
+}
+
+type TrainValues = { preset: string; out: string; quick?: boolean; json?: boolean; backend?: string };
+
+async function trainAndWrite(values: TrainValues, config: TrainConfig, steps: number,
+  out: ReturnType<typeof reserveOutput>, io: Io): Promise<number> {
   const backend = await useNodeBackend(backendFlag(values.backend));
   io.err(`koopscope: backend ${backend.name}: ${backend.reason}`);
   const bar = progressBar(`train ${values.preset}`);
@@ -82,7 +96,8 @@ export async function run(args: string[], io: Io): Promise<number> {
       onProgress: (f, step) => bar.update(f, `step ${step}`),
     });
   } catch (e) {
-    throw new UsageError(`preset ${values.preset}: ${(e as Error).message}`);
+    if (e instanceof UserError) throw new UsageError(`preset ${values.preset}: ${e.message}`);
+    throw e;
   } finally {
     bar.done();
   }
@@ -95,11 +110,14 @@ export async function run(args: string[], io: Io): Promise<number> {
     data, steps: run.steps, metrics: { loss: run.losses },
     meta: { preset: values.preset, quick: !!values.quick, config, backend: backend.name, diverged: diverged ?? null, evaluation: evaluation ?? null },
   };
+  let bytes: Uint8Array;
   try {
-    writeFileSync(values.out, writeNpz(traj, { perParameter: true }));
+    bytes = writeNpz(traj, { perParameter: true });
   } catch (e) {
-    throw new UsageError(`${values.out}: cannot be written (${(e as Error).message})`);
+    if (e instanceof UserError) throw new UsageError(`${values.out}: cannot be written: ${e.message}`);
+    throw e;
   }
+  out.commit(bytes);
   const summary = {
     preset: values.preset, out: values.out, backend: backend.name, runs: R, snapshots: T, parameters: N, steps: run.steps[T - 1],
     finalLoss: Number.isFinite(run.finalLoss) ? run.finalLoss : null, seconds, diverged: diverged ?? null,

