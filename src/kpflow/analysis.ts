@@ -23,7 +23,10 @@ import type { Cell } from './cells';
 import { cellLabel } from './cells';
 import { kpflowOperators, vanillaK, type Linearization } from './operators';
 import type { KpflowConfig } from './presets';
-import { operatorStats, opAlignment, statsFromEigenvalues, type Alignment, type OperatorStats } from './spectral';
+import {
+  effectiveRankUnits, hiddenPca, operatorStats, opAlignment, ppStarEigenvalues, statsFromEigenvalues, type Alignment, type HiddenPca,
+  type OperatorStats, type UnitRank,
+} from './spectral';
 import { makeBatch } from './tasks';
 import { Trainer, type LossGradient } from './train';
 
@@ -43,8 +46,12 @@ export interface KpflowCheckpoint {
   K: OperatorStats;
   PPstar: OperatorStats;
   PKPstar: OperatorStats;
-  /** alignment(𝒫𝒦𝒫*, 𝒫𝒫*). */
+  /** alignment(𝒫𝒦𝒫*, 𝒫𝒫*): exact (dense) when N ≤ ALIGNMENT_EXACT_MAX, else from fresh probes at every checkpoint. */
   misdirection: Alignment;
+  /** The reference package's effective rank in unit space (spectral.ts `effectiveRankUnits`), per operator. */
+  unitRank: { K: UnitRank; PPstar: UnitRank; PKPstar: UnitRank };
+  /** PCA dimension of the hidden states over the task's trials and steps (B·T samples of H units). */
+  hiddenPca: HiddenPca;
   rankCheck?: RankCheck;
   /** cos(δz^(i), δz^(j)) per pair of tasks (K×K, 1 on the diagonal); multi-task runs only. */
   taskAlignment?: number[][];
@@ -71,6 +78,13 @@ export interface KpflowResult {
   };
   seconds: number;
 }
+
+/** Misdirection is computed exactly (dense operators, N matvecs each) up to this state size N = B·T·H. */
+export const ALIGNMENT_EXACT_MAX = 2000;
+/** 𝒫𝒫*'s whole spectrum is computed exactly (B dense (T·H)² eigenproblems) up to this T·H; above, Lanczos bounds it. */
+export const PPSTAR_EXACT_MAX_TH = 600;
+/** Random sign probes for the unit-space effective ranks (the reference package uses 100). */
+export const UNIT_RANK_PROBES = 100;
 
 /** Numerical rank of a symmetric PSD matrix: eigenvalues above n·ε·λ_max (and 1e-12·λ_max). */
 function numericalRank(A: Float64Array, n: number): number {
@@ -128,14 +142,20 @@ export function runKpflow(name: string, config: KpflowConfig, quick: boolean, ho
     let Kstats: OperatorStats, rankCheck: RankCheck | undefined;
     if (cell.spec.kind === 'gru') Kstats = operatorStats(ops.K, so);
     else { const v = vanillaKStats(lin, so); Kstats = v.stats; rankCheck = v.rank; }
+    const { B, T, H } = lin.traj, idx = checkpoints.length;
+    const PPstar = T * H <= PPSTAR_EXACT_MAX_TH ? statsFromEigenvalues(ppStarEigenvalues(lin), so, 'exact') : operatorStats(ops.PPstar, so);
+    // fresh probes at every checkpoint (a shared probe set makes the errors of all checkpoints move together)
+    const probeSeed = (which: number) => config.seed + 29 + 7919 * idx + 104729 * which;
+    const unit = (op: typeof ops.K, which: number) => effectiveRankUnits(op, lin.traj, { probes: UNIT_RANK_PROBES, seed: probeSeed(which), exactLimit: ALIGNMENT_EXACT_MAX });
     const c: KpflowCheckpoint = {
       step: trainer.step, loss: g.loss, K: Kstats,
-      PPstar: operatorStats(ops.PPstar, so), PKPstar: operatorStats(ops.PKPstar, so),
-      misdirection: opAlignment(ops.PKPstar, ops.PPstar, config.probes, config.seed + 29),
+      PPstar, PKPstar: operatorStats(ops.PKPstar, so),
+      misdirection: opAlignment(ops.PKPstar, ops.PPstar, config.probes, probeSeed(0), ALIGNMENT_EXACT_MAX),
+      unitRank: { K: unit(ops.K, 1), PPstar: unit(ops.PPstar, 2), PKPstar: unit(ops.PKPstar, 3) },
+      hiddenPca: hiddenPca(lin.traj.h, B * T, H),
       ...(rankCheck ? { rankCheck } : {}),
     };
     if (cum) {
-      const { B, T } = batch, H = cell.H;
       const dz = batch.taskNames.map((_, k) => {
         const e = new Float64Array(g.err.length);
         for (let b = 0; b < B; b++) if (batch.taskOf[b] === k) e.set(g.err.subarray(b * T * H, (b + 1) * T * H), b * T * H);
@@ -184,4 +204,26 @@ export function runKpflow(name: string, config: KpflowConfig, quick: boolean, ho
     },
     seconds: (Date.now() - t0) / 1000,
   };
+}
+
+export interface GainSweepResult {
+  preset: string;
+  quick: boolean;
+  gains: number[];
+  /** One full run per gain (same seed, data and settings otherwise), in the order of `gains`. */
+  runs: KpflowResult[];
+  seconds: number;
+}
+
+/**
+ * Paper 2's init-gain sweep: the same preset trained from recurrent weights scaled by each g (vanilla W ~ N(0, g²/H);
+ * GRU W_h × g), everything else equal; misdirection, ranks and PCA dimensions per checkpoint for every g.
+ */
+export function runGainSweep(name: string, config: KpflowConfig, quick: boolean, gains: number[], hooks: RunHooks = {}): GainSweepResult {
+  const t0 = Date.now();
+  if (!gains.length || gains.some((g) => !(g > 0 && Number.isFinite(g)))) throw new Error(`gains must be positive numbers, got ${gains.join(', ')}`);
+  const runs = gains.map((gain, i) => runKpflow(name, { ...config, gain }, quick, {
+    onProgress: (f, phase) => hooks.onProgress?.((i + f) / gains.length, `g = ${gain}: ${phase}`),
+  }));
+  return { preset: name, quick, gains: [...gains], runs, seconds: (Date.now() - t0) / 1000 };
 }

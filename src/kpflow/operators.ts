@@ -166,3 +166,30 @@ export function vanillaK(lin: Linearization): {
     },
   };
 }
+
+/**
+ * The dense propagator of one sample b: the (T·H) × (T·H) row-major matrix P_b with (𝒫q)_b = P_b q_b. 𝒫 never mixes
+ * samples, so 𝒫 = blockdiag_b(P_b) and 𝒫𝒫* = blockdiag_b(P_b P_bᵀ). Column (t₀, i) is the response to a unit kick
+ * of unit i at step t₀: r_t = 0 for t < t₀, r_{t₀} = e_i, r_t = J_t r_{t−1}. Cost O(T²H³).
+ */
+export function samplePropagator(lin: Linearization, b: number): Float64Array {
+  const { cell, theta, traj } = lin, { T, H } = traj, n = T * H, P = new Float64Array(n * n);
+  const r = new Float64Array(B_T_H(traj)), tmp = new Float64Array(H);
+  const base = b * T * H;
+  for (let t0 = 0; t0 < T; t0++) {
+    for (let i = 0; i < H; i++) {
+      const col = t0 * H + i;
+      r.fill(0, base, base + n);
+      r[base + col] = 1;
+      for (let t = t0 + 1; t < T; t++) {
+        const o = base + t * H;
+        cell.stateJvp(theta, traj, b, t, r, o - H, tmp, 0);
+        for (let k = 0; k < H; k++) r[o + k] = tmp[k];
+      }
+      for (let row = t0 * H; row < n; row++) P[row * n + col] = r[base + row];
+    }
+  }
+  return P;
+}
+
+const B_T_H = (traj: Trajectory) => traj.B * traj.T * traj.H;

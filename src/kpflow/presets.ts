@@ -36,7 +36,7 @@ export interface KpflowPreset {
 }
 
 const base = {
-  noise: 0, lr: 0.01, clip: 1, top: 10, probes: 24, lanczos: 150, seed: 1,
+  noise: 0, lr: 0.01, clip: 1, top: 10, probes: 96, lanczos: 150, seed: 1,
 } as const;
 
 /**
@@ -60,7 +60,7 @@ function preset(name: string, description: string, cell: CellSpec, tasks: readon
     },
     quick: {
       ...base, gain, cell, tasks, hidden: 16, batch: 8, periods: { stimulus: 10, memory: 10, response: 10 },
-      steps: 300, checkpoints: 4, snapshotEvery: 2, probes: 16, lanczos: 150,
+      steps: 300, checkpoints: 4, snapshotEvery: 2, probes: 256, lanczos: 150,
     },
   };
 }

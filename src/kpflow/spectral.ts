@@ -19,9 +19,10 @@
  *    with a jackknife standard error (leave-one-probe-out), which is reported with the estimate.
  */
 import { symmetricEig } from '../linalg/eig';
+import { symmetricEigenvalues } from '../linalg/symeig';
 import { dot, lanczos, orthogonalize, type LanczosResult } from '../linalg/lanczos';
 import { normals, seededRng, type Rng } from '../linalg/random';
-import type { SymOperator } from './operators';
+import { samplePropagator, type Linearization, type SymOperator } from './operators';
 
 export { lanczos, type LanczosResult };
 
@@ -136,4 +137,136 @@ export function opAlignment(A: SymOperator, B: SymOperator, probes: number, seed
   const mean = sum(loo) / probes;
   const stderr = probes > 1 ? Math.sqrt(((probes - 1) / probes) * sum(loo.map((v) => (v - mean) ** 2))) : Infinity;
   return { value, stderr, method: 'probes', probes };
+}
+
+/** Shape of the [batch, time, hidden] state space an operator acts on. */
+export interface StateShape { B: number; T: number; H: number }
+
+export interface UnitRank {
+  /**
+   * The KPFlow reference package's effective rank in unit space: C = (1/s) Σ_probes Σ_{b,t} y_{b,t} y_{b,t}ᵀ (H × H,
+   * uncentered), y = A q for s random sign probes q ∈ {±1}^{B×T×H}; the fewest eigenvalues λ of C whose Σλ² exceeds
+   * `threshold` (0.95) of the total Σλ². E[C] = Σ_{b,t} (A²)_{(b,t,·),(b,t,·)}: the partial trace of A² over
+   * (batch, time), which is what 'exact' computes (dense A).
+   */
+  rank: number;
+  /** Participation ratio of C, (Σλ)²/Σλ², for comparison. */
+  participationRatio: number;
+  /** Eigenvalues of C, descending (all H). */
+  eigenvalues: number[];
+  method: 'exact' | 'probes';
+  probes: number;
+}
+
+/** Fewest leading values whose Σλ² exceeds `threshold`·Σλ² (the reference's `argmax(cumsum(λ²)/Σλ² > thr) + 1`). */
+export function squaredEnergyRank(desc: ArrayLike<number>, threshold: number): number {
+  let total = 0;
+  for (let i = 0; i < desc.length; i++) total += desc[i] * desc[i];
+  if (!(total > 0)) return 0;
+  let acc = 0;
+  for (let i = 0; i < desc.length; i++) { acc += desc[i] * desc[i]; if (acc > threshold * total) return i + 1; }
+  return desc.length;
+}
+
+/** Unit-space summary from an H × H PSD matrix C (row-major). */
+function unitSummary(C: Float64Array, H: number, threshold: number, method: UnitRank['method'], probes: number): UnitRank {
+  const ev = Array.from(symmetricEigenvalues(C, H)).map((v) => Math.max(0, v)).sort((a, b) => b - a);
+  let s = 0, s2 = 0;
+  for (const v of ev) { s += v; s2 += v * v; }
+  return { rank: squaredEnergyRank(ev, threshold), participationRatio: s2 > 0 ? (s * s) / s2 : 0, eigenvalues: ev, method, probes };
+}
+
+/** The exact unit-space matrix Σ_{b,t} (A²)_{(b,t,·),(b,t,·)} of a symmetric operator (N matvecs: small N only). */
+export function unitCovarianceExact(op: SymOperator, shape: StateShape): Float64Array {
+  const { B, T, H } = shape, N = op.N, BT = B * T;
+  if (N !== B * T * H) throw new Error(`operator size ${N} ≠ B·T·H = ${B * T * H}`);
+  const A = denseMatrix(op), C = new Float64Array(H * H);
+  // (A²)_{(n,i),(n,i')} = Σ_j A[(n,i), j] A[(n,i'), j] (A symmetric)
+  for (let n = 0; n < BT; n++) {
+    for (let i = 0; i < H; i++) {
+      const ri = (n * H + i) * N;
+      for (let k = 0; k <= i; k++) {
+        const rk = (n * H + k) * N;
+        let acc = 0;
+        for (let j = 0; j < N; j++) acc += A[ri + j] * A[rk + j];
+        C[i * H + k] += acc;
+      }
+    }
+  }
+  for (let i = 0; i < H; i++) for (let k = 0; k < i; k++) C[k * H + i] = C[i * H + k];
+  return C;
+}
+
+/** The probe estimate (1/s) Σ_probes Σ_{b,t} y yᵀ, y = A q, q uniform on {±1}^N (unbiased for unitCovarianceExact). */
+export function unitCovarianceProbes(op: SymOperator, shape: StateShape, probes: number, rng: Rng): Float64Array {
+  const { B, T, H } = shape, BT = B * T, C = new Float64Array(H * H), q = new Float64Array(op.N);
+  for (let s = 0; s < probes; s++) {
+    for (let j = 0; j < q.length; j++) q[j] = rng.uniform() < 0.5 ? -1 : 1;
+    const y = op.apply(q);
+    for (let n = 0; n < BT; n++) {
+      const o = n * H;
+      for (let i = 0; i < H; i++) { const yi = y[o + i]; if (yi !== 0) for (let k = 0; k <= i; k++) C[i * H + k] += yi * y[o + k]; }
+    }
+  }
+  for (let i = 0; i < H; i++) for (let k = 0; k <= i; k++) { C[i * H + k] /= probes; C[k * H + i] = C[i * H + k]; }
+  return C;
+}
+
+/**
+ * Effective rank in unit space (the KPFlow reference package's definition; see UnitRank): exact when N ≤ exactLimit,
+ * otherwise from `probes` random sign probes (the reference uses 100).
+ */
+export function effectiveRankUnits(op: SymOperator, shape: StateShape, o: { probes: number; seed: number; threshold?: number; exactLimit?: number }): UnitRank {
+  const thr = o.threshold ?? 0.95;
+  if (op.N <= (o.exactLimit ?? DEFAULT_STATS.denseLimit)) return unitSummary(unitCovarianceExact(op, shape), shape.H, thr, 'exact', 0);
+  return unitSummary(unitCovarianceProbes(op, shape, o.probes, seededRng(o.seed)), shape.H, thr, 'probes', o.probes);
+}
+
+export interface HiddenPca {
+  /** (Σλ)²/Σλ² of the covariance of the hidden states over (trial, step). */
+  participationRatio: number;
+  /** Fewest principal components explaining ≥ 95 % of the variance (Σλ, not squared: ordinary PCA). */
+  rank95: number;
+  /** Leading covariance eigenvalues, descending. */
+  top: number[];
+}
+
+/** PCA of hidden states h ([samples, H] row-major, one row per (trial, step)), centered over the samples. */
+export function hiddenPca(h: ArrayLike<number>, samples: number, H: number, threshold = 0.95, top = 10): HiddenPca {
+  if (h.length !== samples * H) throw new Error(`hidden states: ${h.length} numbers ≠ ${samples} × ${H}`);
+  const mean = new Float64Array(H);
+  for (let n = 0; n < samples; n++) for (let i = 0; i < H; i++) mean[i] += h[n * H + i] / samples;
+  const C = new Float64Array(H * H);
+  for (let n = 0; n < samples; n++) {
+    for (let i = 0; i < H; i++) { const a = h[n * H + i] - mean[i]; for (let k = 0; k <= i; k++) C[i * H + k] += a * (h[n * H + k] - mean[k]); }
+  }
+  for (let i = 0; i < H; i++) for (let k = 0; k <= i; k++) { C[i * H + k] /= Math.max(1, samples - 1); C[k * H + i] = C[i * H + k]; }
+  const ev = Array.from(symmetricEigenvalues(C, H)).map((v) => Math.max(0, v)).sort((a, b) => b - a);
+  let s = 0, s2 = 0;
+  for (const v of ev) { s += v; s2 += v * v; }
+  let acc = 0, r = ev.length;
+  for (let i = 0; i < ev.length; i++) { acc += ev[i]; if (acc >= threshold * s) { r = i + 1; break; } }
+  return { participationRatio: s2 > 0 ? (s * s) / s2 : 0, rank95: s > 0 ? r : 0, top: ev.slice(0, top) };
+}
+
+/**
+ * All eigenvalues of 𝒫𝒫* (descending), exactly, from its block-diagonal structure: 𝒫𝒫* = blockdiag_b(P_b P_bᵀ)
+ * (operators.ts `samplePropagator`), so its spectrum is the union of B dense (T·H)² eigenproblems, O(B·(T·H)³).
+ */
+export function ppStarEigenvalues(lin: Linearization): number[] {
+  const { B, T, H } = lin.traj, n = T * H, all: number[] = [];
+  for (let b = 0; b < B; b++) {
+    const P = samplePropagator(lin, b), G = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k <= i; k++) {
+        // P_b is block lower-triangular in time: row (t, ·) is zero beyond column block t
+        let s = 0;
+        const ri = i * n, rk = k * n, lim = (Math.floor(k / H) + 1) * H; // k ≤ i, so min(t_i, t_k) = t_k
+        for (let j = 0; j < lim; j++) s += P[ri + j] * P[rk + j];
+        G[i * n + k] = s; G[k * n + i] = s;
+      }
+    }
+    for (const v of symmetricEigenvalues(G, n)) all.push(Math.max(0, v));
+  }
+  return all.sort((a, b) => b - a);
 }

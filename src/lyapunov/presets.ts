@@ -108,26 +108,35 @@ function regressionPreset(activation: ActivationName): LyapunovPreset {
   return preset;
 }
 
+/** Set B's first seed is set A's plus this (disjoint for up to this many runs per activation). */
+export const REPLICATION_OFFSET = 1000;
+
 const PAPER3_ACTIVATIONS: ActivationName[] = ['tanh', 'sigmoid', 'softplus', 'sin'];
 
 const paper3: LyapunovPreset = {
   name: 'paper3', kind: 'ensemble',
-  description: 'paper 3: ≥ 30 initial conditions × 4 activations; FTLEs during training vs final loss (Spearman ρ per checkpoint)',
-  runtime: { quick: '~5–8 s', full: '~20–30 s' },
+  description: 'paper 3: 30 initial conditions × 4 activations × 2 seed sets; FTLEs, CLV angle and the current loss vs final loss (ρ, partial ρ, Holm)',
+  runtime: { quick: '~15 s', full: '~1 min' },
   accepts: ['steps', 'tau', 'k', 'hidden', 'runs', 'lr', 'seed'],
   run(o, onProgress) {
     checkAccepted(paper3, o);
     const activations = o.quick ? PAPER3_ACTIVATIONS.slice(0, 2) : PAPER3_ACTIVATIONS;
+    const seed = o.seed ?? 0;
     const spec = {
-      activations, runsPerActivation: o.runs ?? 30, seed: o.seed ?? 0, permutations: 999, base: regressionBase(o),
+      activations, runsPerActivation: o.runs ?? 30, seed, replicationSeed: seed + REPLICATION_OFFSET, clvAngle: true, alpha: 0.05,
+      base: regressionBase(o),
     };
+    const R = spec.runsPerActivation, range = (s: number) => `${s} … ${s + R - 1}`;
     return {
       preset: 'paper3', quick: !!o.quick,
       settings: { task: 'y = sin(πx), 32 points on [−1, 1]', network: `1–${spec.base.hidden}–1`, activations,
-        runsPerActivation: spec.runsPerActivation, seeds: `${spec.seed} … ${spec.seed + spec.runsPerActivation - 1} (same initial weights for every activation)`,
+        runsPerActivation: R, seeds: `set A ${range(seed)}, replication set B ${range(spec.replicationSeed)} (same initial weights for every activation within a set)`,
         optimizer: `full-batch GD, lr ${spec.base.eta}`, steps: spec.base.steps, tau: spec.base.tau, k: spec.base.k,
         init: `W1, b1 ~ N(0, ${spec.base.initScale}²), W2 ~ N(0, 1/H), b2 = 0`,
-        statistic: `Spearman ρ(FTLE in the window ending at each checkpoint, ln final loss); p from ${spec.permutations} permutations` },
+        indicators: 'λ₁, λ₁+…+λ_k, min ∠(CLV₁, CLV₂) over [c − τ, c − τ/2] (backward pass from c), baseline ln C(w_c)',
+        statistic: 'Spearman ρ(indicator at checkpoint c, ln final loss), p from the t-distribution (df n − 2, scipy\'s spearmanr); ' +
+          'partial Spearman given ln C(w_c) (df n − 3)',
+        multipleTesting: `Holm over checkpoints × indicators (ρ and partial ρ together) per seed set and group; significant: adjusted p < ${spec.alpha}` },
       result: runEnsemble(spec, onProgress),
     };
   },

@@ -36,6 +36,8 @@ export interface RegressionSpec {
   seed: number;
   /** Also compute CLVs (Ginelli) between steps τ and N − τ, and the angles between them. */
   clv?: boolean;
+  /** Also compute the causal CLV-angle indicator of every window (`clvWindowAngle`; needs k ≥ 2). */
+  clvWindowAngle?: boolean;
 }
 
 export interface RegressionRun {
@@ -49,6 +51,14 @@ export interface RegressionRun {
   finalLoss: number;
   /** FTLE windows: window w covers steps [starts[w], starts[w] + tau); values[w][i] is exponent i. */
   ftle: { tau: number; starts: number[]; values: number[][] };
+  /** C(w_c) at every window end c = starts[w] + tau (the "current loss" at that checkpoint). */
+  lossAtWindowEnds: number[];
+  /**
+   * With spec.clvWindowAngle: for the window ending at c, the smallest angle (radians) between CLV₁ and CLV₂ over the
+   * steps n ∈ [c − τ, c − ⌈τ/2⌉], from a Ginelli backward pass started at c, so it uses only steps ≤ c (as causal as
+   * the FTLE of that window; backward transient ≥ τ/2). NaN for the first window (c − τ < τ: forward transient).
+   */
+  clvWindowAngle?: number[];
   /** ln|1 − ηh_i| for the k largest |1 − ηh_i| of the Hessian at w_N (what the exponents tend to near a minimum). */
   hessianExponents: number[];
   /** Smallest and largest Hessian eigenvalue at w_N (h_min < 0: not at a minimum; ηh_max > 2: unstable). */
@@ -114,6 +124,7 @@ export function checkRegressionSpec(s: RegressionSpec): void {
   if (!int(s.steps, 1)) throw new Error(`steps must be an integer ≥ 1, got ${s.steps}`);
   if (!int(s.tau, 1) || s.tau > s.steps) throw new Error(`tau must be an integer in [1, steps = ${s.steps}], got ${s.tau}`);
   if (!int(s.k, 1) || s.k > P) throw new Error(`k must be an integer in [1, P = ${P}], got ${s.k}`);
+  if (s.clvWindowAngle && s.k < 2) throw new Error(`the CLV-angle indicator needs k ≥ 2, got ${s.k}`);
   if (s.clv && s.steps < 3 * s.tau) throw new Error(`CLVs need steps ≥ 3·tau (transients of tau at both ends), got ${s.steps} and ${s.tau}`);
 }
 
@@ -129,10 +140,14 @@ export function runRegression(spec: RegressionSpec, onProgress?: (fraction: numb
   const system = new GdSystem(mlp, spec.eta, w0);
   const every = Math.max(1, Math.ceil(spec.steps / 200));
   const lossSteps: number[] = [], losses: number[] = [];
-  const record = (n: number) => { if (n % every === 0) { lossSteps.push(n); losses.push(system.loss); } };
+  const lossAtWindowEnds: number[] = [];
+  const record = (n: number) => {
+    if (n % every === 0) { lossSteps.push(n); losses.push(system.loss); }
+    if (n % spec.tau === 0 && n > 0 && n <= spec.steps) lossAtWindowEnds.push(system.loss);
+  };
   record(0);
   const b = benettin(system, {
-    k: spec.k, steps: spec.steps, q0, keepFrames: !!spec.clv,
+    k: spec.k, steps: spec.steps, q0, keepFrames: !!spec.clv || !!spec.clvWindowAngle,
     onStep: (n) => { record(n + 1); if (onProgress && n % 64 === 0) onProgress(n / spec.steps); },
   });
   const finalLoss = system.loss;
@@ -150,12 +165,25 @@ export function runRegression(spec: RegressionSpec, onProgress?: (fraction: numb
     const angles = cv.steps.map((_, t) => Array.from(cv.angles.subarray(t * np, (t + 1) * np)));
     clv = { steps: cv.steps, pairs: cv.pairs, angles, minAngle: angles.map((row) => Math.min(...row)) };
   }
+  let clvWindowAngle: number[] | undefined;
+  if (spec.clvWindowAngle && b.frames && b.rs) {
+    const frames = b.frames, rs = b.rs, half = Math.ceil(spec.tau / 2);
+    clvWindowAngle = ftle.starts.map((start) => {
+      const c = start + spec.tau;
+      if (c - spec.tau < spec.tau) return NaN;
+      const cv = covariantVectors(frames.slice(0, c + 1), rs.slice(0, c), mlp.P, spec.k, seededRng(spec.seed * 7919 + c),
+        { from: c - spec.tau, to: c - half, every });
+      let m = Infinity;
+      for (let t = 0; t < cv.steps.length; t++) m = Math.min(m, cv.angles[t * cv.pairs.length]); // pair (0, 1) first
+      return m;
+    });
+  }
   const xs = Float64Array.from({ length: 101 }, (_, i) => -1 + i / 50);
   const pred = mlp.predict(system.w, xs);
   onProgress?.(1);
   return {
-    kind: 'regression', spec, P: mlp.P, lossSteps, losses, finalLoss, ftle, hessianExponents, hessianRange, hessianMethod,
-    ...(clv ? { clv } : {}),
+    kind: 'regression', spec, P: mlp.P, lossSteps, losses, finalLoss, ftle, lossAtWindowEnds, hessianExponents, hessianRange, hessianMethod,
+    ...(clv ? { clv } : {}), ...(clvWindowAngle ? { clvWindowAngle } : {}),
     fit: { x: Array.from(xs), target: Array.from(xs, (x) => Math.sin(Math.PI * x)), prediction: Array.from(pred) },
     seconds: (Date.now() - t0) / 1000,
   };

@@ -1,6 +1,6 @@
 /** The KPFlow panel's pure figure builders (src/app/client/kpflow.ts) on a tiny real run. */
 import { describe, expect, it } from 'vitest';
-import { alignmentFigure, eigenFigure, koopmanFigure, rankFigure } from '../../src/app/client/kpflow';
+import { alignmentFigure, eigenFigure, koopmanFigure, rankFigure, unitRankFigure } from '../../src/app/client/kpflow';
 import { getKpflowPreset } from '../../src/kpflow/presets';
 import { runKpflow } from '../../src/kpflow/analysis';
 
@@ -15,6 +15,15 @@ describe('KPFlow panel figures', () => {
     const ef = eigenFigure(r.checkpoints);
     expect(ef.data.map((d) => d.name)).toEqual(['K', 'P·P*', 'P·K·P*']);
     expect((ef.data[2] as { y: number[] }).y).toHaveLength(2 * r.checkpoints[0].PKPstar.top.length);
+  });
+
+  it('unit-space plot: one rank series per operator and the two hidden-state PCA dimensions, all ≤ H', () => {
+    const uf = unitRankFigure(r.checkpoints);
+    expect(uf.data.map((d) => d.name)).toEqual(['unit-space rank K', 'unit-space rank P·P*', 'unit-space rank P·K·P*', 'hidden states: PR', 'hidden states: 95 % PCs']);
+    expect((uf.data[2] as { y: number[] }).y).toEqual(r.checkpoints.map((c) => c.unitRank.PKPstar.rank));
+    for (const d of uf.data) for (const v of (d as { y: number[] }).y) expect(v).toBeLessThanOrEqual(6);
+    // 𝒫𝒫*'s full-space rank is a number now (exact from its blocks at T·H ≤ 600), so its line shows
+    expect((rankFigure(r.checkpoints).data[2] as { y: (number | null)[] }).y.every((v) => typeof v === 'number')).toBe(true);
   });
 
   it('alignment plot: misdirection with error bars plus one cumulative curve per task pair', () => {

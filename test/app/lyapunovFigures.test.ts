@@ -1,7 +1,7 @@
 /** The Lyapunov panel's figure builders on real (small) results: traces, reference lines, the scatter and ρ. */
 import { describe, expect, it } from 'vitest';
 import {
-  ensembleExponentFigure, quadraticFigure, regressionExponentFigure, regressionLossFigure, rhoFigure, scatterFigure,
+  ensembleExponentFigure, ensembleGroups, quadraticFigure, regressionExponentFigure, regressionLossFigure, rhoFigure, scatterFigure,
 } from '../../src/app/client/lyapunov';
 import { runEnsemble } from '../../src/lyapunov/experiment';
 import { getLyapunovPreset } from '../../src/lyapunov/presets';
@@ -32,17 +32,22 @@ describe('Lyapunov figures', () => {
     expect(Math.max(...(l[1].y as number[]))).toBeLessThanOrEqual(90);
   });
 
-  it('ensemble: one line per run (one legend entry per activation), the scatter at a checkpoint and ρ per checkpoint', () => {
-    const r = runEnsemble({ activations: ['tanh', 'sin'], runsPerActivation: 4, seed: 0, permutations: 49,
+  it('ensemble: one line per set-A run, the scatter at a checkpoint, ρ of every indicator beside the baseline with significance marks', () => {
+    const r = runEnsemble({ activations: ['tanh', 'sin'], runsPerActivation: 4, seed: 0, replicationSeed: 50, clvAngle: true, alpha: 0.05,
       base: { hidden: 4, samples: 8, eta: 0.2, steps: 90, tau: 30, k: 2, initScale: 1.5 } });
     const e = traces(ensembleExponentFigure(r));
     expect(e.length).toBe(8);
     expect(e.filter((t) => t.showlegend).map((t) => t.name)).toEqual(['tanh', 'sin']);
     const s = scatterFigure(r, 1);
-    expect(traces(s)[0].x).toEqual(r.runs.filter((x) => x.activation === 'tanh').map((x) => x.ftle[1][0]));
+    expect(traces(s)[0].x).toEqual(r.runs.filter((x) => x.activation === 'tanh' && x.seedSet === 'A').map((x) => x.ftle[1][0]));
     expect(title(s)).toContain(`ρ = ${r.correlations[0].rho[1].toFixed(2)}`);
-    const rho = traces(rhoFigure(r));
-    expect(rho.map((t) => t.name)).toEqual(['all runs', 'tanh', 'sin']);
+    expect(ensembleGroups(r)).toEqual(['all', 'tanh', 'sin']);
+    const rho = traces(rhoFigure(r, 'tanh'));
+    expect(rho.map((t) => t.name)).toEqual(['λ₁, set A', 'λ₁+…+λ_k, set A', '∠(CLV₁,CLV₂), set A', 'loss (baseline), set A',
+      'λ₁, set B', 'λ₁+…+λ_k, set B', '∠(CLV₁,CLV₂), set B', 'loss (baseline), set B']);
     expect(rho[0].x).toEqual([30, 60, 90]);
+    const base = r.correlations.find((c) => c.seedSet === 'A' && c.group === 'tanh' && c.indicator === 'loss')!;
+    const marker = (rho[3] as unknown as { marker: { symbol: string[] } }).marker;
+    expect(marker.symbol).toEqual(base.pAdj.map((q) => (q < 0.05 ? 'circle' : 'circle-open')));
   });
 });

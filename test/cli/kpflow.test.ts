@@ -53,9 +53,28 @@ describe('koopscope kpflow', () => {
     expect(small.checkpoints[0].PPstar.top[0]).toBeLessThan(base.checkpoints[0].PPstar.top[0]);
   });
 
+  it('--gain-sweep runs one analysis per gain and prints misdirection and dimensions against g', async () => {
+    const args = ['kpflow', '--preset', 'memory-pro-basic', '--quick', '--steps', '4', '--checkpoints', '2', '--hidden', '6', '--gain-sweep', '0.5,1.5'];
+    const j = JSON.parse((await cli(...args, '--json')).out);
+    expect(j.gains).toEqual([0.5, 1.5]);
+    expect(j.runs.map((r: { settings: { gain: number } }) => r.settings.gain)).toEqual([0.5, 1.5]);
+    const one = JSON.parse((await cli('kpflow', '--preset', 'memory-pro-basic', '--quick', '--steps', '4', '--checkpoints', '2', '--hidden', '6', '--gain', '1.5', '--json')).out);
+    expect(j.runs[1].checkpoints[1].misdirection.value).toBe(one.checkpoints[1].misdirection.value); // the sweep's g = 1.5 run is the plain g = 1.5 run
+    const text = (await cli(...args)).out;
+    for (const s of ['init-gain sweep g = 0.5, 1.5', 'misdirection alignment(PKP*, PP*)', 'g = 0.5', 'unit space', 'hidden-state PCA']) expect(text).toContain(s);
+  });
+
+  it('human output has the unit-space ranks and the hidden-state PCA per checkpoint', async () => {
+    const r = await cli('kpflow', '--preset', 'memory-pro-gru', '--quick', '--steps', '4', '--checkpoints', '2', '--hidden', '6');
+    expect(r.out).toMatch(/step\s+unit K\s+unit PP\*\s+unit PKP\*\s+hidden PR\s+hidden 95%/);
+    expect(r.out).toMatch(/misdirection = .*exact \(dense operators\)/); // N = 8·30·6 = 1440 ≤ 2000
+  });
+
   it('user errors are one line with exit status 2', async () => {
     for (const args of [['kpflow'], ['kpflow', '--preset', 'nope'], ['kpflow', '--preset', 'memory-pro-rnn', '--steps', 'x'], ['kpflow', '--bogus'], ['kpflow', 'memory-pro-rnn'],
-      ['kpflow', '--preset', 'memory-pro-rnn', '--gain', '0'], ['kpflow', '--preset', 'memory-pro-rnn', '--gain', '-1'], ['kpflow', '--preset', 'memory-pro-rnn', '--gain', 'big']]) {
+      ['kpflow', '--preset', 'memory-pro-rnn', '--gain', '0'], ['kpflow', '--preset', 'memory-pro-rnn', '--gain', '-1'], ['kpflow', '--preset', 'memory-pro-rnn', '--gain', 'big'],
+      ['kpflow', '--preset', 'memory-pro-rnn', '--gain-sweep', '1,,2'], ['kpflow', '--preset', 'memory-pro-rnn', '--gain-sweep', '0,1'],
+      ['kpflow', '--preset', 'memory-pro-rnn', '--gain', '1', '--gain-sweep', '1,2']]) {
       const r = await cli(...args);
       expect(r.code).toBe(2);
       expect(r.err.split('\n')).toHaveLength(1);

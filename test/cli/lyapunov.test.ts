@@ -36,15 +36,19 @@ describe('koopscope lyapunov', () => {
     expect(j.result.ftle.values[0].length).toBe(3);
   });
 
-  it('paper3 with few runs reports ρ per checkpoint and a reading', async () => {
-    const j = JSON.parse((await cli('lyapunov', '--preset', 'paper3', '--quick', '--runs', '4', '--steps', '100', '--tau', '25', '--json')).out);
+  it('paper3 with few runs reports ρ, partial ρ given the loss, Holm-adjusted p and a replication set', async () => {
+    const j = JSON.parse((await cli('lyapunov', '--preset', 'paper3', '--quick', '--runs', '5', '--steps', '100', '--tau', '25', '--json')).out);
     expect(j.result.kind).toBe('ensemble');
-    expect(j.result.runs.length).toBe(8);
+    expect(j.result.runs.length).toBe(20); // 2 seed sets × 2 activations × 5
     expect(j.result.checkpoints).toEqual([25, 50, 75, 100]);
-    expect(j.result.correlations[0].rho.length).toBe(4);
-    const text = await cli('lyapunov', '--preset', 'paper3', '--quick', '--runs', '4', '--steps', '100', '--tau', '25');
-    expect(text.out).toContain('Spearman ρ');
-    expect(text.out).toContain('reading');
+    const rows = j.result.correlations as { seedSet: string; group: string; indicator: string; rho: number[]; pAdj: number[] }[];
+    expect(new Set(rows.map((c) => c.indicator))).toEqual(new Set(['lambda1', 'sumK', 'clvAngle', 'loss']));
+    expect(new Set(rows.map((c) => c.seedSet))).toEqual(new Set(['A', 'B']));
+    expect(rows[0].pAdj.length).toBe(4);
+    expect(j.result.replication.length).toBe(12);
+    expect(j.settings.multipleTesting).toMatch(/Holm/);
+    const text = await cli('lyapunov', '--preset', 'paper3', '--quick', '--runs', '5', '--steps', '100', '--tau', '25');
+    for (const s of ['Spearman ρ', '| loss', 'loss (baseline)', '∠(CLV₁,CLV₂)', 'seed set B (seeds 1000 … 1004)', 'replication (', 'conclusion', 'after Holm']) expect(text.out).toContain(s);
   });
 
   it.each([
@@ -60,6 +64,8 @@ describe('koopscope lyapunov', () => {
     [['lyapunov', '--preset', 'paper3', '--quick', '--seed', '9999999999999'], /--seed must be a whole number in \[0, 2147483647\]/],
     [['lyapunov', '--preset', 'regression-tanh', '--hidden', '4', '--k', '20'], /k must be an integer in \[1, P = 13\]/],
     [['lyapunov', '--bogus'], /Unknown option/],
+    [['lyapunov', '--preset', 'paper3', '--quick', '--runs', '3'], /runs per activation must be an integer ≥ 4/],
+    [['lyapunov', '--preset', 'paper3', '--quick', '--k', '1', '--runs', '4', '--steps', '60', '--tau', '20'], /CLV-angle indicator needs k ≥ 2/],
   ])('%j is a user error: one line, exit 2', async (argv, msg) => {
     const r = await cli(...argv);
     expect(r.code).toBe(2);

@@ -28,14 +28,33 @@ const base = (title: string, x: string, y: string, extra: Partial<Layout> = {}):
   xaxis: { title: { text: x } }, yaxis: { title: { text: y } }, ...extra,
 });
 
-/** Effective rank (95 %) and participation ratio of each operator against the training step. */
+/**
+ * Our full-space effective rank (95 % of the trace over all [batch, time, hidden] directions) and participation ratio
+ * of each operator against the training step. A null rank (only bounded, `> k` Lanczos steps) leaves a gap; 𝒫𝒫*'s
+ * rank is exact when T·H ≤ 600 (analysis.ts).
+ */
 export function rankFigure(cks: readonly KpflowCheckpoint[]): PanelFigure {
   const steps = cks.map((c) => c.step), data: Data[] = [];
   for (const [k, label, color] of OPS) {
     data.push({ x: steps, y: cks.map((c) => c[k].effectiveRank), name: `eff. rank ${label}`, type: 'scatter', mode: 'lines+markers', line: { color } });
     data.push({ x: steps, y: cks.map((c) => c[k].participationRatio), name: `PR ${label}`, type: 'scatter', mode: 'lines+markers', line: { color, dash: 'dot' } });
   }
-  return { data, layout: base('Effective rank (95 % of trace) and participation ratio', 'step', 'dimensions', { yaxis: { type: 'log', title: { text: 'dimensions' } } }) };
+  return { data, layout: base('Full-space effective rank (95 % of trace) and participation ratio', 'step', 'dimensions', { yaxis: { type: 'log', title: { text: 'dimensions' } } }) };
+}
+
+/**
+ * The KPFlow package's effective rank in unit space (H×H output covariance over random sign probes, 95 % of Σλ²) of
+ * each operator, and the PCA dimension of the hidden states (participation ratio; components for 95 % of the
+ * variance) against the training step. All are at most H.
+ */
+export function unitRankFigure(cks: readonly KpflowCheckpoint[]): PanelFigure {
+  const steps = cks.map((c) => c.step), data: Data[] = [];
+  for (const [k, label, color] of OPS) {
+    data.push({ x: steps, y: cks.map((c) => c.unitRank[k].rank), name: `unit-space rank ${label}`, type: 'scatter', mode: 'lines+markers', line: { color } });
+  }
+  data.push({ x: steps, y: cks.map((c) => c.hiddenPca.participationRatio), name: 'hidden states: PR', type: 'scatter', mode: 'lines+markers', line: { color: '#000', dash: 'dot' } });
+  data.push({ x: steps, y: cks.map((c) => c.hiddenPca.rank95), name: 'hidden states: 95 % PCs', type: 'scatter', mode: 'lines+markers', line: { color: '#000', dash: 'dash' } });
+  return { data, layout: base('Unit-space effective rank (KPFlow package) and hidden-state PCA dimension', 'step', 'dimensions (≤ H)', { yaxis: { rangemode: 'tozero', title: { text: 'dimensions (≤ H)' } } }) };
 }
 
 /** The leading eigenvalues of each operator at every checkpoint (log scale). */
@@ -49,7 +68,7 @@ export function eigenFigure(cks: readonly KpflowCheckpoint[]): PanelFigure {
   return { data, layout: base('Leading eigenvalues (Lanczos; exact for vanilla K)', 'step', 'eigenvalue', { yaxis: { type: 'log', title: { text: 'eigenvalue' } } }) };
 }
 
-/** Misdirection alignment(PKP*, PP*) with its standard error, and the task alignments when there are several tasks. */
+/** Misdirection alignment(PKP*, PP*) with its standard error (0 when exact), and the task alignments when there are several tasks. */
 export function alignmentFigure(cks: readonly KpflowCheckpoint[], taskNames: readonly string[]): PanelFigure {
   const steps = cks.map((c) => c.step);
   const data: Data[] = [{

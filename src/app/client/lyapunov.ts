@@ -3,7 +3,7 @@
  * and the pure figure builders for its plots (tested in Node: test/app/lyapunovFigures.test.ts).
  */
 import type { Data, Layout } from 'plotly.js';
-import type { EnsembleResult } from '../../lyapunov/experiment';
+import { INDICATOR_LABEL, type CorrelationRow, type EnsembleResult } from '../../lyapunov/experiment';
 import type { LyapunovReport } from '../../lyapunov/presets';
 import type { QuadraticResult } from '../../lyapunov/quadratic';
 import type { RegressionRun } from '../../lyapunov/regression';
@@ -62,38 +62,53 @@ export function regressionLossFigure(r: RegressionRun): PanelFigure {
   }) };
 }
 
-/** Ensemble: the top exponent of every run over training, one colour per activation. */
+/** Ensemble: the top exponent of every run of seed set A over training, one colour per activation. */
 export function ensembleExponentFigure(r: EnsembleResult): PanelFigure {
   const data: Data[] = [];
   r.spec.activations.forEach((a, ai) => {
-    r.runs.filter((x) => x.activation === a).forEach((run, i) => {
+    r.runs.filter((x) => x.activation === a && x.seedSet === 'A').forEach((run, i) => {
       data.push({ x: r.checkpoints, y: run.ftle.map((v) => v[0]), name: a, legendgroup: a, showlegend: i === 0, type: 'scatter', mode: 'lines',
         line: { color: COLORS[ai % COLORS.length], width: 1 }, opacity: 0.5 });
     });
   });
-  return { data, layout: base('λ₁ over training, every run', 'step (window end)', 'λ₁ per step') };
+  return { data, layout: base('λ₁ over training, every run (seed set A)', 'step (window end)', 'λ₁ per step') };
 }
 
-/** Ensemble: λ₁ in the window ending at checkpoint `w` against the final loss (log), one colour per activation. */
+/** Ensemble (seed set A): λ₁ in the window ending at checkpoint `w` against the final loss (log), one colour per activation. */
 export function scatterFigure(r: EnsembleResult, w: number): PanelFigure {
   const data: Data[] = r.spec.activations.map((a, ai) => {
-    const runs = r.runs.filter((x) => x.activation === a);
+    const runs = r.runs.filter((x) => x.activation === a && x.seedSet === 'A');
     return { x: runs.map((x) => x.ftle[w][0]), y: runs.map((x) => x.finalLoss), text: runs.map((x) => `seed ${x.seed}`), name: a,
       type: 'scatter', mode: 'markers', marker: { color: COLORS[ai % COLORS.length], size: 7 } } as Data;
   });
-  const pooled = r.correlations.find((c) => c.group === 'all' && c.indicator === 'lambda1') ?? r.correlations.find((c) => c.indicator === 'lambda1');
+  const rows = r.correlations.filter((c) => c.seedSet === 'A' && c.indicator === 'lambda1');
+  const pooled = rows.find((c) => c.group === 'all') ?? rows[0];
   const rho = pooled ? pooled.rho[w] : NaN;
   return { data, layout: base(`λ₁ at step ${r.checkpoints[w]} vs final loss: ρ = ${Number.isFinite(rho) ? rho.toFixed(2) : 'n/a'}`, `λ₁ in the window ending at step ${r.checkpoints[w]}`, 'final loss', {
     yaxis: { type: 'log', title: { text: 'final loss' } },
   }) };
 }
 
-/** Ensemble: Spearman ρ(λ₁ at the checkpoint, ln final loss) against the checkpoint, pooled and per activation. */
-export function rhoFigure(r: EnsembleResult): PanelFigure {
-  const rows = r.correlations.filter((c) => c.indicator === 'lambda1');
-  const data: Data[] = rows.map((c, i) => ({
-    x: r.checkpoints, y: c.rho.map((v) => (Number.isFinite(v) ? v : null)), name: c.group === 'all' ? 'all runs' : c.group, type: 'scatter', mode: 'lines+markers',
-    line: { color: c.group === 'all' ? '#000' : COLORS[(i - (rows[0].group === 'all' ? 1 : 0)) % COLORS.length], width: c.group === 'all' ? 3 : 1.5 },
-  }) as Data);
-  return { data, layout: base('Spearman ρ(λ₁ at the checkpoint, final loss)', 'checkpoint (step)', 'ρ', { yaxis: { range: [-1.05, 1.05], title: { text: 'ρ' } } }) };
+/** The groups of an ensemble (pooled first when there is more than one activation). */
+export const ensembleGroups = (r: EnsembleResult): CorrelationRow['group'][] => [...new Set(r.correlations.map((c) => c.group))];
+
+/**
+ * Ensemble, one group: Spearman ρ(indicator at the checkpoint, ln final loss) for every indicator, the baseline (the
+ * current loss) in black; seed set A solid, the replication set B dashed. Filled markers: significant after Holm
+ * (adjusted p < alpha); open markers: not.
+ */
+export function rhoFigure(r: EnsembleResult, group: CorrelationRow['group'] = ensembleGroups(r)[0]): PanelFigure {
+  const rows = r.correlations.filter((c) => c.group === group);
+  const inds = [...new Set(rows.map((c) => c.indicator))];
+  const data: Data[] = rows.map((c) => {
+    const color = c.indicator === 'loss' ? '#000' : COLORS[inds.indexOf(c.indicator) % COLORS.length];
+    return {
+      x: r.checkpoints, y: c.rho.map((v) => (Number.isFinite(v) ? v : null)), name: `${INDICATOR_LABEL[c.indicator]}, set ${c.seedSet}`,
+      type: 'scatter', mode: 'lines+markers', legendgroup: c.indicator,
+      line: { color, width: c.indicator === 'loss' ? 2.5 : 1.5, dash: c.seedSet === 'A' ? 'solid' : 'dash' },
+      marker: { color, size: 7, symbol: c.pAdj.map((q) => (q < r.spec.alpha ? 'circle' : 'circle-open')) },
+    } as Data;
+  });
+  return { data, layout: base(`ρ with the final loss, ${group === 'all' ? 'all runs' : group} (filled: Holm-significant)`, 'checkpoint (step)', 'ρ',
+    { yaxis: { range: [-1.05, 1.05], title: { text: 'ρ' } } }) };
 }

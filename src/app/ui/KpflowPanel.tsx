@@ -1,14 +1,15 @@
 /**
  * The KPFlow panel (paper 2): pick an RNN preset, Run trains it and analyses KPFlow's operators in a worker
  * (client/kpflow.worker.ts, the same code as `koopscope kpflow`), with progress and Cancel; the plots show effective
- * ranks / participation ratios, leading eigenvalues, misdirection and task alignment over training, next to the
+ * ranks / participation ratios (our full-space rule), the KPFlow package's unit-space ranks with the hidden-state PCA
+ * dimension, leading eigenvalues, misdirection and task alignment over training, next to the
  * Koopman spectrum of the same run. Self-contained: local state and its own worker; errors show in an alert and
  * leave the page working.
  */
 import { useMemo, useState } from 'react';
 import { KPFLOW_PRESETS } from '../../kpflow/presets';
 import type { KpflowCheckpoint, KpflowResult } from '../../kpflow/analysis';
-import { alignmentFigure, eigenFigure, kpflowInWorker, koopmanFigure, rankFigure } from '../client/kpflow';
+import { alignmentFigure, eigenFigure, kpflowInWorker, koopmanFigure, rankFigure, unitRankFigure } from '../client/kpflow';
 import { PanelPlot as Plot, type PanelFigure } from '../plots/PanelPlot';
 import { PresetJobControls } from './PresetJobControls';
 import { useWorkerJob } from './useWorkerJob';
@@ -32,7 +33,7 @@ export function KpflowPanel() {
   // Built once per new checkpoint (or result), not on every render: each progress message (~200 a run) re-renders
   // the panel, and PanelPlot redraws with Plotly.react whenever its figure is a new object.
   const figures = useMemo(() => ({
-    rank: rankFigure(cks), eigen: eigenFigure(cks), alignment: alignmentFigure(cks, tasks ?? []),
+    rank: rankFigure(cks), unit: unitRankFigure(cks), eigen: eigenFigure(cks), alignment: alignmentFigure(cks, tasks ?? []),
     koopman: result && koopmanFigure(result),
   }), [cks, tasks, result]);
   return (
@@ -41,7 +42,8 @@ export function KpflowPanel() {
       <p className="hint">
         A small recurrent network learns a memory task in float64; at checkpoints, the parameter operator K, the
         propagator products P·P* and P·K·P* (the hidden-state NTK) are summarised matrix-free: leading eigenvalues,
-        effective rank (95 % of the trace) and participation ratio, the misdirection alignment(P·K·P*, P·P*) and, for
+        effective rank (95 % of the trace over all directions) and participation ratio, the KPFlow package's effective
+        rank in unit space (95 % of Σλ² of the H×H output covariance) beside the PCA dimension of the hidden states, the misdirection alignment(P·K·P*, P·P*) and, for
         the multi-task preset, how aligned the tasks' state updates are. Same code as <code>koopscope kpflow</code>.
       </p>
       <PresetJobControls id="kpflow" presets={KPFLOW_PRESETS.map((p) => p.name)} preset={preset} onPreset={setPreset} quick={quick} onQuick={setQuick}
@@ -50,7 +52,8 @@ export function KpflowPanel() {
       </PresetJobControls>
       {cks.length > 0 && (
         <div className="kpflow-grid">
-          <PanelPlot figure={figures.rank} label="Effective rank and participation ratio of K, P P* and P K P* against training step" />
+          <PanelPlot figure={figures.rank} label="Full-space effective rank and participation ratio of K, P P* and P K P* against training step" />
+          <PanelPlot figure={figures.unit} label="Unit-space effective rank of K, P P* and P K P* and hidden-state PCA dimension against training step" />
           <PanelPlot figure={figures.eigen} label="Leading eigenvalues of K, P P* and P K P* against training step" />
           <PanelPlot figure={figures.alignment} label="Misdirection and task alignment against training step" />
           {figures.koopman && <PanelPlot figure={figures.koopman} label="Koopman spectrum of the recurrent weights of the same run" />}

@@ -3,29 +3,61 @@
  * worker (client/lyapunov.worker.ts, the same code as `koopscope lyapunov`), with progress and Cancel. Plots:
  * the quadratic check (FTLEs → ln|1 − ηh| with DMD's ln|λ| of the same run), one regression run's exponents, loss
  * and CLV angles, or the many-runs experiment: λ₁ over training and the scatter of λ₁ at a chosen checkpoint
- * against the final loss (slider), with Spearman ρ per checkpoint. Self-contained: local state and its own worker;
+ * against the final loss (slider), with Spearman ρ per checkpoint for every indicator beside the baseline (the
+ * current loss), and a table of ρ and partial ρ given the current loss for seed set A and its replication B, with
+ * Holm-significant cells marked (*, bold). Self-contained: local state and its own worker;
  * errors show in an alert and leave the page working.
  */
 import { useMemo, useState } from 'react';
+import { INDICATOR_LABEL, type CorrelationRow, type EnsembleResult } from '../../lyapunov/experiment';
 import { LYAPUNOV_PRESETS, type LyapunovReport } from '../../lyapunov/presets';
 import {
-  ensembleExponentFigure, lyapunovInWorker, quadraticFigure, regressionExponentFigure, regressionLossFigure, rhoFigure,
+  ensembleExponentFigure, ensembleGroups, lyapunovInWorker, quadraticFigure, regressionExponentFigure, regressionLossFigure, rhoFigure,
   scatterFigure,
 } from '../client/lyapunov';
 import { PanelPlot, type PanelFigure } from '../plots/PanelPlot';
 import { PresetJobControls } from './PresetJobControls';
 import { useWorkerJob } from './useWorkerJob';
 
+/**
+ * ρ (and, below each exponent indicator, the partial ρ given the current loss) per checkpoint for one group, seed
+ * sets side by side; a cell significant after Holm (adjusted p < alpha) is bold with a *.
+ */
+function SignificanceTable({ r, group }: { r: EnsembleResult; group: CorrelationRow['group'] }) {
+  const cp = r.checkpoints, sel = cp.length <= 10 ? [...cp.keys()] : [...cp.keys()].filter((i) => i % Math.ceil(cp.length / 10) === 0 || i === cp.length - 1);
+  const cell = (v: number, q: number, key: number) => {
+    const sig = q < r.spec.alpha;
+    return <td key={key} className={sig ? 'significant' : undefined} title={Number.isFinite(q) ? `Holm-adjusted p = ${q.toPrecision(2)}` : 'not defined'}>
+      {Number.isFinite(v) ? `${v.toFixed(2)}${sig ? '*' : ''}` : 'n/a'}</td>;
+  };
+  const rows = r.correlations.filter((c) => c.group === group);
+  return (
+    <table className="lyapunov-table" data-testid="lyapunov-significance">
+      <caption>Spearman ρ with ln(final loss), {group === 'all' ? 'all runs' : group}; “| loss”: partial ρ given the current loss; * bold: significant after Holm over checkpoints × indicators (α = {r.spec.alpha})</caption>
+      <thead><tr><th>set</th><th>indicator</th>{sel.map((i) => <th key={i}>@{cp[i]}</th>)}</tr></thead>
+      <tbody>
+        {rows.flatMap((c) => [
+          <tr key={`${c.seedSet}-${c.indicator}`} className={c.indicator === 'loss' ? 'baseline' : undefined}><td>{c.seedSet}</td><td>{INDICATOR_LABEL[c.indicator]}</td>{sel.map((i) => cell(c.rho[i], c.pAdj[i], i))}</tr>,
+          ...(c.indicator === 'loss' ? [] : [<tr key={`${c.seedSet}-${c.indicator}-partial`} className="partial"><td /><td>  | loss</td>{sel.map((i) => cell(c.partial[i], c.partialPAdj[i], i))}</tr>]),
+        ])}
+      </tbody>
+    </table>
+  );
+}
+
 const LyapunovPlot = (p: { figure: PanelFigure; label: string }) => <PanelPlot className="lyapunov-plot" {...p} />;
 
 function Result({ report }: { report: LyapunovReport }) {
   const r = report.result;
   const [w, setW] = useState(r.kind === 'ensemble' ? Math.floor((r.checkpoints.length - 1) / 2) : 0);
+  const groups = r.kind === 'ensemble' ? ensembleGroups(r) : [];
+  // default to the first activation (the pooled rows mix activations whose losses differ by orders of magnitude)
+  const [group, setGroup] = useState<CorrelationRow['group']>(groups.find((g) => g !== 'all') ?? groups[0] ?? 'all');
   const figures = useMemo(() => {
     if (r.kind === 'quadratic') return [quadraticFigure(r)];
     if (r.kind === 'regression') return [regressionExponentFigure(r), regressionLossFigure(r)];
-    return [ensembleExponentFigure(r), rhoFigure(r)];
-  }, [r]);
+    return [ensembleExponentFigure(r), rhoFigure(r, group)];
+  }, [r, group]);
   const scatter = useMemo(() => (r.kind === 'ensemble' ? scatterFigure(r, Math.min(w, r.checkpoints.length - 1)) : undefined), [r, w]);
   return (
     <>
@@ -40,6 +72,16 @@ function Result({ report }: { report: LyapunovReport }) {
           </div>
         )}
       </div>
+      {r.kind === 'ensemble' && (
+        <>
+          <label className="lyapunov-slider">group:{' '}
+            <select value={group} onChange={(e) => setGroup(e.target.value as CorrelationRow['group'])} data-testid="lyapunov-group">
+              {groups.map((g) => <option key={g} value={g}>{g === 'all' ? 'all runs (pooled)' : g}</option>)}
+            </select>
+          </label>
+          <SignificanceTable r={r} group={group} />
+        </>
+      )}
       <div className="hint" data-testid="lyapunov-summary">
         {r.kind === 'quadratic' && (
           <p>

@@ -20,7 +20,8 @@ Finite-time Lyapunov exponents (FTLEs) of full-batch gradient descent, by the QR
 float64 Hessian–vector products (the tangent map of one step is J = I − η∇²C(w)).
   --preset NAME  quadratic: GD on ½wᵀHw, the check FTLE → ln|1 − ηh| (O(1/τ) bound) next to DMD λ = 1 − ηh
                  regression-ACT: one 1–10–1 net on y = sin(πx), FTLEs over training, CLV angles
-                 paper3: many initial conditions × activations, FTLEs vs final loss (Spearman ρ per checkpoint)
+                 paper3: many initial conditions × activations × 2 seed sets: FTLEs, CLV angle and the current
+                 loss vs final loss (Spearman ρ, partial ρ given the loss, Holm-adjusted p, replication)
   --quick        the small variant (seconds)
   --steps n      GD steps          --tau n   FTLE window (steps)     --k n     number of exponents
   --runs n       initial conditions per activation (paper3)          --seed n  initial-condition seed
@@ -91,13 +92,30 @@ function formatEnsemble(r: EnsembleResult): string[] {
     const l = r.runs.filter((x) => x.activation === a).map((x) => x.finalLoss).sort((x, y) => x - y);
     L.push(`  ${a.padEnd(9)} ${f(l[0])} / ${f(l[Math.floor(l.length / 2)])} / ${f(l[l.length - 1])}`);
   }
-  L.push('', 'Spearman ρ between the FTLE in the window ending at each checkpoint and ln(final loss):');
   const cp = r.checkpoints, sel = cp.length <= 10 ? [...cp.keys()] : [...cp.keys()].filter((i) => i % Math.ceil(cp.length / 10) === 0 || i === cp.length - 1);
-  L.push(`  ${'group'.padEnd(10)} ${'indicator'.padEnd(10)} ${sel.map((i) => `@${cp[i]}`.padStart(7)).join('')}   earliest (|ρ| ≥ 0.5, p < 0.01)`);
-  for (const c of r.correlations) {
-    L.push(`  ${c.group.padEnd(10)} ${INDICATOR_LABEL[c.indicator].padEnd(10)} ${sel.map((i) => (Number.isNaN(c.rho[i]) ? 'n/a' : c.rho[i].toFixed(2)).padStart(7)).join('')}   ${c.earliest === null ? 'never' : `step ${c.earliest}`}`);
+  const alpha = r.spec.alpha;
+  const cell = (v: number, q: number) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(2)}${q < alpha ? '*' : ' '}`).padStart(7);
+  L.push('', `Spearman ρ(indicator at checkpoint c, ln final loss); "| loss": partial ρ given the current loss ln C(w_c);`,
+    `* = significant after Holm over checkpoints × indicators of the group (adjusted p < ${alpha}); p from the t-distribution.`,
+    `CLV angle: min ∠(CLV₁, CLV₂) over [c − τ, c − τ/2], backward pass from c (n/a at the first checkpoint).`);
+  for (const set of [...new Set(r.correlations.map((c) => c.seedSet))]) {
+    const first = r.runs.find((x) => x.seedSet === set)!.seed;
+    L.push('', `seed set ${set} (seeds ${first} … ${first + r.spec.runsPerActivation - 1}):`,
+      `  ${'group'.padEnd(9)} ${'indicator'.padEnd(22)}${sel.map((i) => `@${cp[i]}`.padStart(7)).join('')}   earliest significant`);
+    for (const c of r.correlations.filter((x) => x.seedSet === set)) {
+      L.push(`  ${c.group.padEnd(9)} ${INDICATOR_LABEL[c.indicator].padEnd(22)}${sel.map((i) => cell(c.rho[i], c.pAdj[i])).join('')}   ${c.earliest === null ? 'never' : `step ${c.earliest}`}`);
+      if (c.indicator !== 'loss') L.push(`  ${''.padEnd(9)} ${`  | loss`.padEnd(22)}${sel.map((i) => cell(c.partial[i], c.partialPAdj[i])).join('')}`);
+    }
   }
-  L.push('', 'reading (λ₁; the sign is measured, not assumed; pooled runs mix activations, whose losses differ by orders of magnitude):');
+  if (r.replication.length) {
+    L.push('', 'replication (checkpoints significant in set A / set B / both with the same sign; sign agreement of ρ):',
+      `  ${'group'.padEnd(9)} ${'indicator'.padEnd(16)} ${'ρ: A / B / both'.padEnd(17)} ${'partial: A / B / both'.padEnd(22)} same sign`);
+    for (const x of r.replication) {
+      L.push(`  ${x.group.padEnd(9)} ${INDICATOR_LABEL[x.indicator].padEnd(16)} ${`${x.significantA} / ${x.significantB} / ${x.significantBoth}`.padEnd(17)} ` +
+        `${(x.indicator === 'loss' ? '–' : `${x.partialSignificantA} / ${x.partialSignificantB} / ${x.partialSignificantBoth}`).padEnd(22)} ${Number.isNaN(x.signAgreement) ? 'n/a' : `${Math.round(100 * x.signAgreement)}%`}`);
+    }
+  }
+  L.push('', 'reading (generated from the numbers above; per-activation rows; the pooled rows mix activations whose losses differ by orders of magnitude):');
   for (const s of r.reading) L.push(`  - ${s}`);
   return L;
 }
