@@ -6,6 +6,7 @@
  * the Gauss–Newton part (σ′)², and the tangent map ignores the kinks (a measure-zero set the trajectory generically
  * never lands on).
  */
+import { OptionError } from '../linalg/errors';
 export type ActivationName = 'tanh' | 'sigmoid' | 'softplus' | 'sin' | 'relu';
 
 export interface Activation {
@@ -49,6 +50,6 @@ export const ACTIVATION_NAMES = Object.keys(ACTIVATIONS) as ActivationName[];
 
 export function getActivation(name: string): Activation {
   const a = (ACTIVATIONS as Record<string, Activation | undefined>)[name];
-  if (!a) throw new Error(`unknown activation '${name}'; known: ${ACTIVATION_NAMES.join(', ')}`);
+  if (!a) throw new OptionError(`unknown activation '${name}'; known: ${ACTIVATION_NAMES.join(', ')}`);
   return a;
 }

@@ -9,6 +9,7 @@
  * so this module records every step's ln (R_m)_ii and any window can be read afterwards. Exponents are per step
  * (natural log). For GD, J_n = I − η∇²C(w_n), and near a minimum they tend to ln|1 − ηh_i| (h_i the curvatures).
  */
+import { OptionError } from '../linalg/errors';
 import { householderQr } from './qr';
 
 /** A map's state and its tangent (linearised) map at the current state. */
@@ -52,8 +53,8 @@ export interface BenettinResult {
 export function benettin(system: TangentSystem, options: BenettinOptions): BenettinResult {
   const { k, steps } = options;
   const n = system.dim;
-  if (!(Number.isInteger(k) && k >= 1 && k <= n)) throw new Error(`k must be an integer in [1, ${n}], got ${k}`);
-  if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`steps must be a positive integer, got ${steps}`);
+  if (!(Number.isInteger(k) && k >= 1 && k <= n)) throw new OptionError(`k must be an integer in [1, ${n}], got ${k}`);
+  if (!(Number.isInteger(steps) && steps >= 1)) throw new OptionError(`steps must be a positive integer, got ${steps}`);
   let q: Float64Array = new Float64Array(0);
   if (options.q0) {
     if (options.q0.length !== n * k) throw new Error(`q0 has ${options.q0.length} values, expected ${n}·${k}`);
@@ -81,7 +82,7 @@ export function benettin(system: TangentSystem, options: BenettinOptions): Benet
 /** λ^{(τ)}(start) for each of the k directions: the mean of ln (R_m)_ii over m = start … start + tau − 1. */
 export function ftleWindow(logR: Float64Array, k: number, start: number, tau: number): Float64Array {
   const steps = logR.length / k;
-  if (!(start >= 0 && tau >= 1 && start + tau <= steps)) throw new Error(`window [${start}, ${start + tau}) is outside 0…${steps}`);
+  if (!(start >= 0 && tau >= 1 && start + tau <= steps)) throw new OptionError(`window [${start}, ${start + tau}) is outside 0…${steps}`);
   const out = new Float64Array(k);
   for (let m = start; m < start + tau; m++) for (let i = 0; i < k; i++) out[i] += logR[m * k + i];
   for (let i = 0; i < k; i++) out[i] /= tau;

@@ -19,6 +19,7 @@
  * per-indicator agreement (same sign, significant in both). The sign is measured, never assumed, and the
  * conclusion is generated from these numbers.
  */
+import { OptionError } from '../linalg/errors';
 import type { ActivationName } from './activations';
 import { runRegression, type RegressionSpec } from './regression';
 import { correlationP, holm, pairCount, partialSpearman, spearman } from './stats';
@@ -212,12 +213,12 @@ export function conclude(correlations: CorrelationRow[], replication: Replicatio
 export function runEnsemble(spec: EnsembleSpec, onProgress?: (fraction: number, phase: string) => void): EnsembleResult {
   const t0 = Date.now();
   const R = spec.runsPerActivation;
-  if (!(Number.isInteger(R) && R >= 4)) throw new Error(`runs per activation must be an integer ≥ 4, got ${R}`);
-  if (!spec.activations.length) throw new Error('no activations');
+  if (!(Number.isInteger(R) && R >= 4)) throw new OptionError(`runs per activation must be an integer ≥ 4, got ${R}`);
+  if (!spec.activations.length) throw new OptionError('no activations');
   if (spec.replicationSeed !== null && Math.abs(spec.replicationSeed - spec.seed) < R) {
-    throw new Error(`the replication seeds ${spec.replicationSeed} … ${spec.replicationSeed + R - 1} overlap the first set's ${spec.seed} … ${spec.seed + R - 1}`);
+    throw new OptionError(`the replication seeds ${spec.replicationSeed} … ${spec.replicationSeed + R - 1} overlap the first set's ${spec.seed} … ${spec.seed + R - 1}`);
   }
-  if (spec.clvAngle && spec.base.k < 2) throw new Error(`the CLV-angle indicator needs k ≥ 2, got ${spec.base.k}`);
+  if (spec.clvAngle && spec.base.k < 2) throw new OptionError(`the CLV-angle indicator needs k ≥ 2, got ${spec.base.k}`);
   const sets: [SeedSet, number][] = [['A', spec.seed], ...(spec.replicationSeed === null ? [] : [['B', spec.replicationSeed] as [SeedSet, number]])];
   const total = sets.length * spec.activations.length * R;
   const runs: EnsembleRun[] = [];

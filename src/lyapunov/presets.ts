@@ -2,6 +2,7 @@
  * The Lyapunov view's named presets (shared by `koopscope lyapunov` and the app's Lyapunov panel). Each has
  * documented defaults, a `quick` variant that takes seconds, and a list of the overrides it accepts.
  */
+import { OptionError } from '../linalg/errors';
 import { ACTIVATION_NAMES, type ActivationName } from './activations';
 import { runEnsemble, type EnsembleResult } from './experiment';
 import { runQuadratic, type QuadraticResult } from './quadratic';
@@ -46,7 +47,7 @@ export interface LyapunovPreset {
 function checkAccepted(p: Pick<LyapunovPreset, 'name' | 'accepts'>, o: PresetOverrides): void {
   for (const key of Object.keys(o) as (keyof PresetOverrides)[]) {
     if (key === 'quick' || o[key] === undefined) continue;
-    if (!p.accepts.includes(key)) throw new Error(`preset '${p.name}' does not use --${key} (it accepts: ${p.accepts.map((a) => `--${a}`).join(', ') || 'none'})`);
+    if (!p.accepts.includes(key)) throw new OptionError(`preset '${p.name}' does not use --${key} (it accepts: ${p.accepts.map((a) => `--${a}`).join(', ') || 'none'})`);
   }
 }
 
@@ -62,7 +63,7 @@ function quadraticPreset(name: string, eta: number, description: string): Lyapun
         seriesTau: o.tau ?? 50, dmd: { runs: 5, T: 80 }, seed: o.seed ?? 0,
       };
       if (!spec.taus.length || spec.taus[spec.taus.length - 1] !== steps) spec.taus.push(steps);
-      if (spec.seriesTau > steps) throw new Error(`--tau ${spec.seriesTau} is longer than --steps ${steps}`);
+      if (spec.seriesTau > steps) throw new OptionError(`--tau ${spec.seriesTau} is longer than --steps ${steps}`);
       return {
         preset: name, quick: !!o.quick,
         settings: {
@@ -151,6 +152,6 @@ export const LYAPUNOV_PRESETS: LyapunovPreset[] = [
 
 export function getLyapunovPreset(name: string): LyapunovPreset {
   const p = LYAPUNOV_PRESETS.find((x) => x.name === name);
-  if (!p) throw new Error(`unknown preset '${name}'; presets: ${LYAPUNOV_PRESETS.map((x) => x.name).join(', ')}`);
+  if (!p) throw new OptionError(`unknown preset '${name}'; presets: ${LYAPUNOV_PRESETS.map((x) => x.name).join(', ')}`);
   return p;
 }

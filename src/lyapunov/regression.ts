@@ -7,6 +7,7 @@
  * The paper's exact target, width, η and window are not public (methods notes §6.5); these are our choices, stated in
  * every result's settings.
  */
+import { OptionError } from '../linalg/errors';
 import { symmetricEig } from '../linalg/eig';
 import { lanczos, type SymOperator } from '../linalg/lanczos';
 import type { ActivationName } from './activations';
@@ -111,7 +112,7 @@ export class GdSystem implements TangentSystem {
     this.mlp.evaluate(this.w);
     this.steps++;
     if (!Number.isFinite(this.mlp.loss)) {
-      throw new Error(`gradient descent diverged at step ${this.steps} (loss ${this.mlp.loss}): lower the learning rate (η = ${this.eta}, ${this.dim} parameters; wider nets need a smaller η)`);
+      throw new OptionError(`gradient descent diverged at step ${this.steps} (loss ${this.mlp.loss}): lower the learning rate (η = ${this.eta}, ${this.dim} parameters; wider nets need a smaller η)`);
     }
   }
 }
@@ -119,13 +120,13 @@ export class GdSystem implements TangentSystem {
 export function checkRegressionSpec(s: RegressionSpec): void {
   const P = 3 * s.hidden + 1;
   const int = (v: number, min: number) => Number.isInteger(v) && v >= min;
-  if (!int(s.hidden, 1)) throw new Error(`hidden width must be an integer ≥ 1, got ${s.hidden}`);
-  if (!(s.eta > 0 && Number.isFinite(s.eta))) throw new Error(`learning rate must be positive, got ${s.eta}`);
-  if (!int(s.steps, 1)) throw new Error(`steps must be an integer ≥ 1, got ${s.steps}`);
-  if (!int(s.tau, 1) || s.tau > s.steps) throw new Error(`tau must be an integer in [1, steps = ${s.steps}], got ${s.tau}`);
-  if (!int(s.k, 1) || s.k > P) throw new Error(`k must be an integer in [1, P = ${P}], got ${s.k}`);
-  if (s.clvWindowAngle && s.k < 2) throw new Error(`the CLV-angle indicator needs k ≥ 2, got ${s.k}`);
-  if (s.clv && s.steps < 3 * s.tau) throw new Error(`CLVs need steps ≥ 3·tau (transients of tau at both ends), got ${s.steps} and ${s.tau}`);
+  if (!int(s.hidden, 1)) throw new OptionError(`hidden width must be an integer ≥ 1, got ${s.hidden}`);
+  if (!(s.eta > 0 && Number.isFinite(s.eta))) throw new OptionError(`learning rate must be positive, got ${s.eta}`);
+  if (!int(s.steps, 1)) throw new OptionError(`steps must be an integer ≥ 1, got ${s.steps}`);
+  if (!int(s.tau, 1) || s.tau > s.steps) throw new OptionError(`tau must be an integer in [1, steps = ${s.steps}], got ${s.tau}`);
+  if (!int(s.k, 1) || s.k > P) throw new OptionError(`k must be an integer in [1, P = ${P}], got ${s.k}`);
+  if (s.clvWindowAngle && s.k < 2) throw new OptionError(`the CLV-angle indicator needs k ≥ 2, got ${s.k}`);
+  if (s.clv && s.steps < 3 * s.tau) throw new OptionError(`CLVs need steps ≥ 3·tau (transients of tau at both ends), got ${s.steps} and ${s.tau}`);
 }
 
 export function runRegression(spec: RegressionSpec, onProgress?: (fraction: number) => void): RegressionRun {

@@ -160,10 +160,9 @@ export function run(args: string[], io: Io): number {
   const bar = progressBar(`lyapunov ${preset.name}`);
   let report: LyapunovReport;
   try {
+    // the core's settings checks (k > P, τ > steps, unused flags, divergence) throw OptionError: exit 2 via main.ts;
+    // anything else is a bug and is reported as one
     report = preset.run(overrides, (fr, phase) => bar.update(fr, phase));
-  } catch (e) {
-    // everything the core throws here is about the settings (k > P, τ > steps, unused flags, …)
-    throw new UsageError((e as Error).message);
   } finally {
     bar.done();
   }
