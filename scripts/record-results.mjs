@@ -28,20 +28,22 @@ const outDir = path.join(root, 'src/reproduce/recorded');
 
 /** What the results page shows, in order. `args` follow `koopscope reproduce`. */
 export const ENTRIES = [
+  // the teaching cases on the cpu backend: test/reproduce/recorded.test.ts re-runs them on cpu and compares to 1e-12
   { id: 'omd-ogd', args: ['omd-ogd'] },
-  { id: 'quadratic', args: ['quadratic'] },
-  { id: 'momentum', args: ['momentum'] },
+  { id: 'quadratic', args: ['quadratic', '--backend', 'cpu'] },
+  { id: 'momentum', args: ['momentum', '--backend', 'cpu'] },
   { id: 'fcn-width-quick', args: ['fcn-width', '--quick'] },
   { id: 'fcn-width-8-seeds', args: ['fcn-width', '--seeds', '8'] },
   { id: 'cnn-early-quick', args: ['cnn-early', '--quick'] },
   { id: 'grokking-quick', args: ['grokking', '--quick'] },
 ];
 
-const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, tfjs cpu backend`;
+const machine = (result) => `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`
+  + (result?.settings?.backend ? `, tfjs ${result.settings.backend} backend` : '');
 
 function write(id, command, wallSeconds, result) {
   fs.mkdirSync(outDir, { recursive: true });
-  const entry = { id, command, wallSeconds: Math.round(wallSeconds * 10) / 10, recorded: new Date().toISOString().slice(0, 10), machine: machine(), result };
+  const entry = { id, command, wallSeconds: Math.round(wallSeconds * 10) / 10, recorded: new Date().toISOString().slice(0, 10), machine: machine(result), result };
   fs.writeFileSync(path.join(outDir, `${id}.json`), JSON.stringify(entry) + '\n');
   console.log(`${id}: ${result.verdict} (${entry.wallSeconds} s) → src/reproduce/recorded/${id}.json`);
 }

@@ -18,10 +18,14 @@ export function toPoints(p: Pair[]): { re: Float64Array; im: Float64Array } {
   return { re: Float64Array.from(p, (x) => x[0]), im: Float64Array.from(p, (x) => x[1]) };
 }
 
-/** The first n of a seed list, extended with 100, 101, … past its end. */
-export function pickSeeds(list: readonly number[], n: number): number[] {
+/**
+ * n seeds of a list starting after the first `offset` (so one long run can be split into parts: `--seeds 5` and
+ * `--seeds 5 --seed-offset 5`), extended with 100, 101, … past its end.
+ */
+export function pickSeeds(list: readonly number[], n: number, offset = 0): number[] {
   if (!(Number.isInteger(n) && n >= 1)) throw new OptionError(`seeds must be a whole number ≥ 1, got ${n}`);
-  return Array.from({ length: n }, (_, i) => (i < list.length ? list[i] : 100 + i - list.length));
+  if (!(Number.isInteger(offset) && offset >= 0)) throw new OptionError(`the seed offset must be a whole number ≥ 0, got ${offset}`);
+  return Array.from({ length: n }, (_, k) => { const i = k + offset; return i < list.length ? list[i] : 100 + i - list.length; });
 }
 
 export interface Trained {

@@ -14,7 +14,8 @@ import type { TrainConfig } from '../train/types';
 import { presetConfig } from '../train/presets';
 import { nullReport, pairsOf, pickSeeds, publishedNull, publishedRowwise, groupReport, overallVerdict, trainEnsemble } from './common';
 import { GROKKING_FILES, PAPER_SOURCE, PUBLISHED_GROKKING } from './published';
-import type { ExperimentBody, ExperimentDefinition, NullReport, Pair, RunOptions } from './types';
+import type { ExperimentBody, ExperimentDefinition, ExperimentResult, NullReport, Pair, RunOptions } from './types';
+import { OptionError } from '../linalg/errors';
 
 export const GROKKING_SEEDS = [16, 17, 22, 23, 31, 33, 34, 40, 41, 42];
 
@@ -43,11 +44,11 @@ export function grokkingSettings(quick: boolean, o: Partial<GrokkingSettings> = 
 export const grokking: ExperimentDefinition = {
   name: 'grokking',
   description: 'paper 1: one-layer Transformer on a + b mod p, AdamW wd 1.0 (groks later) vs the norm-constrained control',
-  runtime: { quick: '~1–2 min (p = 19, small model, 3 seeds × 3 inits)', full: '~65 h on a 2-core CPU (~12 s per step per run); use a GPU (the app)' },
+  runtime: { quick: '~20 s (p = 19, small model, 3 seeds × 3 inits)', full: '~1.7 CPU-hours on wasm (10 seeds × 2 × 10 inits × 100 steps); split with --seed-offset and --merge' },
   seeded: true,
   async run(opts: RunOptions): Promise<ExperimentBody> {
     const S = grokkingSettings(opts.quick, opts.overrides as Partial<GrokkingSettings>);
-    const seeds = pickSeeds(GROKKING_SEEDS, opts.seeds ?? (opts.quick ? 3 : 10));
+    const seeds = pickSeeds(GROKKING_SEEDS, opts.seeds ?? (opts.quick ? 3 : 10), opts.seedOffset ?? 0);
     const groups = { grokking: 'grokking', constrained: 'grokking-constrained' } as const;
     const spectra: Record<string, Pair[][]> = { grokking: [], constrained: [] };
     const finalLoss: Record<string, number[]> = { grokking: [], constrained: [] };
@@ -68,11 +69,23 @@ export const grokking: ExperimentDefinition = {
         job++;
         finalLoss[key].push(tr.finalLoss);
         spectra[key].push(pairsOf(computeSpectrum(tr.set, {
-          pca: S.pca, delays: S.delays, rank: { kind: 'rank', r: S.rank },
+          pca: S.pca, pcaFit: 'pairs', delays: S.delays, rank: { kind: 'rank', r: S.rank },
         }).spectrum));
       }
     }
-    const pubG = opts.published?.(GROKKING_FILES.grokking), pubC = opts.published?.(GROKKING_FILES.constrained);
+    return grokkingBody(S, seeds, spectra, finalLoss, opts.published, opts.backend?.name ?? 'cpu');
+  },
+};
+
+/**
+ * Everything after training: nulls, the verdict, reductions, settings, from the per-seed spectra. Shared by `run` and
+ * by `mergeGrokking`, so a run split into seed ranges (`--seed-offset`) and merged is judged exactly like one run.
+ */
+function grokkingBody(
+  S: GrokkingSettings, seeds: number[], spectra: Record<string, Pair[][]>, finalLoss: Record<string, number[]>,
+  published: RunOptions['published'], backend: string,
+): ExperimentBody {
+    const pubG = published?.(GROKKING_FILES.grokking), pubC = published?.(GROKKING_FILES.constrained);
     const nulls: NullReport[] = [];
     if (seeds.length >= 2) {
       nulls.push(nullReport('between seeds, grokking', spectra.grokking, pubG ? { ...publishedNull(pubG), source: PAPER_SOURCE } : undefined));
@@ -93,17 +106,41 @@ export const grokking: ExperimentDefinition = {
         task: `a + b mod ${S.p}, training fraction 0.3, full batch`, model: { layers: 1, ...S.model, layerNorm: false },
         grokking: 'AdamW lr 1e-3, weight decay 1.0, betas (0.9, 0.98)',
         constrained: 'Adam lr 1e-3, no decay, init × 0.8, global weight norm held fixed',
-        steps: S.steps, runsPerSeed: S.runs, observed: 'mlp.W_out', pca: S.pca, delays: S.delays, rank: S.rank, seeds,
+        steps: S.steps, runsPerSeed: S.runs, observed: 'mlp.W_out', pca: S.pca, pcaFit: 'pairs (components fitted on the snapshot pairs\' X, as paper 1\'s code)', delays: S.delays, rank: S.rank, seeds,
         seedUse: 'each seed sets the init, the perturbations and the train/test split', finalLoss,
-        precision: 'float32 (tfjs); the paper trained in float64',
+        precision: 'float32 (tfjs); the paper trained in float64', backend,
       },
       reduced, spectra, seeds, distances: [d], nulls,
       verdict: overallVerdict([d]),
       checks: [],
       notes: [
-        'The paper\'s sizes take ~12 s per full-batch step per run on the tfjs cpu backend in Node (≈ 65 h for the full run): run the full size on a GPU (the app with WebGPU) or expect hours.',
+        'The paper\'s sizes take ~0.3 s per full-batch step per run on the tfjs wasm backend in Node (~12 s on cpu): the full run is ~1.7 CPU-hours; split it across cores with --seeds n --seed-offset k and merge the parts with --merge.',
         'The paper\'s PCA/DMD keeps no explicit rank; its saved files hold 10 eigenvalues per seed, so we fit rank 10.',
       ],
     };
-  },
-};
+}
+
+/**
+ * One result from parts of a full run that differ only in their seeds (e.g. `--seeds 5` and `--seeds 5
+ * --seed-offset 5`, run in two processes): spectra, seeds and final losses are concatenated in the order given and
+ * judged by `grokkingBody`. Throws an OptionError when the parts' settings differ or a seed repeats.
+ */
+export function mergeGrokking(parts: ExperimentResult[], published?: RunOptions['published']): ExperimentBody {
+  if (parts.length < 2) throw new OptionError(`merging needs at least two parts, got ${parts.length}`);
+  const strip = (r: ExperimentResult) => JSON.stringify({ ...r.settings, seeds: undefined, finalLoss: undefined, paperData: undefined, backend: undefined });
+  for (const r of parts) {
+    if (r.name !== 'grokking') throw new OptionError(`part '${r.name}' is not a grokking result`);
+    if (r.quick !== parts[0].quick || strip(r) !== strip(parts[0])) throw new OptionError('the parts were run with different settings; only their seeds may differ');
+  }
+  const seeds = parts.flatMap((r) => r.seeds);
+  if (new Set(seeds).size !== seeds.length) throw new OptionError(`the parts share seeds (${seeds.join(', ')}); give each part its own --seed-offset`);
+  const spectra = { grokking: parts.flatMap((r) => r.spectra.grokking), constrained: parts.flatMap((r) => r.spectra.constrained) };
+  const fl = (k: string) => parts.flatMap((r) => ((r.settings.finalLoss as Record<string, number[]>)[k]));
+  const st = parts[0].settings as { steps: number; runsPerSeed: number; pca: number; delays: number; rank: number; model: GrokkingSettings['model'] };
+  const S: GrokkingSettings = {
+    p: Number(/mod (\d+)/.exec(String(parts[0].settings.task))?.[1]),
+    model: { dModel: st.model.dModel, dMlp: st.model.dMlp, heads: st.model.heads, dHead: st.model.dHead },
+    steps: st.steps, runs: st.runsPerSeed, pca: st.pca, delays: st.delays, rank: st.rank,
+  };
+  return grokkingBody(S, seeds, spectra, { grokking: fl('grokking'), constrained: fl('constrained') }, published, String(parts[0].settings.backend ?? 'cpu'));
+}

@@ -16,6 +16,8 @@ export interface RunOptions {
   quick: boolean;
   /** How many seeds (the first n of the paper's list where it has one). Default: the experiment's. */
   seeds?: number;
+  /** Skip the first k seeds of the list (to split a long run into parts merged later); default 0. */
+  seedOffset?: number;
   /** Fraction in [0, 1] and a short phase label, for progress bars. */
   onProgress?: (fraction: number, phase: string) => void;
   /** Loads an MNIST IDX file by name (MNIST_FILES): fs in Node (readMnistFile), fetch in the browser. */

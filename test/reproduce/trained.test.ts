@@ -7,6 +7,7 @@ import { useNodeCpuBackend } from '../../src/cli/nodeBackend';
 import { readMnistFile } from '../../src/train/node/mnistFiles';
 import { getExperiment, type ExperimentResult } from '../../src/reproduce/index';
 import { fcnDelays } from '../../src/reproduce/fcnWidth';
+import { mergeGrokking } from '../../src/reproduce/grokking';
 
 beforeAll(async () => {
   await useNodeCpuBackend();
@@ -53,4 +54,20 @@ describe('reproduce fcn-width at a tiny size', () => {
     expect(phases.some((p) => p.startsWith('h=10 seed 3'))).toBe(true);
     expect(JSON.parse(JSON.stringify(r)).spectra['h=5'][0]).toEqual(r.spectra['h=5'][0]);
   });
+});
+
+describe('reproduce grokking split by seed ranges and merged', () => {
+  // A tiny grokking run (p = 7, 6 steps, 2 inits): seeds [16, 17, 22] in one run, or as [16] + [17, 22] (--seed-offset 1)
+  // merged: the same spectra in the same order, and the same nulls and verdict.
+  const overrides = { p: 7, steps: 6, runs: 2, delays: 1, pca: 3, rank: 3, model: { dModel: 8, dMlp: 8, heads: 1, dHead: 8 } };
+  const run = (seeds: number, seedOffset?: number) => getExperiment('grokking').run({ quick: true, seeds, seedOffset, overrides });
+  it('gives the result of one run over all the seeds', async () => {
+    const whole = await run(3);
+    const merged = mergeGrokking([await run(1), await run(2, 1)]);
+    expect(merged.seeds).toEqual([16, 17, 22]);
+    expect(merged.spectra).toEqual(whole.spectra);
+    expect(merged.verdict).toBe(whole.verdict);
+    expect(merged.nulls.map((n) => n.summary.mean)).toEqual(whole.nulls.map((n) => n.summary.mean));
+    expect(() => mergeGrokking([whole, whole])).toThrow(/share seeds/);
+  }, 60_000);
 });

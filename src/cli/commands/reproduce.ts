@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readTrajectoryFile } from '../../io/index';
 import { EXPERIMENTS, getExperiment, type ExperimentResult, type Pair } from '../../reproduce/index';
+import { mergeGrokking } from '../../reproduce/grokking';
 import { backendFlag, useNodeBackend } from '../nodeBackend';
 import { readMnistFile } from '../../train/node/mnistFiles';
 import { UsageError, UserError } from '../errors';
@@ -25,6 +26,8 @@ mean and spread, the between-seed null, checks against formulas or published val
 pair (the permutation test over seeds, docs/conjugacy.md).
   --quick            the small variant (minutes on a 2-core CPU; what it reduces is printed)
   --seeds n          number of seeds (the first n of the paper's list; beyond its end 100, 101, …)
+  --seed-offset k    skip the first k seeds of the list (split a long run: --seeds 5, then --seeds 5 --seed-offset 5)
+  --merge A B …      grokking only: join the --json outputs of such parts into one result, judged as one run
   --paper-data DIR   folder with paper 1's published .npy files (default: $KOOPSCOPE_SHARED/data/paper1 or
                      ../shared/data/paper1 beside the repository, when present)
   --backend b        training backend: auto (default: wasm, else cpu), wasm or cpu; the choice is printed
@@ -102,6 +105,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     args, allowPositionals: true,
     options: {
       quick: { type: 'boolean' }, json: { type: 'boolean' }, seeds: { type: 'string' }, list: { type: 'boolean' },
+      'seed-offset': { type: 'string' }, merge: { type: 'boolean' },
       'paper-data': { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -111,6 +115,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     io.out(EXPERIMENTS.map((e) => `${e.name.padEnd(w)}  ${e.description}\n${' '.repeat(w)}  runtime: quick ${e.runtime.quick}; full ${e.runtime.full}`).join('\n'));
     return 0;
   }
+  if (values.merge) return mergeParts(positionals, values['paper-data'], !!values.json, io);
   if (positionals.length !== 1) throw new UsageError(`reproduce needs one experiment NAME: ${EXPERIMENTS.map((e) => e.name).join(', ')}`);
   let experiment;
   try {
@@ -120,7 +125,10 @@ export async function run(args: string[], io: Io): Promise<number> {
     throw e;
   }
   const seeds = wholeNumber('seeds', values.seeds, 1);
-  if (seeds !== undefined && !experiment.seeded) throw new UsageError(`${experiment.name} has no seeds to choose; run it without --seeds`);
+  const seedOffset = wholeNumber('seed-offset', values['seed-offset'], 0);
+  if ((seeds !== undefined || seedOffset !== undefined) && !experiment.seeded) {
+    throw new UsageError(`${experiment.name} has no seeds to choose; run it without --seeds${seedOffset !== undefined ? ' and --seed-offset' : ''}`);
+  }
   const paperDir = findPaperData(values['paper-data']);
   const backend = await useNodeBackend(backendFlag(values.backend));
   io.err(`koopscope: backend ${backend.name}: ${backend.reason}`);
@@ -128,7 +136,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   let result: ExperimentResult;
   try {
     result = await experiment.run({
-      quick: !!values.quick, seeds,
+      quick: !!values.quick, seeds, seedOffset,
       onProgress: (f, phase) => bar.update(f, phase),
       loadBytes: (file) => readMnistFile(file),
       published: publishedReader(paperDir),
@@ -143,5 +151,37 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   (result.settings as Record<string, unknown>).paperData = paperDir ?? null;
   io.out(values.json ? JSON.stringify(result) : formatResult(result));
+  return 0;
+}
+
+/**
+ * `reproduce grokking --merge A.json B.json …`: one result from the parts of a run split by seed ranges (each part the
+ * `--json` output of `reproduce grokking --seeds n --seed-offset k`, or a recorded entry holding it), judged as one
+ * run. The wall time is the sum of the parts'.
+ */
+function mergeParts(positionals: string[], paperData: string | undefined, json: boolean, io: Io): number {
+  const [name, ...files] = positionals;
+  if (name !== 'grokking') throw new UsageError(`--merge joins parts of 'grokking' runs, got '${name ?? ''}'`);
+  if (files.length < 2) throw new UsageError('--merge needs at least two part files (the --json output of each part)');
+  const parts = files.map((f) => {
+    let x: { result?: ExperimentResult } & Partial<ExperimentResult>;
+    try {
+      x = JSON.parse(readFileSync(f, 'utf8')) as typeof x;
+    } catch (e) {
+      throw new UsageError(`${f}: not a readable JSON result (${(e as Error).message})`);
+    }
+    const r = (x.result ?? x) as ExperimentResult;
+    if (!r || typeof r !== 'object' || !Array.isArray(r.seeds) || !r.spectra) throw new UsageError(`${f}: not a koopscope reproduce --json result`);
+    return r;
+  });
+  const paperDir = findPaperData(paperData);
+  const body = mergeGrokking(parts, publishedReader(paperDir));
+  const result: ExperimentResult = JSON.parse(JSON.stringify({
+    name: parts[0].name, description: parts[0].description, quick: parts[0].quick, ...body,
+    seconds: parts.reduce((s, r) => s + (r.seconds ?? 0), 0),
+  }));
+  (result.settings as Record<string, unknown>).paperData = paperDir ?? null;
+  (result.settings as Record<string, unknown>).mergedFrom = files.length;
+  io.out(json ? JSON.stringify(result) : formatResult(result));
   return 0;
 }
