@@ -5,6 +5,10 @@
  *   src/train/wasmKernels.ts, so every model trains on it. Single-threaded, as in the page.
  * - **cpu**: tfjs-backend-cpu, plain JavaScript. The fallback when wasm cannot start, and what the golden-value tests
  *   and recorded reproductions use (deterministic, and their numbers were recorded on it).
+ * - **webgpu** (on request): the page's tfjs-backend-webgpu on Dawn, Chromium's WebGPU implementation, which the
+ *   optional npm package `webgpu` ships as a native addon (Vulkan on Linux, Metal, D3D12). Not a dependency: it is
+ *   ~130 MB with every platform's binary and only useful on a machine with a GPU, so `--backend webgpu` asks for it
+ *   (`npm install --no-save webgpu@0.6.2`); scripts/gpu-bench/ carries it to a GPU server. No adapter is an error.
  * PROD silences tfjs's "install tfjs-node" banner (and debug checks we do not need).
  */
 import { createRequire } from 'node:module';
@@ -16,9 +20,9 @@ import { registerWasmTrainingKernels } from '../train/wasmKernels';
 import type { BackendReport } from '../workers/protocol';
 import { UsageError } from './errors';
 
-/** What `--backend` accepts. `auto`: wasm, else cpu. */
-export type NodeBackendChoice = 'auto' | 'wasm' | 'cpu';
-export const NODE_BACKENDS: readonly NodeBackendChoice[] = ['auto', 'wasm', 'cpu'];
+/** What `--backend` accepts. `auto`: wasm, else cpu. `webgpu`: Dawn through the optional 'webgpu' package. */
+export type NodeBackendChoice = 'auto' | 'wasm' | 'cpu' | 'webgpu';
+export const NODE_BACKENDS: readonly NodeBackendChoice[] = ['auto', 'wasm', 'cpu', 'webgpu'];
 
 /** Parses --backend (absent: auto). */
 export function backendFlag(v: string | undefined): NodeBackendChoice {
@@ -67,9 +71,42 @@ export async function useNodeWasmBackend(): Promise<BackendReport | { failed: st
  */
 export async function useNodeBackend(choice: NodeBackendChoice = 'auto'): Promise<BackendReport> {
   if (choice === 'cpu') return useNodeCpuBackend();
+  if (choice === 'webgpu') return useNodeWebGpuBackend();
   const wasm = await useNodeWasmBackend();
   if ('name' in wasm) return wasm;
   if (choice === 'wasm') throw new UsageError(`--backend wasm: the wasm backend could not start (${wasm.failed})`);
   const cpu = await useNodeCpuBackend();
   return { ...cpu, reason: `Node: the tfjs cpu backend (wasm could not start: ${wasm.failed})`, skipped: [{ name: 'wasm', why: wasm.failed }] };
+}
+
+interface DawnModule { create(flags: string[]): GpuLike; globals: Record<string, unknown> }
+interface GpuLike { requestAdapter(o?: unknown): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null> }
+
+/**
+ * tfjs-backend-webgpu on Dawn: the `webgpu` package's GPU object becomes `navigator.gpu` (and its WebGPU classes
+ * globals, as in a browser), then the backend the page uses initialises as it would there. Extra Dawn flags (e.g.
+ * `backend=vulkan`) come from $KOOPSCOPE_DAWN_FLAGS, comma-separated.
+ */
+export async function useNodeWebGpuBackend(): Promise<BackendReport> {
+  const pkg = 'webgpu'; // a variable, so neither TypeScript nor the bundler tries to resolve the optional package
+  let dawn: DawnModule;
+  try {
+    dawn = (await import(pkg)) as DawnModule;
+  } catch (e) {
+    throw new UsageError(`--backend webgpu needs the optional 'webgpu' package (Dawn for Node): npm install --no-save webgpu@0.6.2 (${(e as Error).message.split('\n')[0]})`);
+  }
+  const flags = (process.env.KOOPSCOPE_DAWN_FLAGS ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+  const gpu = dawn.create(flags);
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new UsageError('--backend webgpu: Dawn found no GPU adapter (no Vulkan/Metal/D3D12 driver for a GPU here)');
+  Object.assign(globalThis, dawn.globals);
+  const g = globalThis as { navigator?: object };
+  if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+  else g.navigator = { gpu };
+  await import('@tensorflow/tfjs-backend-webgpu');
+  tf.env().set('PROD', true);
+  if (!(await tf.setBackend('webgpu'))) throw new UsageError("--backend webgpu: tf.setBackend('webgpu') reported failure");
+  await tf.ready();
+  const info = adapter.info ?? {};
+  return { name: 'webgpu', reason: `Node: tfjs webgpu backend on Dawn, adapter ${info.vendor || 'unknown'}/${info.architecture || 'unknown'}${info.description ? ` (${info.description})` : ''}`, skipped: [] };
 }

@@ -30,7 +30,8 @@ pair (the permutation test over seeds, docs/conjugacy.md).
   --merge A B …      grokking only: join the --json outputs of such parts into one result, judged as one run
   --paper-data DIR   folder with paper 1's published .npy files (default: $KOOPSCOPE_SHARED/data/paper1 or
                      ../shared/data/paper1 beside the repository, when present)
-  --backend b        training backend: auto (default: wasm, else cpu), wasm or cpu; the choice is printed
+  --backend b        training backend: auto (default: wasm, else cpu), wasm, cpu, or webgpu (a GPU through Dawn:
+                     needs the optional npm package webgpu); the choice is printed
   --json             print the result as one JSON object
   --list             list the experiments
 

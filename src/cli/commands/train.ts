@@ -29,7 +29,8 @@ Trains a preset in Node (TensorFlow.js, wasm backend by default) and records the
   --batch-order o    'shuffled' (a permutation per epoch from the data seed) or 'fixed' (stored order, like a
                      DataLoader without shuffle; the fcn-h* presets' default, as in paper 1)
   --quick            the preset's small variant (fewer data and steps; for trying things out)
-  --backend b        auto (default: wasm, else cpu), wasm or cpu; the choice is printed
+  --backend b        auto (default: wasm, else cpu), wasm, cpu, or webgpu (a GPU through Dawn: needs the optional
+                     npm package webgpu); the choice is printed
   --json             print a JSON summary instead of text`;
 
 export async function run(args: string[], io: Io): Promise<number> {
