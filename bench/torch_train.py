@@ -2,7 +2,7 @@
 """PyTorch CPU reference for the `train` bench section: steps/s of the same architectures, batch sizes and optimizers
 as Koopscope's presets (what a user would pick instead), on random data of the presets' shapes.
 
-Usage (bench/train.ts runs it):  python3 bench/torch_train.py SPECS.json [--threads 1]
+Usage (bench/train.ts runs it):  python3 bench/torch_train.py SPECS.json [--threads 1] [--device cpu|cuda]
 SPECS.json: [{ "name", "model": ModelSpec, "optimizer": OptimizerSpec, "batch": int, "inputShape": [...],
                "outputs": int, "vocab": int|null, "steps": int }, ...]  (ModelSpec/OptimizerSpec as src/train/types.ts)
 Prints one JSON object on the last line: { "torch": version, "threads": n, "presets": { name: steps_per_s } }.
@@ -119,7 +119,7 @@ def optimizer(spec, params):
     raise ValueError(k)
 
 
-def bench(s):
+def bench(s, device):
     torch.manual_seed(0)
     m, shape, out, b = s["model"], s["inputShape"], s["outputs"], s["batch"]
     kind = m["kind"]
@@ -137,7 +137,11 @@ def bench(s):
         y = torch.randint(0, out, (b,)) if s["task"] == "classification" else torch.randn(b, out)
     else:
         return None
+    model = model.to(device)
+    x = x.to(device) if x is not None else None
+    y = y.to(device) if y is not None else None
     opt = optimizer(s["optimizer"], model.parameters())
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     constrained = s["optimizer"]["kind"] == "constrained"
     norm0 = torch.sqrt(sum((p.detach() ** 2).sum() for p in model.parameters())) if constrained else None
 
@@ -159,25 +163,28 @@ def bench(s):
 
     for _ in range(3):
         step()
+    sync()
     steps = s["steps"]
     t0 = time.perf_counter()
     for _ in range(steps):
         loss = step()
     loss.item()
+    sync()
     return steps / (time.perf_counter() - t0)
 
 
 def main():
     specs = json.load(open(sys.argv[1]))
     threads = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 1
+    device = sys.argv[sys.argv.index("--device") + 1] if "--device" in sys.argv else "cpu"
     torch.set_num_threads(threads)
     out = {}
     for s in specs:
-        r = bench(s)
+        r = bench(s, device)
         if r is not None:
             out[s["name"]] = r
             print(f"  torch {s['name']}: {r:.1f} steps/s", file=sys.stderr)
-    print(json.dumps({"torch": torch.__version__, "threads": threads, "presets": out}))
+    print(json.dumps({"torch": torch.__version__, "threads": threads, "device": device, "presets": out}))
 
 
 if __name__ == "__main__":

@@ -64,12 +64,20 @@ async function main(): Promise<void> {
   const { readMnistFile } = await import('../src/train/node/mnistFiles');
   type TrainConfig = import('../src/train/types').TrainConfig;
   type SnapshotMessage = import('../src/workers/protocol').SnapshotMessage;
-  type Backend = 'cpu' | 'wasm';
+  type Backend = 'cpu' | 'wasm' | 'webgpu';
+  // --backends=cpu,wasm (default) or e.g. webgpu,wasm on a GPU machine (scripts/gpu-bench): the LAST one is the primary
+  // (snapshot and session timings, the PyTorch ratio); the ratios compare it with the first. --torch-device=cuda times
+  // PyTorch on the GPU. --no-session skips the session timings.
+  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const backends = (arg('backends') ?? 'cpu,wasm').split(',') as Backend[];
+  const torchDevice = arg('torch-device') ?? 'cpu';
+  const withSession = !process.argv.includes('--no-session');
+  const primary = backends[backends.length - 1], baseline = backends[0];
 
   /** Timed steps per preset and backend: cheap models get many, the CNN and the transformers few. */
   const stepsFor = (c: TrainConfig, backend: Backend, paperSize: boolean): number => {
     const k = c.model.kind;
-    if (paperSize) return backend === 'cpu' ? (quick ? 1 : 2) : quick ? 3 : 10;
+    if (paperSize) return backend === 'cpu' ? (quick ? 1 : 2) : quick ? 3 : backend === 'webgpu' ? 40 : 10;
     if (k === 'cnn') return backend === 'cpu' ? (quick ? 3 : 10) : quick ? 10 : 40;
     if (k === 'transformer') return quick ? 10 : 40;
     if (c.data.kind === 'mnist') return quick ? 40 : 150;
@@ -78,12 +86,13 @@ async function main(): Promise<void> {
   const SNAP_MIN_REPS = quick ? 10 : 30;
 
   const metrics: Metric[] = [];
-  const info: Record<string, unknown> = { backends: 'cpu (tfjs-backend-cpu) and wasm (tfjs-backend-wasm, SIMD, one thread), Node', presets: {} };
+  const info: Record<string, unknown> = { backends, primary, presets: {} };
   const t0All = performance.now();
 
   /** Steps/s of one run of `config` on `backend` (Trainer.train(k) after a warm-up). */
   const oneRun = async (name: string, config: TrainConfig, backend: Backend, paperSize: boolean) => {
-    await useNodeBackend(backend);
+    const report = await useNodeBackend(backend);
+    info.backendReports = { ...(info.backendReports as object), [backend]: report.reason };
     const steps = stepsFor(config, backend, paperSize);
     const dataset = await loadDataset(config.data, config.dataSeed, readMnistFile);
     const trainer = new Trainer(config, dataset, 0);
@@ -105,9 +114,15 @@ async function main(): Promise<void> {
   cases.push({ name: 'grokking (paper size)', config: presetConfig('grokking', false), paperSize: true });
 
   for (const { name, config, paperSize } of cases) {
-    const cpu = await oneRun(name, config, 'cpu', paperSize);
-    cpu.trainer.dispose();
-    const w = await oneRun(name, config, 'wasm', paperSize);
+    const timed: Record<string, { steps: number; warm: number; stepMs: number }> = {};
+    for (const be of backends.slice(0, -1)) {
+      const r = await oneRun(name, config, be, paperSize);
+      r.trainer.dispose();
+      timed[be] = r;
+    }
+    const w = await oneRun(name, config, primary, paperSize);
+    timed[primary] = w;
+    const cpu = timed[baseline];
     const { trainer, dataset, steps, warm, warmMs, stepMs } = w;
     wasmStepMs[name] = stepMs;
 
@@ -135,14 +150,14 @@ async function main(): Promise<void> {
     // --- the session (paper size: skipped, one run is the number that matters): every ensemble run, snapshots on
     // schedule, to a byte-counting sink, on wasm (the command line's default) ---
     let sessionSteps = 0, sessionStepMs = NaN, runs = config.ensemble?.runs ?? 1, bytes = 0, snapshots = 0;
-    if (!paperSize) {
+    if (!paperSize && withSession) {
       const sink = {
         postMessage(m: SnapshotMessage) {
           if (m.type === 'snapshot') { snapshots++; for (const x of m.runs) bytes += x.byteLength; }
         },
       };
       const session = await TrainingSession.create(config, {
-        backend: { name: 'wasm', reason: 'bench', skipped: [] }, koopmanPort: sink, loadBytes: readMnistFile, post: () => {},
+        backend: { name: primary, reason: 'bench', skipped: [] }, koopmanPort: sink, loadBytes: readMnistFile, post: () => {},
       });
       runs = session.trainers.length;
       await session.advance(warm);
@@ -154,26 +169,28 @@ async function main(): Promise<void> {
       session.dispose();
     }
 
-    log(`${name.padEnd(21)} ${model}, ${batch}, P=${P}, N=${N}: cpu ${(1000 / cpu.stepMs).toFixed(1)}, wasm ${(1000 / stepMs).toFixed(1)} steps/s ` +
-      `(wasm/cpu ${(cpu.stepMs / stepMs).toFixed(1)}×; wasm warm-up ${warmMs.toFixed(0)} ms / ${warm}), snapshot ${snapMs.toFixed(3)} ms` +
-      (paperSize ? '' : `; session ×${runs} (wasm): ${(1000 / sessionStepMs).toFixed(1)} steps/s, ${snapshots} snapshots, ${(bytes / 2 ** 10).toFixed(0)} KiB`));
+    log(`${name.padEnd(21)} ${model}, ${batch}, P=${P}, N=${N}: ${backends.map((b) => `${b} ${(1000 / timed[b].stepMs).toFixed(1)}`).join(', ')} steps/s ` +
+      `(${primary}/${baseline} ${(cpu.stepMs / stepMs).toFixed(1)}×; ${primary} warm-up ${warmMs.toFixed(0)} ms / ${warm}), snapshot ${snapMs.toFixed(3)} ms` +
+      (paperSize || !withSession ? '' : `; session ×${runs} (${primary}): ${(1000 / sessionStepMs).toFixed(1)} steps/s, ${snapshots} snapshots, ${(bytes / 2 ** 10).toFixed(0)} KiB`));
     const id = `train.${paperSize ? 'grokking-paper' : name}`;
+    for (const be of backends.slice(0, -1)) {
+      metrics.push({ id: `${id}.${be}`, label: `${name}: steps/s, one run, tfjs ${be} (${model}, ${batch}, P=${P})`, value: 1000 / timed[be].stepMs, unit: 'steps/s',
+        note: `${timed[be].steps} steps after ${timed[be].warm} warm-up steps` });
+    }
     metrics.push(
-      { id: `${id}.cpu`, label: `${name}: steps/s, one run, tfjs cpu (${model}, ${batch}, P=${P})`, value: 1000 / cpu.stepMs, unit: 'steps/s',
-        note: `${cpu.steps} steps after ${cpu.warm} warm-up steps` },
-      { id: `${id}.steps`, label: `${name}: steps/s, one run, tfjs wasm`, value: 1000 / stepMs, unit: 'steps/s',
-        note: `${steps} steps after ${warm} warm-up steps (${warmMs.toFixed(0)} ms); ${(cpu.stepMs / stepMs).toFixed(1)}× cpu` },
-      { id: `${id}.snapshot`, label: `${name}: ms per Trainer.snapshot() on wasm (N=${N})`, value: snapMs, unit: 'ms',
+      { id: `${id}.steps`, label: `${name}: steps/s, one run, tfjs ${primary}`, value: 1000 / stepMs, unit: 'steps/s',
+        note: `${steps} steps after ${warm} warm-up steps (${warmMs.toFixed(0)} ms); ${(cpu.stepMs / stepMs).toFixed(1)}× ${baseline}` },
+      { id: `${id}.snapshot`, label: `${name}: ms per Trainer.snapshot() on ${primary} (N=${N})`, value: snapMs, unit: 'ms',
         note: `median of ${snapTimes.length}; ${(snapMs / stepMs * 100).toFixed(1)} % of a step` },
     );
-    if (!paperSize) {
-      metrics.push({ id: `${id}.session`, label: `${name}: session steps/s on wasm (${runs} run${runs > 1 ? 's' : ''}, snapshot every ${config.snapshotEvery})`, value: 1000 / sessionStepMs, unit: 'steps/s',
+    if (!paperSize && withSession) {
+      metrics.push({ id: `${id}.session`, label: `${name}: session steps/s on ${primary} (${runs} run${runs > 1 ? 's' : ''}, snapshot every ${config.snapshotEvery})`, value: 1000 / sessionStepMs, unit: 'steps/s',
         note: `${sessionSteps} steps, ${snapshots} snapshots (${(bytes / sessionSteps / 1024).toFixed(1)} KiB/step); ` +
           `${(sessionStepMs / (runs * stepMs)).toFixed(2)} × runs × one-run step time` });
     }
     (info.presets as Record<string, unknown>)[name] = {
-      model, batch, params: P, observed: N, runs, snapshotEvery: config.snapshotEvery, timedSteps: { cpu: cpu.steps, wasm: steps },
-      stepMs: { cpu: cpu.stepMs, wasm: stepMs }, warmupMs: warmMs, snapshotMs: snapMs, sessionSteps, sessionStepMs,
+      model, batch, params: P, observed: N, runs, snapshotEvery: config.snapshotEvery, timedSteps: Object.fromEntries(backends.map((b) => [b, timed[b].steps])),
+      stepMs: Object.fromEntries(backends.map((b) => [b, timed[b].stepMs])), warmupMs: warmMs, snapshotMs: snapMs, sessionSteps, sessionStepMs,
       tensors: tf.memory().numTensors,
     };
   }
@@ -186,7 +203,7 @@ async function main(): Promise<void> {
   const python = [process.env.KOOPSCOPE_TORCH_PYTHON, 'python3', '/usr/bin/python3'].filter((x): x is string => !!x)
     .find((py) => spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
   const r = python
-    ? spawnSync(python, [path.join(here, 'bench', 'torch_train.py'), specFile, '--threads', '1'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
+    ? spawnSync(python, [path.join(here, 'bench', 'torch_train.py'), specFile, '--threads', '1', '--device', torchDevice], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
     : { status: 1, stdout: '', error: new Error('no python3 with torch found (KOOPSCOPE_TORCH_PYTHON, python3, /usr/bin/python3)') };
   fs.rmSync(path.dirname(specFile), { recursive: true, force: true });
   const line = r.status === 0 ? r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop() : undefined;
@@ -200,10 +217,10 @@ async function main(): Promise<void> {
       const id = `train.${name === 'grokking (paper size)' ? 'grokking-paper' : name}`;
       const ours = 1000 / wasmStepMs[name];
       metrics.push(
-        { id: `${id}.torch`, label: `${name}: steps/s, PyTorch ${t.torch} CPU, ${t.threads} thread`, value: sps, unit: 'steps/s' },
-        { id: `${id}.torchRatio`, label: `${name}: PyTorch / Koopscope wasm (time ratio; > 1 means PyTorch is faster)`, value: sps / ours, unit: '×' },
+        { id: `${id}.torch`, label: `${name}: steps/s, PyTorch ${t.torch} ${torchDevice}${torchDevice === 'cpu' ? `, ${t.threads} thread` : ''}`, value: sps, unit: 'steps/s' },
+        { id: `${id}.torchRatio`, label: `${name}: PyTorch / Koopscope ${primary} (time ratio; > 1 means PyTorch is faster)`, value: sps / ours, unit: '×' },
       );
-      log(`  ${name.padEnd(21)} PyTorch ${sps.toFixed(1)} steps/s = ${(sps / ours).toFixed(1)}× wasm`);
+      log(`  ${name.padEnd(21)} PyTorch ${sps.toFixed(1)} steps/s = ${(sps / ours).toFixed(1)}× ${primary}`);
     }
   }
   info.seconds = (performance.now() - t0All) / 1000;
