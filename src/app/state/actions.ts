@@ -400,7 +400,7 @@ function requestScrub(end: number): void {
     const { scrub, live, status } = get();
     if (scrub.end === undefined || status.recording !== recording) return; // back to live, or another run
     target.setState({
-      live: { ...live, spectrum: { ...r.report, source: `window ending at step ${r.step}` }, spectrumStep: r.step, trail: [] },
+      live: { ...live, spectrum: { ...r.report, source: `window ending at step ${r.step}` }, spectrumStep: r.step, spectrumGen: recording, trail: [] },
       scrub: { ...scrub, recorded: Math.max(scrub.recorded, r.recorded), stride: r.stride, error: undefined,
         shown: { start: r.start, end: r.end, stepStart: r.stepStart, step: r.step, w1: r.w1FromPrevious } },
     });
@@ -419,7 +419,7 @@ export function backToLive(): void {
   const latest = scrub.latest;
   target.setState({
     scrub: { recorded: scrub.recorded, stride: scrub.stride, bytes: scrub.bytes },
-    live: { ...live, spectrum: latest?.report, spectrumStep: latest?.step ?? 0, trail: latest ? [latest.report] : [] },
+    live: { ...live, spectrum: latest?.report, spectrumStep: latest?.step ?? 0, spectrumGen: get().status.recording, trail: latest ? [latest.report] : [] },
   });
 }
 

@@ -27,12 +27,15 @@ export function stepsPerSecond(losses: readonly LivePoint[]): number | undefined
   return first === last || dt <= 0 ? undefined : ((last.step - first.step) * 1000) / dt;
 }
 
-/** The run on screen: generation number (counts starts and resets), preset, variant and init seed. */
-export function runLabel(s: AppState): string {
+/**
+ * A run's label: generation number `gen` (counts starts and resets; default the current one), preset, variant and init
+ * seed (of the configuration now: replies of another generation never reach the live data, replies.ts).
+ */
+export function runLabel(s: AppState, gen = s.status.recording): string {
   const r = s.config.run;
   let seed = r.initSeed;
   if (seed === undefined) { try { seed = trainConfigFor(r).initSeed; } catch { /* invalid: no seed to name */ } }
-  return `run #${s.status.recording} ${r.preset}${r.quick ? ' (quick)' : ''}${seed !== undefined ? ` seed ${seed}` : ''}`;
+  return `run #${gen} ${r.preset}${r.quick ? ' (quick)' : ''}${seed !== undefined ? ` seed ${seed}` : ''}`;
 }
 
 function snapshotEvery(s: AppState): number {
@@ -51,7 +54,7 @@ export function spectrumFreshness(s: AppState): { text?: string; behind: boolean
   const training = s.status.step;
   const lag = training - at;
   const behind = lag > BEHIND_SNAPSHOTS * snapshotEvery(s);
-  const head = `${runLabel(s)}: spectrum at step ${at}`;
+  const head = `${runLabel(s, s.live.spectrumGen)}: spectrum at step ${at}`;
   if (lag <= 0) return { text: `${head} (up to date)`, behind };
   return { text: `${head}, training at step ${training}${behind ? ` — the analysis is ${lag} steps behind` : ''}`, behind };
 }

@@ -145,7 +145,7 @@ export function applyKoopmanReply(store: AppStore, r: KoopmanReply & Partial<Gen
       }
       const trail = [...s.live.trail, r.report].slice(-TRAIL);
       store.setState({
-        live: { ...s.live, spectrum: r.report, trail, spectrumStep: r.step, snapshots: r.snapshots, w1, memoryBytes: r.memoryBytes },
+        live: { ...s.live, spectrum: r.report, trail, spectrumStep: r.step, spectrumGen: r.gen ?? s.status.recording, snapshots: r.snapshots, w1, memoryBytes: r.memoryBytes },
       });
       return;
     }

@@ -122,6 +122,8 @@ export interface LiveData {
   trail: SpectrumReport[];
   /** Optimizer step the spectrum's window ends at, and snapshots received. */
   spectrumStep: number;
+  /** The run generation (status.recording) the spectrum came from, as its reply said: what the page labels it with. */
+  spectrumGen?: number;
   snapshots: number;
   losses: LivePoint[];
   /** W1 between consecutive window spectra. */
