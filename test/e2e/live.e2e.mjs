@@ -12,7 +12,8 @@
  *   i. layout at 1366×768, 800×900 and 390×844: Play is on screen without scrolling; the scrubber's label and "Back to
  *      live" stay inside the spectrum's frame (above the next plot); screenshots go to $E2E_SCREENSHOTS (default: a
  *      temporary folder, printed);
- *   j. no console errors, page errors or failed requests in any of the above.
+ *   m. an MNIST file the server lacks: one error notice naming the URL tried; picking another preset clears it;
+ *   j. no console errors, page errors or failed requests in any of the above (but m, whose 404 is the point).
  */
 import { execFileSync } from 'node:child_process';
 import * as assert from 'node:assert/strict';
@@ -96,6 +97,8 @@ async function recordSpectrumLabels(page, preset) {
     const r0 = Number(area()?.dataset.revision ?? 0);
     w.__labels = new Set();
     const look = () => {
+      const progress = document.querySelector('[data-testid="run-progress"]')?.textContent;
+      if (progress) w.__labels.add(`progress: ${progress}`);
       const switched = document.querySelector('[aria-label="Run status"] dd')?.textContent === preset;
       const line = switched && document.querySelector('[data-testid="spectrum-freshness"]')?.textContent;
       if (line) w.__labels.add(line.replace(/:.*$/, ''));
@@ -127,6 +130,7 @@ describe('Koopscope live page, built app', { concurrency: false }, () => {
     const presets = presetNames();
     assert.ok(presets.length >= 12 && presets.includes('fcn-h5') && presets.includes('lenet-early'), `presets: ${presets}`);
     const mnist = [];
+    const progressSeen = [];
     const first = presets[0] === 'quadratic' ? presets[1] : 'quadratic';
     const page = await open(`#v=1&preset=${first}&quick=1`);
     page.on('response', (r) => { if (/\/data\/mnist\//.test(r.url())) mnist.push(`${r.status()} ${new URL(r.url()).pathname}`); });
@@ -144,6 +148,7 @@ describe('Koopscope live page, built app', { concurrency: false }, () => {
       await pauseWithSpace(page);
       if (seen) {
         const labels = await seen();
+        progressSeen.push(...labels.filter((l) => l.startsWith('progress: ')));
         // the labels come from the generation each spectrum's reply carried: the old run's number means an old spectrum
         const stale = labels.filter((l) => previous && l.startsWith(`${previous} `));
         assert.deepEqual(stale, [], `after switching to ${preset}, the page showed ${previous}'s spectrum: ${labels.join(' | ')}`);
@@ -154,6 +159,9 @@ describe('Koopscope live page, built app', { concurrency: false }, () => {
       assert.ok(notices.filter((t) => /WebGPU/.test(t)).length <= 1, `${preset}: one backend notice at most: ${notices.join(' | ')}`);
       assert.equal(await page.locator('.notice-error').count(), 0, `${preset}: error notice`);
     }
+    // setting up said what it did: loading MNIST (with the megabytes), building the models
+    assert.ok(progressSeen.some((t) => /loading MNIST: [\d.]+ MB/.test(t)), `progress seen: ${[...new Set(progressSeen)].join(' | ')}`);
+    assert.ok(progressSeen.some((t) => /building the models/.test(t)), `progress seen: ${[...new Set(progressSeen)].join(' | ')}`);
     // the four MNIST files came from ./data/mnist/ (once per MNIST preset), never a 404
     assert.ok(mnist.length >= 4 && mnist.every((r) => /^200 \/data\/mnist\/(train|t10k)-(images|labels)-idx[13]-ubyte$/.test(r)), mnist.join(', '));
     await finish(page);
@@ -229,6 +237,25 @@ describe('Koopscope live page, built app', { concurrency: false }, () => {
       await finish(page);
     }
     console.log(`layout screenshots: ${dir}`);
+  });
+
+  it('m. an MNIST file the server does not have: the error notice names the URL the trainer tried', { timeout: 2 * 60_000 }, async () => {
+    // no problem watcher here: the 404 is the point
+    const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.route('**/data/mnist/train-labels-idx1-ubyte', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    const page = await context.newPage();
+    await page.goto(`${session.base}#v=1&preset=fcn-h5&quick=1`, { waitUntil: 'domcontentloaded' });
+    const notice = page.locator('.notice-error');
+    await notice.first().waitFor({ timeout: 60_000 });
+    const url = new URL('data/mnist/train-labels-idx1-ubyte', session.base).href;
+    assert.equal(await notice.count(), 1);
+    assert.ok((await notice.textContent()).includes(`could not load ${url} (HTTP 404)`), await notice.textContent());
+    assert.equal(await page.getByTestId('run-state').textContent(), 'failed');
+    // picking another preset clears the failure's notice (it was about that run)
+    await presetSelect(page).selectOption('quadratic');
+    await waitReady(page, SPECTRUM_MS);
+    assert.equal(await page.locator('.notice-error').count(), 0);
+    await context.close();
   });
 
   it('j. no console errors, page errors or failed requests in any test', () => {
