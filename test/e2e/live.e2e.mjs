@@ -145,6 +145,9 @@ describe('Koopscope live page, built app', { concurrency: false }, () => {
       // Space right after picking: the select gave the focus back, so the key reaches the page (README: Space plays)
       await page.keyboard.press(' ');
       const line = await waitSpectrum(page, preset);
+      // the header gives the training rate while it plays
+      await page.waitForFunction(() => /^\d[\d.]* steps\/s$/.test(document.querySelector('[data-testid="steps-per-second"]')?.textContent ?? ''),
+        undefined, { timeout: 30_000 }).catch(async () => { throw new Error(`${preset}: no steps/s in the header: ${await page.getByTestId('steps-per-second').textContent()}`); });
       await pauseWithSpace(page);
       if (seen) {
         const labels = await seen();
@@ -197,7 +200,7 @@ describe('Koopscope live page, built app', { concurrency: false }, () => {
     const dir = process.env.E2E_SCREENSHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), 'koopscope-layout-'));
     fs.mkdirSync(dir, { recursive: true });
     for (const [width, height] of [[1366, 768], [800, 900], [390, 844]]) {
-      const page = await open('#v=1&preset=quadratic&quick=1&window=40&rank=r3', { width, height });
+      const page = await open('#v=1&preset=quadratic&quick=1&lr=0.05&window=40&rank=r3', { width, height });
       await waitReady(page, SPECTRUM_MS);
       const play = await page.getByRole('button', { name: /^Play/ }).boundingBox();
       assert.ok(play && play.y >= 0 && play.y + play.height <= height && play.x + play.width <= width,
@@ -205,6 +208,12 @@ describe('Koopscope live page, built app', { concurrency: false }, () => {
       // a recording to scrub: twelve steps, then the slider back a few snapshots
       for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
       await page.waitForFunction(() => !document.querySelector('[data-testid="scrubber"]')?.disabled, undefined, { timeout: 60_000 });
+      if (width === 1366) {
+        // the exported file is named after the run: seed and learning rate, decimals kept
+        await freshness(page).waitFor({ timeout: 30_000 });
+        const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export live spectrum (JSON)' }).click()]);
+        assert.match(download.suggestedFilename(), /^quadratic_quick_seed_0_lr_0\.05_step_\d+\.spectrum\.json$/);
+      }
       await page.getByTestId('scrubber').evaluate((el) => {
         Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, '6');
         el.dispatchEvent(new Event('input', { bubbles: true }));
