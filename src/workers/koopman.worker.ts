@@ -36,22 +36,40 @@ function passRecordingNote(): void {
   if (message) post({ type: 'recording', message, recording: recording() });
 }
 
+/**
+ * After a fit, the next one waits at least this many times its cost. A fit can cost far more than the snapshots it
+ * covers take to arrive (an ensemble of 10 runs with a 64-snapshot window: ~0.5 s on a slow machine, while training
+ * sends 20 snapshots a second); refreshing after every snapshot taken in then left the spectrum further behind with
+ * each one (it showed step 60 while training was at 125, and fell back further). With the wait, the snapshots queued
+ * meanwhile are taken in first (cheap), and each fit is of the newest window.
+ */
+const REFRESH_COST_FACTOR = 2;
+let lastCost = 0;
+let lastEnd = -Infinity;
+
 function refreshNow(): void {
   timer = undefined;
   if (stale()) return;
+  const t0 = performance.now();
   try {
     post({ type: 'spectrum', ...live.refresh(), cfg });
   } catch (e) {
     post({ type: 'failed', error: toWireError(e) });
   }
+  lastEnd = performance.now();
+  lastCost = lastEnd - t0;
 }
 
-/** Refresh now if due, else once when it becomes due (so the last snapshots of a burst are always shown). */
+/**
+ * Refresh now if due (and the last fit's cost-based wait is over), else once when it becomes due (so the last
+ * snapshots of a burst are always shown).
+ */
 function schedule(): void {
   if (stale()) return;
-  if (live.due()) { if (timer) clearTimeout(timer); refreshNow(); return; }
+  const cooldown = lastEnd + REFRESH_COST_FACTOR * lastCost - performance.now();
+  if (live.due() && cooldown <= 0) { if (timer) clearTimeout(timer); refreshNow(); return; }
   const wait = live.pendingIn();
-  if (wait !== undefined && !timer) timer = setTimeout(refreshNow, wait);
+  if (wait !== undefined && !timer) timer = setTimeout(refreshNow, Math.max(wait, cooldown, 0));
 }
 
 function onSnapshot(m: SnapshotMessage): void {
@@ -60,6 +78,7 @@ function onSnapshot(m: SnapshotMessage): void {
       case 'restart': {
         if (timer) { clearTimeout(timer); timer = undefined; }
         windowGen = current = m.gen ?? current;
+        lastCost = 0; // a new run's first spectrum does not wait on the old run's fits
         live.restart(m.N, m.runs, m.snapshotEvery, m.params);
         const off = live.recording().off;
         if (off) post({ type: 'recording', message: `Recording: ${off}; scrubbing and export are not available for this run.`, recording: recording() });
