@@ -149,6 +149,8 @@ describe('Koopscope live page, built app', { concurrency: false }, () => {
       await page.waitForFunction(() => /^\d[\d.]* steps\/s$/.test(document.querySelector('[data-testid="steps-per-second"]')?.textContent ?? ''),
         undefined, { timeout: 30_000 }).catch(async () => { throw new Error(`${preset}: no steps/s in the header: ${await page.getByTestId('steps-per-second').textContent()}`); });
       await pauseWithSpace(page);
+      if (preset === 'spiral') assert.match(await page.getByTestId('noise-note').textContent(), /noise σ = 0\.1.*about 83 % test accuracy is the best/);
+      else assert.equal(await page.getByTestId('noise-note').count(), 0, `${preset}: the spiral's noise note`);
       if (seen) {
         const labels = await seen();
         progressSeen.push(...labels.filter((l) => l.startsWith('progress: ')));
