@@ -8,7 +8,7 @@ import * as A from '../../src/app/state/actions';
 import { applyKoopmanReply, applyTrainerReply, pushNotice } from '../../src/app/state/replies';
 import { makeStore, type AppStore } from '../../src/app/state/store';
 import { exportName } from '../../src/app/state/exporting';
-import { BEHIND_SNAPSHOTS, runProgress, spectrumFreshness, stepsPerSecond } from '../../src/app/state/liveStatus';
+import { BEHIND_SNAPSHOTS, formatRate, runProgress, spectrumFreshness, stepsPerSecond } from '../../src/app/state/liveStatus';
 import type { Engine } from '../../src/app/client/engine';
 import type { SpectrumReport } from '../../src/koopman/report';
 
@@ -148,6 +148,12 @@ describe('status lines', () => {
     expect(stepsPerSecond([])).toBeUndefined();
     const pts = Array.from({ length: 50 }, (_, i) => ({ step: 10 * i, loss: 1, t: 100 * i }));
     expect(stepsPerSecond(pts)).toBeCloseTo(100, 6);
+    // a heavy model: one step every 25 s, still a rate (from the last two points)
+    expect(stepsPerSecond([{ step: 1, loss: 1, t: 0 }, { step: 2, loss: 1, t: 25_000 }, { step: 2, loss: 1, t: 25_100 }])).toBeCloseTo(1 / 25.1, 9);
+    expect(stepsPerSecond([{ step: 2, loss: 1, t: 0 }, { step: 2, loss: 1, t: 100 }])).toBeUndefined();
+    expect(formatRate(0.04)).toBe('25.0 s/step');
+    expect(formatRate(135.2)).toBe('135 steps/s');
+    expect(formatRate(undefined)).toBe('— steps/s');
   });
 
   it('the spectrum says its run and step, and when the analysis falls behind', () => {

@@ -146,7 +146,7 @@ describe('Koopscope live page, built app', { concurrency: false }, () => {
       await page.keyboard.press(' ');
       const line = await waitSpectrum(page, preset);
       // the header gives the training rate while it plays
-      await page.waitForFunction(() => /^\d[\d.]* steps\/s$/.test(document.querySelector('[data-testid="steps-per-second"]')?.textContent ?? ''),
+      await page.waitForFunction(() => /^\d[\d.]* (steps\/s|s\/step)$/.test(document.querySelector('[data-testid="steps-per-second"]')?.textContent ?? ''),
         undefined, { timeout: 30_000 }).catch(async () => { throw new Error(`${preset}: no steps/s in the header: ${await page.getByTestId('steps-per-second').textContent()}`); });
       await pauseWithSpace(page);
       if (preset === 'spiral') assert.match(await page.getByTestId('noise-note').textContent(), /noise σ = 0\.1.*about 83 % test accuracy is the best/);

@@ -15,16 +15,21 @@ export const RATE_WINDOW_MS = 3000;
 export const BEHIND_SNAPSHOTS = 20;
 
 /**
- * Optimizer steps per second over the last RATE_WINDOW_MS of loss points (undefined with fewer than two points or
- * no time between them). `t` is the wall time a point arrived.
+ * Optimizer steps per second over the last RATE_WINDOW_MS of loss points, or since the last point of an earlier step
+ * when that is further back (a heavy model: one step in 25 s); undefined without two steps or time between them.
+ * `t` is the wall time a point arrived.
  */
 export function stepsPerSecond(losses: readonly LivePoint[]): number | undefined {
   const last = losses.at(-1);
   if (!last) return undefined;
-  let first = last;
-  for (let i = losses.length - 2; i >= 0 && last.t - losses[i].t <= RATE_WINDOW_MS; i--) first = losses[i];
+  let i0 = losses.length - 1;
+  for (let i = losses.length - 2; i >= 0 && last.t - losses[i].t <= RATE_WINDOW_MS; i--) i0 = i;
+  // an evaluation repeats its step: reach back to the last point of an earlier step
+  while (i0 >= 0 && losses[i0].step >= last.step) i0--;
+  if (i0 < 0) return undefined;
+  const first = losses[i0];
   const dt = last.t - first.t;
-  return first === last || dt <= 0 ? undefined : ((last.step - first.step) * 1000) / dt;
+  return dt <= 0 ? undefined : ((last.step - first.step) * 1000) / dt;
 }
 
 /**
@@ -70,4 +75,12 @@ export function runProgress(s: AppState): { message: string; fraction?: number }
     return { message: 'taking the first steps (the first use of each kernel compiles it)' };
   }
   return undefined;
+}
+
+/** A rate for people: '135 steps/s', '2.4 steps/s', '25.0 s/step' below one step a second, '—' when unknown. */
+export function formatRate(rate: number | undefined): string {
+  if (rate === undefined || !Number.isFinite(rate)) return '— steps/s';
+  if (rate <= 0) return '0 steps/s';
+  if (rate < 1) return `${(1 / rate).toFixed(1)} s/step`;
+  return `${rate >= 100 ? rate.toFixed(0) : rate >= 10 ? rate.toFixed(1) : rate.toFixed(2)} steps/s`;
 }

@@ -1,7 +1,7 @@
 /** Title and run status: backend (why, on expand, with this browser's WebGPU probe), model size, step, state. */
 import { useCallback, useEffect, useState } from 'react';
 import { toggleHelp } from '../state/actions';
-import { stepsPerSecond } from '../state/liveStatus';
+import { formatRate, stepsPerSecond } from '../state/liveStatus';
 import type { AppState } from '../state/store';
 import { describeWebGpu, probeWebGpu, type WebGpuStatus } from '../webgpu';
 import { useAppShallow, useThrottledApp } from './useApp';
@@ -10,11 +10,10 @@ import { useAppShallow, useThrottledApp } from './useApp';
 const rateOf = (s: AppState): number | undefined => (s.status.playing ? stepsPerSecond(s.live.losses) : undefined);
 const rateChanged = (s: AppState, prev: AppState): boolean | 'now' =>
   s.status.playing !== prev.status.playing ? 'now' : s.live.losses !== prev.live.losses;
-const fmtRate = (r: number | undefined) => (r === undefined ? '—' : r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2));
 
 function StepsPerSecond() {
   const rate = useThrottledApp(rateOf, rateChanged, 500);
-  return <div><dt>speed</dt><dd data-testid="steps-per-second">{fmtRate(rate)} steps/s</dd></div>;
+  return <div><dt>speed</dt><dd data-testid="steps-per-second">{formatRate(rate)}</dd></div>;
 }
 
 function WebGpuProbe() {
