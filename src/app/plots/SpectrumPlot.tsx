@@ -8,9 +8,13 @@ const spec: PlotSpec = {
   select: (s: AppState) => {
     const shown = [s.config.view.plane, s.config.view.zoom, s.compare.a, s.compare.b, s.runList];
     // While two runs are compared the live window is not drawn: a run going on must not redraw the comparison 10×/s.
-    return comparedRuns(s).length > 0 ? shown : [...shown, s.live.spectrum, s.live.trail, s.live.trail.length, s.live.spectrumStep];
+    // The live label names the run (generation, preset, seed) and whether the window is scrubbed.
+    return comparedRuns(s).length > 0 ? shown
+      : [...shown, s.live.spectrum, s.live.trail, s.live.trail.length, s.live.spectrumStep, s.status.recording, s.config.run, s.scrub.end === undefined];
   },
   figure: spectrumFigure,
+  // another run (start or reset): the old run's spectrum leaves the screen at the next frame
+  urgent: (s, prev) => s.status.recording !== prev.status.recording,
 };
 
 /**

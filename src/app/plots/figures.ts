@@ -5,6 +5,7 @@
 import type { Annotations, Data, Layout, Shape } from 'plotly.js';
 import type { SpectrumReport } from '../../koopman/report';
 import type { AppState, RunEntry } from '../state/store';
+import { runLabel } from '../state/liveStatus';
 import { decimateMinMax, emaDebiased, fmt, fmtComplex } from './series';
 
 export interface Figure {
@@ -288,6 +289,16 @@ export function spectrumFigure(state: AppState): Figure {
     shapes,
     annotations,
   };
+
+  if (!comparing && live.spectrum) {
+    // every live spectrum says whose it is and how old: the run (generation, preset, seed) and its window's end step
+    const scrubbed = state.scrub.end !== undefined;
+    annotations.push({
+      xref: 'paper', yref: 'paper', x: 0, y: 1, xanchor: 'left', yanchor: 'bottom', showarrow: false,
+      text: `${runLabel(state, live.spectrumGen)} · ${scrubbed ? 'scrubbed window' : 'window'} ending at step ${live.spectrumStep}`,
+      font: { size: 11, color: '#666' },
+    });
+  }
 
   if (plane === 'discrete') {
     shapes.push({

@@ -6,7 +6,7 @@
 import type { Engine } from '../client/engine';
 import { readFileInWorker } from '../readFileInWorker';
 import { download, exportName, reportToCsv, reportToJson, trajectoryName } from './exporting';
-import { pushNotice } from './replies';
+import { pushNotice, withoutRunNotices } from './replies';
 import { trainConfigFor } from './runConfig';
 import { CUSTOM, CUSTOM_BASE, customFromTrain, customProblems, observeProblems, type CustomConfig } from './custom';
 import { runOmdOgdInWorker } from '../client/demo';
@@ -47,12 +47,16 @@ export function startRun(): void {
     return;
   }
   scrubNext = undefined;
+  // a new generation of run and configuration: replies of the old ones are dropped from here on (replies.ts)
+  const gen = status.recording + 1;
+  const cfg = status.configured + 1;
   target.setState({
-    live: emptyLive(), scrub: emptyScrub(),
-    status: { ...status, phase: 'starting', playing: false, step: 0, diverged: undefined, backend: status.backend, recording: status.recording + 1 },
+    live: emptyLive(), scrub: emptyScrub(), notices: withoutRunNotices(get().notices),
+    status: { ...status, phase: 'starting', playing: false, step: 0, diverged: undefined, backend: status.backend, recording: gen, configured: cfg,
+      progress: { message: 'starting the training worker' } },
   });
   try {
-    engine?.start(train, config.dmd, status.speed);
+    engine?.start(train, config.dmd, status.speed, { gen, cfg });
   } catch (e) {
     setStatus({ phase: 'failed' });
     addNotice({ kind: 'error', text: `The training worker could not start: ${(e as Error).message}` });
@@ -67,6 +71,12 @@ export function choosePreset(preset: string, options: { quick?: boolean; dmd?: P
   const dmd = options.dmd ? { ...config.dmd, ...options.dmd } : config.dmd;
   target.setState({ config: { ...config, run, dmd } });
   startRun();
+}
+
+/** A gallery "Run" button: choose the preset (as choosePreset) and play it as soon as it is set up. */
+export function runPreset(preset: string, options: { quick?: boolean; dmd?: Partial<DmdConfig> } = {}): void {
+  choosePreset(preset, options);
+  if (get().status.phase === 'starting') play();
 }
 
 /**
@@ -141,8 +151,10 @@ export function reset(): void {
   keepCurrentRun();
   scrubNext = undefined;
   const { status } = get();
-  target.setState({ live: emptyLive(), scrub: emptyScrub(), status: { ...status, step: 0, diverged: undefined, recording: status.recording + 1 } });
-  engine?.send({ type: 'reset' });
+  const gen = status.recording + 1;
+  target.setState({ live: emptyLive(), scrub: emptyScrub(), notices: withoutRunNotices(get().notices),
+    status: { ...status, step: 0, diverged: undefined, recording: gen } });
+  engine?.send({ type: 'reset', gen });
 }
 
 /** Applied live (no reset); the value goes to the URL so a reload starts with it. */
@@ -165,10 +177,11 @@ export function setSpeed(stepsPerTick: number): void {
 
 /** New DMD options for the live view (the Koopman worker refits its window) and for files opened later. */
 export function setDmd(patch: Partial<DmdConfig>): void {
-  const { config, live } = get();
+  const { config, live, status } = get();
   const dmd = { ...config.dmd, ...patch };
-  target.setState({ config: { ...config, dmd }, live: { ...live, trail: [], w1: [] } });
-  engine?.configure(dmd);
+  const cfg = status.configured + 1; // spectra fitted with the old options are dropped from here on
+  target.setState({ config: { ...config, dmd }, live: { ...live, trail: [], w1: [] }, status: { ...status, configured: cfg } });
+  engine?.configure(dmd, cfg);
   const { end } = get().scrub;
   if (end !== undefined) requestScrub(end); // refit the scrubbed window with the new options
 }
@@ -204,11 +217,13 @@ export function removeRun(id: string): void {
 const patchRun = (id: string, patch: Partial<RunEntry>) =>
   target.setState({ runList: get().runList.map((r) => (r.id === id ? { ...r, ...patch } : r)) });
 
-/** The live run's name: preset, variant, lr override, step. */
+/** The live run's name: preset, variant, init seed (the preset's when not overridden), lr override, step. */
 export function currentRunName(): string {
   const { config, live } = get();
   const r = config.run;
-  return `${r.preset}${r.quick ? ' (quick)' : ''}${r.lr !== undefined ? ` lr ${r.lr}` : ''} @ step ${live.spectrumStep}`;
+  let seed = r.initSeed;
+  if (seed === undefined) { try { seed = trainConfigFor(r).initSeed; } catch { /* an invalid run: no seed to name */ } }
+  return `${r.preset}${r.quick ? ' (quick)' : ''}${seed !== undefined ? ` seed ${seed}` : ''}${r.lr !== undefined ? ` lr ${r.lr}` : ''} @ step ${live.spectrumStep}`;
 }
 
 let keptSpectrum: unknown;
@@ -389,7 +404,7 @@ function requestScrub(end: number): void {
     const { scrub, live, status } = get();
     if (scrub.end === undefined || status.recording !== recording) return; // back to live, or another run
     target.setState({
-      live: { ...live, spectrum: { ...r.report, source: `window ending at step ${r.step}` }, spectrumStep: r.step, trail: [] },
+      live: { ...live, spectrum: { ...r.report, source: `window ending at step ${r.step}` }, spectrumStep: r.step, spectrumGen: recording, trail: [] },
       scrub: { ...scrub, recorded: Math.max(scrub.recorded, r.recorded), stride: r.stride, error: undefined,
         shown: { start: r.start, end: r.end, stepStart: r.stepStart, step: r.step, w1: r.w1FromPrevious } },
     });
@@ -408,7 +423,7 @@ export function backToLive(): void {
   const latest = scrub.latest;
   target.setState({
     scrub: { recorded: scrub.recorded, stride: scrub.stride, bytes: scrub.bytes },
-    live: { ...live, spectrum: latest?.report, spectrumStep: latest?.step ?? 0, trail: latest ? [latest.report] : [] },
+    live: { ...live, spectrum: latest?.report, spectrumStep: latest?.step ?? 0, spectrumGen: get().status.recording, trail: latest ? [latest.report] : [] },
   });
 }
 

@@ -35,9 +35,15 @@ export function reportToJson(r: SpectrumReport): string {
   return JSON.stringify(r) + '\n';
 }
 
-/** A file name from a run or file name: 'lin.npy' → 'lin.spectrum.json'. */
+/** Extensions of the files the app opens: the only suffixes an export name drops. */
+const FILE_EXTENSION = /\.(npy|npz|safetensors|json|csv|txt)$/i;
+
+/**
+ * A file name from a run or file name: 'lin.npy' → 'lin.spectrum.json'; 'spiral lr 0.05 @ step 40' →
+ * 'spiral_lr_0.05_step_40.spectrum.json' (only a file extension is dropped, so decimals stay).
+ */
 export function exportName(name: string, ext: 'json' | 'csv'): string {
-  const base = name.replace(/\.[^./]+$/, '').replace(/[^\w.-]+/g, '_') || 'spectrum';
+  const base = name.replace(FILE_EXTENSION, '').replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'spectrum';
   return `${base}.spectrum.${ext}`;
 }
 

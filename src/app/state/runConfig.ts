@@ -49,9 +49,10 @@ export function trainConfigFor(run: RunConfig): TrainConfig {
   return c;
 }
 
-/** The Koopman worker's `configure` message for DMD options (pca 0 means none). */
-export function configureMessage(dmd: DmdConfig): Extract<KoopmanRequest, { type: 'configure' }> {
+/** The Koopman worker's `configure` message for DMD options (pca 0 means none), as configuration generation `cfg`. */
+export function configureMessage(dmd: DmdConfig, cfg?: number): Extract<KoopmanRequest, { type: 'configure' }> {
   return {
+    ...(cfg !== undefined ? { cfg } : {}),
     type: 'configure',
     window: dmd.window,
     options: { rank: dmd.rank, delays: dmd.delays, center: dmd.center, ...(dmd.pca > 0 ? { pca: dmd.pca } : {}) },

@@ -63,6 +63,13 @@ export interface Notice {
   text: string;
   /** A how-to link or hint shown with it. */
   help?: string;
+  /**
+   * Notices with a key are one of a kind: a new one replaces the shown one in place (e.g. 'backend': one notice about
+   * the training backend, whichever model asked). Without a key, a notice with the same text is not added twice.
+   */
+  key?: string;
+  /** About the current run only (its backend, divergence, failures): cleared when a run starts or is reset. */
+  run?: boolean;
 }
 
 /** A finished or loaded run in the comparison list. */
@@ -115,6 +122,8 @@ export interface LiveData {
   trail: SpectrumReport[];
   /** Optimizer step the spectrum's window ends at, and snapshots received. */
   spectrumStep: number;
+  /** The run generation (status.recording) the spectrum came from, as its reply said: what the page labels it with. */
+  spectrumGen?: number;
   snapshots: number;
   losses: LivePoint[];
   /** W1 between consecutive window spectra. */
@@ -141,8 +150,15 @@ export interface AppState {
     speed: number;
     /** A gallery demo computing off the main thread (its name). */
     demo?: string;
-    /** Counts (re)starts and resets: the Koopman worker's recording belongs to the current value. */
+    /**
+     * The run generation (workers/protocol.ts): counts (re)starts and resets. The Koopman worker's recording and every
+     * live reply belong to one value; replies of another are dropped.
+     */
     recording: number;
+    /** The configuration generation: counts the DMD configurations sent; spectra fitted with another are dropped. */
+    configured: number;
+    /** While a run sets up or takes its first step: what it is doing and, when known, how far (0–1). */
+    progress?: { message: string; fraction?: number };
     /** An .npz export is being built in the Koopman worker. */
     exporting?: boolean;
   };
@@ -173,7 +189,7 @@ export function emptyScrub(): ScrubState {
 export function initialState(): AppState {
   return {
     config: { run: { ...DEFAULT_RUN }, dmd: { ...DEFAULT_DMD }, view: { ...DEFAULT_VIEW } },
-    status: { phase: 'idle', playing: false, step: 0, speed: 1, recording: 0 },
+    status: { phase: 'idle', playing: false, step: 0, speed: 1, recording: 0, configured: 0 },
     notices: [],
     runList: [],
     compare: {},

@@ -1,8 +1,22 @@
 /** Transport (Play/Pause, Step, Reset with their keys), live learning rate, speed and snapshot interval. */
 import { learningRate, trainConfigFor } from '../state/runConfig';
 import * as A from '../state/actions';
+import { runProgress } from '../state/liveStatus';
 import { NumberField } from './NumberField';
-import { useAppShallow } from './useApp';
+import { useApp, useAppShallow } from './useApp';
+
+/** While the run sets up or takes its first steps: what it does, with a bar (indeterminate when the total is unknown). */
+function RunProgress() {
+  const p = useAppShallow((st) => runProgress(st) ?? { message: '' });
+  const failed = useApp((st) => st.status.phase === 'failed');
+  if (!p.message || failed) return null;
+  return (
+    <p className="run-progress" role="status" data-testid="run-progress">
+      <progress aria-label="Run progress" {...(p.fraction !== undefined ? { value: p.fraction, max: 1 } : {})} />{' '}
+      <span>{p.message}{p.fraction !== undefined ? ` (${Math.round(100 * p.fraction)} %)` : ''}…</span>
+    </p>
+  );
+}
 
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100];
 
@@ -33,6 +47,7 @@ export function Controls() {
         </button>
         <button type="button" onClick={A.reset} disabled={busy} aria-keyshortcuts="R">Reset <kbd>R</kbd></button>
       </div>
+      <RunProgress />
       <div className="fields">
         <NumberField label="Learning rate" value={s.run.lr ?? d.lr} live valid={(x) => x > 0 && x < 100}
           onCommit={(x) => A.setLearningRate(x)} hint="applied live, no reset" />

@@ -6,6 +6,7 @@
 import type { ExperimentResult } from '../../reproduce/types';
 import { reproduceInWorker } from '../client/demo';
 import * as A from '../state/actions';
+import type { DmdConfig } from '../state/store';
 import { DEMOS, type Demo } from './demos';
 import { JobStatus } from './PresetJobControls';
 import { ReproduceResult } from './ReproduceResult';
@@ -31,6 +32,13 @@ function Reproduce({ experiment }: { experiment: string }) {
   );
 }
 
+/** A "Run" button: choose the preset with the demo's DMD options, play it, and bring the live plots into view. */
+function runFromGallery(preset: string, dmd: Partial<DmdConfig> | undefined): void {
+  A.runPreset(preset, { dmd });
+  const plots = document.querySelector('section.plots');
+  plots?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
 function DemoCard({ demo }: { demo: Demo }) {
   const running = useApp((st) => st.status.demo);
   return (
@@ -41,7 +49,7 @@ function DemoCard({ demo }: { demo: Demo }) {
         {demo.launch === 'omd-ogd'
           ? <button type="button" onClick={() => void A.runOmdOgdDemo()} disabled={!!running}>{running ? `Computing ${running}…` : 'Compute OMD vs OGD'}</button>
           : demo.launch.map((l) => (
-            <button key={l.preset} type="button" onClick={() => A.choosePreset(l.preset, { dmd: l.dmd })}>Run {l.label}</button>
+            <button key={l.preset} type="button" onClick={() => runFromGallery(l.preset, l.dmd)}>Run {l.label}</button>
           ))}
       </div>
       {demo.experiment && <Reproduce experiment={demo.experiment} />}

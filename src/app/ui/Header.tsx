@@ -1,8 +1,20 @@
 /** Title and run status: backend (why, on expand, with this browser's WebGPU probe), model size, step, state. */
 import { useCallback, useEffect, useState } from 'react';
 import { toggleHelp } from '../state/actions';
+import { formatRate, stepsPerSecond } from '../state/liveStatus';
+import type { AppState } from '../state/store';
 import { describeWebGpu, probeWebGpu, type WebGpuStatus } from '../webgpu';
-import { useAppShallow } from './useApp';
+import { useAppShallow, useThrottledApp } from './useApp';
+
+/** Training rate while playing (read twice a second through a subscription: the loss points change 20 times a second). */
+const rateOf = (s: AppState): number | undefined => (s.status.playing ? stepsPerSecond(s.live.losses) : undefined);
+const rateChanged = (s: AppState, prev: AppState): boolean | 'now' =>
+  s.status.playing !== prev.status.playing ? 'now' : s.live.losses !== prev.live.losses;
+
+function StepsPerSecond() {
+  const rate = useThrottledApp(rateOf, rateChanged, 500);
+  return <div><dt>speed</dt><dd data-testid="steps-per-second">{formatRate(rate)}</dd></div>;
+}
 
 function WebGpuProbe() {
   const [webGpu, setWebGpu] = useState<WebGpuStatus | null>(null);
@@ -43,6 +55,7 @@ export function Header() {
         <div><dt>run</dt><dd>{s.preset}</dd></div>
         <div><dt>state</dt><dd data-testid="run-state" className={`state-${state}`}>{state}</dd></div>
         <div><dt>step</dt><dd data-testid="run-step">{s.step}</dd></div>
+        <StepsPerSecond />
         <div>
           <dt>model</dt>
           <dd title={s.observed?.map((p) => `${p.name} [${p.shape.join('×')}]`).join(', ')}>

@@ -23,7 +23,8 @@ export function PresetPicker() {
       <h2 id="presets-heading">Preset</h2>
       <label className="field">
         <span>Run</span>
-        <select value={run.preset} onChange={(e) => A.choosePreset(e.target.value)}>
+        {/* blurred on change, so Space plays the new run at once (keys are ignored while a select has focus) */}
+        <select value={run.preset} onChange={(e) => { e.currentTarget.blur(); A.choosePreset(e.target.value); }}>
           {PRESETS.map((p) => <option key={p.name} value={p.name}>{p.name}</option>)}
           <option value={CUSTOM}>Custom (build your own)</option>
         </select>
