@@ -4,11 +4,12 @@
  *
  * Policy (`backendOrder`, pure): webgpu only when navigator.gpu.requestAdapter() gives a *hardware* adapter (and
  * setBackend then returns true: with no adapter it resolves false while tf.getBackend() still says 'webgpu', §1.2.3)
- * → webgl → cpu; wasm where it can train the model and is faster. wasm lacks Conv2DBackpropFilter and
- * UnsortedSegmentSum (§1.2.4), so it never gets a CNN; the MLP, quadratic, RNN/GRU and the transformer (its
- * embedding is a one-hot matmul, no gather gradient) train on it. Without a hardware WebGPU adapter wasm goes first
- * for those: on a software adapter (SwiftShader) it trained small MLPs ~40× faster than webgpu, ~5× faster than webgl
- * and ~3× faster than cpu (§1.4). A software WebGPU adapter is never used by the policy: cpu beat it too.
+ * → webgl → cpu; wasm where it can train the model and is faster. tfjs-backend-wasm 4.22 lacks Conv2DBackpropFilter
+ * and UnsortedSegmentSum; ./wasmKernels.ts and ./segmentSum.ts register them (and a fast path for transposed
+ * matmuls), so every model kind trains on wasm (checked per preset against cpu in test/train/wasmKernels.test.ts).
+ * Without a hardware WebGPU adapter wasm goes first: on a software adapter (SwiftShader) it trained small MLPs ~40×
+ * faster than webgpu, ~5× faster than webgl and ~3× faster than cpu (docs/benchmarks.md). A software WebGPU adapter is
+ * never used by the policy: cpu beat it too.
  *
  * The wasm backend is registered lazily (./wasmBackend.ts) the first time wasm is tried.
  */
@@ -32,8 +33,8 @@ export interface BackendEnv {
   webgl: boolean;
 }
 
-/** Model kinds the wasm backend can train (checked by training each on wasm: test/train/backend.test.ts). */
-const WASM_TRAINABLE: ReadonlySet<ModelKind> = new Set<ModelKind>(['mlp', 'quadratic', 'rnn', 'gru', 'transformer']);
+/** Model kinds the wasm backend can train, with the kernels ./wasmKernels.ts registers (test/train/wasmKernels.test.ts). */
+const WASM_TRAINABLE: ReadonlySet<ModelKind> = new Set<ModelKind>(['mlp', 'quadratic', 'rnn', 'gru', 'transformer', 'cnn']);
 
 /** Whether tfjs-backend-wasm 4.22 has every kernel (and gradient kernel) that training `model` needs. */
 export function wasmCanTrain(model: ModelKind | undefined): boolean {
