@@ -8,7 +8,7 @@
  *
  * This module only generates the trajectories (the dynamics); the DMD lives in src/koopman. To reproduce the paper:
  * delay-embed each run with OMD_OGD_DELAYS = 4 delays, stack the pairs of all 25 runs, fit with no truncation
- * (paper's k = −1: all 10 triplets) and compare spectra with W1 by exact assignment. Expected (methods notes E8):
+ * (paper's k = −1: all 10 triplets) and compare spectra with W1 by exact assignment. Expected (docs/methods.md#e8):
  * W(OMD, OGD) = 0.0080732; W(BM, either) > 0.7 (BM is numerically fragile, never pin its eigenvalues).
  *
  * Bit-for-bit choices, mirrored in test/fixtures/make_fixtures.py:

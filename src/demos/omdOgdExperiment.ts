@@ -1,6 +1,6 @@
 /**
  * Paper 1's OMD vs OGD experiment from dynamics to distances (pure; shared by `koopscope demo omd-ogd`, the
- * reproduce command and the app's demo gallery). Settings: methods notes §1.4 and omdOgd.ts.
+ * reproduce command and the app's demo gallery). Settings: docs/methods.md#paper1-omd-ogd and omdOgd.ts.
  */
 import { computeSpectrum } from '../koopman/analyze';
 import type { Spectrum } from '../koopman/types';

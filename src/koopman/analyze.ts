@@ -1,7 +1,7 @@
 /**
  * The engine's front door: the spectrum of a snapshot set (or of a Gram matrix) under `SpectrumOptions`.
  *
- * Pipeline (paper 1, methods notes §1.2): select snapshots (window, every k) → optional sketch → optional centering
+ * Pipeline (paper 1, docs/methods.md#pipeline): select snapshots (window, every k) → optional sketch → optional centering
  * → optional PCA projection → delay embedding per run → pairs stacked across runs → rank-r projected DMD.
  * Three routes compute the same quantities (see dmd.ts): an SVD of the explicit embedded data when its dimension is
  * small (most accurate), otherwise the method of snapshots on the Gram matrix, except that a fixed-rank fit with both
@@ -29,7 +29,7 @@ export interface SpectrumOptions {
    * Subtract the mean snapshot (over every snapshot of every run in the fit) before delay embedding. Off by default,
    * as in paper 1. Raw weights carry a large constant offset; an offset is a mode that never decays, so uncentered
    * fits of weight trajectories show an eigenvalue at or near λ = 1. It is real, not an artefact of training;
-   * centering removes it (but is not exact for affine dynamics either; methods notes E5).
+   * centering removes it (but is not exact for affine dynamics either; docs/methods.md#e5).
    */
   center?: boolean;
   /**

@@ -7,7 +7,7 @@
  * exploit the Hankel structure: X·v costs T·(d+1)·N per vector instead of m·(d+1)·N, because every snapshot's dot
  * products with the d + 1 blocks of v are shared by d + 1 rows.
  *
- * Conventions as in dmd.ts (methods notes §1.2): with A the m × n sample matrix (row p = embedded snapshot x_p, the
+ * Conventions as in dmd.ts (docs/methods.md#pipeline): with A the m × n sample matrix (row p = embedded snapshot x_p, the
  * transpose of dmd.ts's X) and B its shifted twin (Y), pairs never straddle runs, no centering here (the caller
  * centers). With Q (m × k) an orthonormal basis of the range found by q power iterations and Aᵀ Q = Ub Sb Vbᵀ:
  *     A ≈ Q Qᵀ A = (Q Vb) Sb Ubᵀ,   i.e.  U = Ub (n × k),  S = Sb,  V = Q Vb (m × k), both orthonormal.

@@ -1,5 +1,5 @@
 /**
- * Wasserstein-1 distance between two eigenvalue sets in the complex plane (methods notes §1.2 item 6, E10).
+ * Wasserstein-1 distance between two eigenvalue sets in the complex plane (docs/methods.md#pipeline item 6, #e10).
  *
  * Each set is an empirical measure Σ_k w_k δ(λ_k) on ℂ ≅ ℝ² with ground cost |λ − μ| (Euclidean). By default the
  * weights are uniform, 1/n₁ and 1/n₂, and every eigenvalue counts, both members of a conjugate pair included.

@@ -3,7 +3,7 @@
  * 𝒦, 𝒫𝒫* and 𝒫𝒦𝒫* (spectral.ts), the misdirection alignment(𝒫𝒦𝒫*, 𝒫𝒫*) and, with several tasks, the alignment
  * between the tasks' state updates; plus the Koopman (DMD) spectrum of the same run's recurrent weights.
  *
- * Sub-task alignment (the paper's exact formula is unverified, methods notes §2.1/§6): split the error signal by
+ * Sub-task alignment (the paper's exact formula is unverified, docs/methods.md#open): split the error signal by
  * task, Err = Σ_k Err^(k) (Err^(k) keeps task k's samples, zero elsewhere). Task k's share of one GD step moves the
  * hidden states of ALL samples by δz^(k) = −η 𝒫𝒦𝒫* Err^(k) (Proposition 1; 𝒫 is block diagonal over samples, so
  * the off-task part of δz^(k) is the interference 𝒫_i 𝒦_ik 𝒫_k* Err_k). We report cos(δz^(i), δz^(j)) over the whole

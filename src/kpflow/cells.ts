@@ -2,14 +2,14 @@
  * Recurrent cells for the KPFlow view, with hand-derived Jacobians in float64.
  *
  * Why by hand and not tfjs autodiff: tfjs has no forward mode (no jvp) and computes in float32 on GPUs, while the
- * KPFlow identities (adjointness, P·P⁻¹ = I, the hidden-NTK identity; methods notes E12) are tested to ~1e-12. The
+ * KPFlow identities (adjointness, P·P⁻¹ = I, the hidden-NTK identity; docs/methods.md#e12) are tested to ~1e-12. The
  * cells are small, so exact Jacobian-vector products cost O(H²) per (sample, step) and run unchanged in Node, the
  * page and workers.
  *
  * Three cells, θ = the recurrent parameters only (the readout is not part of f, so it does not enter 𝒦):
  *  - 'rnn'   vanilla RNN, tanh outside:     h_t = (1−dt) h_{t−1} + dt·tanh(W h_{t−1} + U x_t + b),
  *                                                                                   θ = [W (H×H), U (H×nIn), b (H)]
- *  - 'basic' KPFlow's BasicRNN form (methods notes §2.2–2.3; the package's BasicRNNCell, whose bias we add):
+ *  - 'basic' KPFlow's BasicRNN form (docs/methods.md#kpflow; the package's BasicRNNCell, whose bias we add):
  *                                           h_t = (1−dt) h_{t−1} + dt·(W φ(h_{t−1}) + U x_t + b),  φ = tanh or identity
  *    dt ∈ (0, 1] is the Euler step of the leaky (continuous-time) unit τ ḣ = −h + …, in units of τ; dt = 1 (the
  *    default) is the non-leaky map. With dt < 1 the state changes by O(dt) per step, so a stimulus is integrated

@@ -1,5 +1,5 @@
 /**
- * KPFlow's operators (paper 2, Hazelden et al.; methods notes §2.1, §2.3), matrix-free on [batch, time, hidden]
+ * KPFlow's operators (paper 2, Hazelden et al.; docs/methods.md#kpflow), matrix-free on [batch, time, hidden]
  * Float64Arrays of length N = B·T·H, at one linearisation point (θ and the trajectory it produces on a batch).
  *
  * Conventions (chosen so that every identity holds exactly, and documented once here):
@@ -13,7 +13,7 @@
  *  - J_θ: R^P → R^N, (J_θ v)_{b,t} = (∂f/∂θ)_{b,t} v (one-step Jacobian, inputs and h_{t−1} fixed); J_θᵀ its
  *    transpose. 𝒦 = J_θ J_θᵀ (PSD). Then for L = Σ ℓ(h) the gradient is ∇_θ L = J_θᵀ 𝒫* Err with Err = ∂L/∂h
  *    (direct part), and one GD step θ ← θ − η∇_θL moves the states by δh = −η 𝒫𝒦𝒫* Err + O(η²)
- *    (Proposition 1; tested as the "hidden NTK" identity, E12.5).
+ *    (Proposition 1; tested as the "hidden NTK" identity, docs/methods.md#e12 item 5).
  */
 import type { Cell, Trajectory } from './cells';
 import type { SymOperator } from '../linalg/lanczos';
@@ -107,7 +107,7 @@ export function kpflowOperators(lin: Linearization): { K: SymOperator; PPstar: S
 }
 
 /**
- * 𝒦 in closed form for the two vanilla cells (methods notes §2.3). With n = (b, t) and the row
+ * 𝒦 in closed form for the two vanilla cells (docs/methods.md#kpflow). With n = (b, t) and the row
  * m_n = [h_{t−1} or φ(h_{t−1}), x_t, 1] (length p = H + nIn + 1), the one-step parameter Jacobian at n is
  * D_n (I_H ⊗ m_nᵀ) (D_n = dt·diag(1 − a_t²) for 'rnn', a_t = tanh(W h_{t−1} + U x_t + b); dt·I for 'basic'), so
  *     (𝒦q)_{n,i} = D_{n,i} Σ_{n′} (m_n · m_{n′}) D_{n′,i} q_{n′,i},

@@ -1,5 +1,5 @@
 /**
- * Memory tasks for the KPFlow view (paper 2, Hazelden et al.; methods notes §2.2), small enough for the browser.
+ * Memory tasks for the KPFlow view (paper 2, Hazelden et al.; docs/methods.md#kpflow), small enough for the browser.
  *
  * Memory-Pro: a trial has three periods of `stimulus`, `memory` and `response` steps (T = their sum).
  *   inputs  x_t = [fixation, cos θ, sin θ] (+ a one-hot context channel per task in the multi-task variant):

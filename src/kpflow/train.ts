@@ -1,7 +1,7 @@
 /**
  * Training a recurrent cell on a task batch, full batch, with Adam, in float64.
  *
- * The gradient IS the KPFlow chain (methods notes §2.1): Err = ∂L/∂h (through the readout) → a = 𝒫*Err (backprop
+ * The gradient IS the KPFlow chain (docs/methods.md#kpflow): Err = ∂L/∂h (through the readout) → a = 𝒫*Err (backprop
  * through time, operators.ts) → ∇_θL = J_θᵀ a. Training and analysis therefore share one implementation of 𝒫*
  * and J_θᵀ, and the BPTT test checks both at once.
  *

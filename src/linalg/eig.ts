@@ -1,6 +1,6 @@
 /**
  * Small dense eigenproblems in float64, through ml-matrix (the JAMA port: tred2/tql2 for symmetric matrices,
- * orthes/hqr2 for general ones; accurate to ~1e-14 on the sizes we use, see browser-stack.md §5).
+ * orthes/hqr2 for general ones; accurate to ~1e-14 on the sizes we use, see docs/browser-notes.md#ml-matrix).
  *
  * Layout contract: square matrices are row-major Float64Array of n·n entries.
  */

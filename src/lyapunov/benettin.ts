@@ -2,9 +2,9 @@
  * Finite-time Lyapunov exponents (FTLEs) of a discrete dynamical system w_{n+1} = G(w_n) by the QR (Benettin)
  * method, for the top k directions, given only Jacobian–vector products of the map (never the Jacobian itself).
  *
- * Forward recursion (methods notes §3.2): J_n Q_n = Q_{n+1} R_n, with J_n = DG(w_n), Q_n an n × k orthonormal frame
- * (Q_0 given) and R_n upper triangular with a positive diagonal. The FTLE of direction i over the window of τ steps
- * starting at step n is
+ * Forward recursion (docs/methods.md#lyapunov): J_n Q_n = Q_{n+1} R_n, with J_n = DG(w_n), Q_n an n × k orthonormal
+ * frame (Q_0 given) and R_n upper triangular with a positive diagonal. The FTLE of direction i over the window of τ
+ * steps starting at step n is
  *   λ_i^{(τ)}(n) = (1/τ) Σ_{m=n}^{n+τ−1} ln (R_m)_ii,
  * so this module records every step's ln (R_m)_ii and any window can be read afterwards. Exponents are per step
  * (natural log). For GD, J_n = I − η∇²C(w_n), and near a minimum they tend to ln|1 − ηh_i| (h_i the curvatures).

@@ -67,7 +67,7 @@ function quadraticPreset(name: string, eta: number, description: string): Lyapun
       return {
         preset: name, quick: !!o.quick,
         settings: {
-          loss: '½ wᵀHw, H = Q diag(h) Qᵀ (Q: methods notes E6 basis)', curvatures: spec.curvatures, lr: spec.eta,
+          loss: '½ wᵀHw, H = Q diag(h) Qᵀ (Q: the E6 basis of docs/methods.md)', curvatures: spec.curvatures, lr: spec.eta,
           steps, windows: spec.taus, seriesTau: spec.seriesTau, Q0: 'identity', dmd: '5 runs × 80 steps, rank 3, no delays (run 0 = the FTLE run)', seed: spec.seed,
         },
         result: runQuadratic(spec, onProgress),
@@ -144,7 +144,7 @@ const paper3: LyapunovPreset = {
 };
 
 export const LYAPUNOV_PRESETS: LyapunovPreset[] = [
-  quadraticPreset('quadratic', 0.05, 'GD on a quadratic (E6, lr 0.05): FTLEs → ln|1 − ηh| at O(1/τ), DMD λ = 1 − ηh on the same run'),
+  quadraticPreset('quadratic', 0.05, 'GD on a quadratic (docs/methods.md E6, lr 0.05): FTLEs → ln|1 − ηh| at O(1/τ), DMD λ = 1 − ηh on the same run'),
   quadraticPreset('quadratic-edge', 0.19, 'the same at lr 0.19: λ = 0.81, 0.43, −0.90 (a period-2 direction, near the edge of stability)'),
   ...ACTIVATION_NAMES.map(regressionPreset),
   paper3,

@@ -1,6 +1,6 @@
 /**
  * Gradient descent on a quadratic, the case where the Lyapunov and Koopman views can be checked against a formula
- * (methods notes E6, which unifies papers 1 and 3).
+ * (docs/methods.md#e6, which unifies papers 1 and 3).
  *
  * C(w) = ½ wᵀHw with H = Q diag(h) Qᵀ; GD w ← w − ηHw is linear with J = I − ηH for every w, so
  *   - the Koopman (DMD) eigenvalues of the weight trajectory are μ_i = 1 − ηh_i, and
@@ -18,7 +18,7 @@ import { seededRng } from '../linalg/random';
 
 /**
  * E6's basis: `Q, _ = np.linalg.qr(np.random.default_rng(0).standard_normal((3, 3)))` (row-major, NumPy 2.4). With
- * Q_0 = I it reproduces the methods notes' FTLE table (τ = 50: −0.0982, −0.1709, −0.6378; …) exactly.
+ * Q_0 = I it reproduces the FTLE table of docs/methods.md#e6 (τ = 50: −0.0982, −0.1709, −0.6378; …) exactly.
  */
 export const E6_BASIS: readonly number[] = [
   -0.09566758570650524, -0.33463852249636394, -0.9374778783024902,

@@ -4,7 +4,7 @@
  * between them, and, at the end, the exponents the Hessian predicts there (ln|1 − ηh_i|), to compare with the last
  * window's FTLEs (they agree once the run has settled near a minimum).
  *
- * The paper's exact target, width, η and window are not public (methods notes §6.5); these are our choices, stated in
+ * The paper's exact target, width, η and window are not public (docs/methods.md#open); these are our choices, stated in
  * every result's settings.
  */
 import { OptionError } from '../linalg/errors';

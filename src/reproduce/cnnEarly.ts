@@ -1,5 +1,5 @@
 /**
- * Paper 1, the early phase of CNN training (methods notes §1.7; the paper's CNN code is not public and its
+ * Paper 1, the early phase of CNN training (docs/methods.md#paper1-cnn; the paper's CNN code is not public and its
  * settings are in an appendix we have not checked): LeNet on MNIST, Koopman spectra of sliding windows of
  * training, W1 between consecutive windows. The early phase ends where that W1 stops falling: we report the first
  * window from which W1 (smoothed by a moving average over 5 windows) stays within 1.25× its plateau (the median of
@@ -109,7 +109,7 @@ export const cnnEarly: ExperimentDefinition = {
       spectra, seeds: [S.seed], distances: w1.length ? [{ label: 'W1 between consecutive windows', values: w1, summary: summarizeDistances(w1) }] : [],
       nulls: [], verdict, checks: [],
       notes: [
-        'Paper 1 publishes no CNN code or numbers we could check (methods notes §1.7): the window length, optimizer and transition step are ours, so there is no paper number to compare with.',
+        'Paper 1 publishes no CNN code or numbers we could check (docs/methods.md, "The early phase of CNN training"): the window length, optimizer and transition step are ours, so there is no paper number to compare with.',
         'One training run (no perturbed ensemble), so no between-seed null.',
       ],
       extra,

@@ -1,7 +1,7 @@
 /**
- * Paper 1, narrow vs wide one-hidden-layer nets on MNIST (methods notes §1.5, E9): h = 5, 10, 40; SGD lr 0.1,
- * batch 60, one epoch (1000 steps); only the output-layer weights fc2.weight observed; per seed an ensemble of the
- * base init and 9 perturbed (±0.1%) inits, one spectrum per (seed, h) fitted across the ensemble with
+ * Paper 1, narrow vs wide one-hidden-layer nets on MNIST (docs/methods.md#paper1-fcn, #e9): h = 5, 10, 40; SGD lr
+ * 0.1, batch 60, one epoch (1000 steps); only the output-layer weights fc2.weight observed; per seed an ensemble of
+ * the base init and 9 perturbed (±0.1%) inits, one spectrum per (seed, h) fitted across the ensemble with
  * int(32·10/h) delays (64 / 32 / 8) and rank 10. W1 is compared row by row (seed i of h with seed i of h′), and
  * judged against the between-seed null of the two widths involved.
  *
@@ -16,7 +16,7 @@ import { summarizeDistances } from '../koopman/seedNull';
 import { presetConfig } from '../train/presets';
 import type { TrainConfig } from '../train/types';
 import { nullReport, pairsOf, pickSeeds, publishedNull, publishedRowwise, groupReport, overallVerdict, toPoints, trainEnsemble } from './common';
-import { FCN_FILES, PAPER_SOURCE, PUBLISHED_FCN } from './published';
+import { FCN_FILES, PAPER_SOURCE, PUBLISHED_FCN, QUOTED_SOURCE } from './published';
 import type { DistanceReport, ExperimentBody, ExperimentDefinition, NullReport, Pair, RunOptions } from './types';
 
 export const FCN_SEEDS = [2, 3, 6, 7, 11, 16, 17, 22, 23, 31, 33, 34, 40, 41, 42, 51, 56, 57, 61, 68, 69, 71, 87, 88, 95];
@@ -104,7 +104,7 @@ export const fcnWidth: ExperimentDefinition = {
     if (seeds.length >= 2) {
       for (const h of S.widths) {
         const paper = pub[h] ? { ...publishedNull(pub[h]!), source: PAPER_SOURCE }
-          : h === 40 ? { ...PUBLISHED_FCN['null h=40'], source: 'methods notes E9' } : undefined;
+          : h === 40 ? { ...PUBLISHED_FCN['null h=40'], source: QUOTED_SOURCE } : undefined;
         const n = nullReport(`between seeds within h=${h}`, spectra[`h=${h}`], paper);
         nulls.push(n);
       }
@@ -116,7 +116,7 @@ export const fcnWidth: ExperimentDefinition = {
         const label = `h=${ha} vs h=${hb}`;
         const known = (PUBLISHED_FCN as Record<string, { mean: number; std: number }>)[label];
         const paper = pub[ha] && pub[hb] ? { ...publishedRowwise(pub[ha]!, pub[hb]!), source: PAPER_SOURCE }
-          : known ? { ...known, source: 'methods notes E9' } : undefined;
+          : known ? { ...known, source: QUOTED_SOURCE } : undefined;
         distances.push(groupReport(label, spectra[`h=${ha}`], spectra[`h=${hb}`], paper));
       }
     }
@@ -150,7 +150,7 @@ export const fcnWidth: ExperimentDefinition = {
       spectra, seeds, distances, nulls, verdict, checks: [],
       notes: [
         'The paper compares W1 row by row (seed i of one width with seed i of the other); so do we.',
-        'The "paper" numbers are recomputed from the published eigenvalue files (or quoted from the methods notes when the files are absent).',
+        'The "paper" numbers are recomputed from the published eigenvalue files (or, when the files are absent, their values as quoted in docs/methods.md, E9).',
         ...(opts.quick ? ['Quick mode trains far less than one epoch: expect distances and nulls to differ from the paper\'s; the full run (25 seeds, 1000 steps, 10 inits) takes about 2.5–3 h on a 2-core CPU.'] : []),
       ],
     };

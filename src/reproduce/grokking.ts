@@ -1,7 +1,7 @@
 /**
- * Paper 1, Transformers with and without grokking (methods notes §1.6, E9): a one-layer Transformer on a + b mod p,
- * full batch, AdamW (lr 1e-3, weight decay 1.0, betas 0.9/0.98) vs the Omnigrok-style control (weights × 0.8 at
- * init, no decay, global weight norm held at its initial value). The first 100 steps of mlp.W_out, from 10
+ * Paper 1, Transformers with and without grokking (docs/methods.md#paper1-grokking, #e9): a one-layer Transformer on
+ * a + b mod p, full batch, AdamW (lr 1e-3, weight decay 1.0, betas 0.9/0.98) vs the Omnigrok-style control (weights
+ * × 0.8 at init, no decay, global weight norm held at its initial value). The first 100 steps of mlp.W_out, from 10
  * perturbed inits per seed; PCA to 10 components, 32 delays, rank 10. W1(grokking, constrained) per seed, judged
  * against the between-seed spread of each configuration.
  *
@@ -13,7 +13,7 @@ import { computeSpectrum } from '../koopman/analyze';
 import type { TrainConfig } from '../train/types';
 import { presetConfig } from '../train/presets';
 import { nullReport, pairsOf, pickSeeds, publishedNull, publishedRowwise, groupReport, overallVerdict, trainEnsemble } from './common';
-import { GROKKING_FILES, PAPER_SOURCE, PUBLISHED_GROKKING } from './published';
+import { GROKKING_FILES, PAPER_SOURCE, PUBLISHED_GROKKING, QUOTED_SOURCE } from './published';
 import type { Check, DistanceReport, ExperimentBody, ExperimentDefinition, ExperimentResult, NullReport, Pair, RunOptions } from './types';
 import { OptionError } from '../linalg/errors';
 
@@ -94,7 +94,7 @@ function grokkingBody(
       nulls.push(nullReport('between seeds, grokking', spectra.grokking, pubG ? { ...publishedNull(pubG), source: PAPER_SOURCE } : undefined));
       nulls.push(nullReport('between seeds, constrained', spectra.constrained, pubC ? { ...publishedNull(pubC), source: PAPER_SOURCE } : undefined));
     }
-    const paper = pubG && pubC ? { ...publishedRowwise(pubG, pubC), source: PAPER_SOURCE } : { ...PUBLISHED_GROKKING, source: 'methods notes E9' };
+    const paper = pubG && pubC ? { ...publishedRowwise(pubG, pubC), source: PAPER_SOURCE } : { ...PUBLISHED_GROKKING, source: QUOTED_SOURCE };
     const d = groupReport('grokking vs constrained', spectra.grokking, spectra.constrained, paper);
     // Against the paper's own spectra: the permutation test of our seeds against its 20 published rows per
     // configuration (do ours come from the same distribution?), and the largest |λ| per seed against the published range

@@ -1,10 +1,10 @@
 /**
- * Paper 1, OMD vs OGD (conjugate through h = exp) with bisection as the non-conjugate control (methods notes §1.4,
- * E8). No training and no seeds: the dynamics are deterministic, so exact float64 arithmetic reproduces the
- * published eigenvalues to ~1e-9. With no seeds there is no p-value: the verdict judges W1(OMD, OGD) against the
- * reference contrast W1(OMD, bisection) (src/koopman/conjugacy.ts, docs/conjugacy.md). As context we also report
- * W1 between spectra fitted to subsets of the 25 initial conditions (leave one row of the 5×5 grid out: 5 fits per
- * method, 10 pairs each for OMD and OGD).
+ * Paper 1, OMD vs OGD (conjugate through h = exp) with bisection as the non-conjugate control
+ * (docs/methods.md#paper1-omd-ogd, #e8). No training and no seeds: the dynamics are deterministic, so exact float64
+ * arithmetic reproduces the published eigenvalues to ~1e-9. With no seeds there is no p-value: the verdict judges
+ * W1(OMD, OGD) against the reference contrast W1(OMD, bisection) (src/koopman/conjugacy.ts, docs/conjugacy.md). As
+ * context we also report W1 between spectra fitted to subsets of the 25 initial conditions (leave one row of the 5×5
+ * grid out: 5 fits per method, 10 pairs each for OMD and OGD).
  */
 import { runOmdOgd } from '../demos/omdOgdExperiment';
 import { OMD_OGD_DELAYS, ogdTrajectories, omdTrajectories, type Trajectories } from '../demos/omdOgd';

@@ -1,5 +1,5 @@
 /**
- * The analytic teaching cases (methods notes E6), trained with the same TrainingSession as everything else (tfjs,
+ * The analytic teaching cases (docs/methods.md#e6), trained with the same TrainingSession as everything else (tfjs,
  * float32) and checked against their formulas:
  * - quadratic: gradient descent on ½ wᵀHw, H = Q diag(1, 3, 10) Qᵀ, η = 0.05: w ← (I − ηH)w, so DMD (no delays,
  *   rank 3) must return exactly the eigenvalues 1 − ηh = 0.95, 0.85, 0.5.

@@ -52,7 +52,7 @@ export interface DistanceReport {
   /** One W1 per seed (row by row) or per pair. */
   values: number[];
   summary: DistanceSummary;
-  /** The same quantity from the paper (methods notes, or recomputed from the published files), when known. */
+  /** The same quantity from the paper (docs/methods.md, or recomputed from the published files), when known. */
   paper?: { mean: number; std?: number; source: string };
   /** The conjugacy verdict in words (src/koopman/conjugacy.ts), the same words as `koopscope compare`. */
   verdict?: string;

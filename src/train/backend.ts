@@ -1,15 +1,15 @@
 /**
  * The one door to the accelerator: the only module that imports tfjs backends and calls tf.setBackend. Pick once per
- * worker: switching with live tensors forces slow synchronous reads (browser-stack.md §1.2.8).
+ * worker: switching with live tensors forces slow synchronous reads (docs/browser-notes.md#one-backend).
  *
  * Policy (`backendOrder`, pure): webgpu only when navigator.gpu.requestAdapter() gives a *hardware* adapter (and
- * setBackend then returns true: with no adapter it resolves false while tf.getBackend() still says 'webgpu', §1.2.3)
- * → webgl → cpu; wasm where it can train the model and is faster. tfjs-backend-wasm 4.22 lacks Conv2DBackpropFilter
- * and UnsortedSegmentSum; ./wasmKernels.ts and ./segmentSum.ts register them (and a fast path for transposed
- * matmuls), so every model kind trains on wasm (checked per preset against cpu in test/train/wasmKernels.test.ts).
- * Without a hardware WebGPU adapter wasm goes first: on a software adapter (SwiftShader) it trained small MLPs ~40×
- * faster than webgpu, ~5× faster than webgl and ~3× faster than cpu (docs/benchmarks.md). A software WebGPU adapter is
- * never used by the policy: cpu beat it too.
+ * setBackend then returns true: with no adapter it resolves false while tf.getBackend() still says 'webgpu',
+ * docs/browser-notes.md#webgpu-adapter) → webgl → cpu; wasm where it can train the model and is faster.
+ * tfjs-backend-wasm 4.22 lacks Conv2DBackpropFilter and UnsortedSegmentSum; ./wasmKernels.ts and ./segmentSum.ts
+ * register them (and a fast path for transposed matmuls), so every model kind trains on wasm (checked per preset
+ * against cpu in test/train/wasmKernels.test.ts). Without a hardware WebGPU adapter wasm goes first: on a software
+ * adapter (SwiftShader) it trained small MLPs ~40× faster than webgpu, ~5× faster than webgl and ~3× faster than cpu
+ * (docs/benchmarks.md). A software WebGPU adapter is never used by the policy: cpu beat it too.
  *
  * The wasm backend is registered lazily (./wasmBackend.ts) the first time wasm is tried.
  */

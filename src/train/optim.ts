@@ -18,7 +18,8 @@ export interface Optimizer {
   reset(): void;
   /**
    * A host-memory copy of the state (learning rate, step count, momenta/moments, the constrained target norm), read
-   * from fresh tensors in one asynchronous read (never a live variable's data array: browser-stack.md §1.2.2).
+   * from fresh tensors in one asynchronous read (never a live variable's data array:
+   * docs/browser-notes.md#live-variables).
    */
   exportState(): Promise<OptimizerState>;
   /** Restores what `exportState` gave (from an optimizer of the same spec over variables of the same shapes). */

@@ -1,5 +1,5 @@
 /**
- * Named, seeded runs: the papers' setups (methods notes §1.3–1.6) and teaching cases. The same table feeds
+ * Named, seeded runs: the papers' setups (docs/methods.md#paper1-settings) and teaching cases. The same table feeds
  * `koopscope train --list`, the app's gallery and the tests; `quick` overrides make a small variant for tests and CI.
  */
 import type { OptimizerSpec, Preset, TrainConfig } from './types';
@@ -11,7 +11,7 @@ const adamw = (lr: number, weightDecay: number): OptimizerSpec =>
 
 /**
  * Teaching presets on the quadratic ½ wᵀHw, H = Q diag(1, 3, 10) Qᵀ: 5 runs from perturbed starting points, every
- * step observed, so DMD recovers the tangent map of the optimizer (methods notes E6).
+ * step observed, so DMD recovers the tangent map of the optimizer (docs/methods.md#e6).
  */
 function quadratic(
   name: string, optimizer: OptimizerSpec, description: string, source: string, overrides: Partial<TrainConfig> = {},
@@ -35,7 +35,10 @@ function quadratic(
   };
 }
 
-/** Paper 1 §1.5: Linear(784→h, no bias) → ReLU → Linear(h→10, no bias), SGD lr 0.1, batch 60, one epoch. */
+/**
+ * Paper 1 (docs/methods.md#paper1-fcn): Linear(784→h, no bias) → ReLU → Linear(h→10, no bias), SGD lr 0.1, batch 60,
+ * one epoch.
+ */
 function fcn(h: number): Preset {
   return {
     name: `fcn-h${h}`,
@@ -59,7 +62,10 @@ function fcn(h: number): Preset {
   };
 }
 
-/** Paper 1 §1.6: one-layer transformer on a + b mod p, full batch, first 100 steps, 10 perturbed inits. */
+/**
+ * Paper 1 (docs/methods.md#paper1-grokking): one-layer transformer on a + b mod p, full batch, first 100 steps, 10
+ * perturbed inits.
+ */
 function grokking(constrained: boolean): Preset {
   const base: TrainConfig = {
     model: { kind: 'transformer', dModel: 128, dMlp: 512, heads: 4, dHead: 32 },
@@ -117,13 +123,13 @@ export const PRESETS: Preset[] = [
   grokking(true),
   quadratic('quadratic', sgd(0.05),
     'teaching: gradient descent on ½ wᵀHw, curvatures 1, 3, 10, η = 0.05: eigenvalues 1 − ηh = 0.95, 0.85, 0.5',
-    'methods notes E6: DMD of GD on a quadratic recovers the tangent map I − ηH'),
+    'docs/methods.md E6: DMD of GD on a quadratic recovers the tangent map I − ηH'),
   quadratic('momentum', { kind: 'momentum', lr: 0.05, beta: 0.9 },
     'teaching: heavy-ball momentum β = 0.9 on the same quadratic: complex pairs with |λ| = √β ≈ 0.949',
-    'methods notes E6: momentum turns real eigenvalues into rotating pairs'),
+    'docs/methods.md E6: momentum turns real eigenvalues into rotating pairs'),
   quadratic('edge-of-stability', sgd(0.19),
     'teaching: η = 0.19 on the quadratic: ηh = 1.9 for the stiff direction gives λ = −0.9, a period-2 oscillation',
-    'methods notes E6: a negative real eigenvalue is the signature of a learning rate near 2/h'),
+    'docs/methods.md E6: a negative real eigenvalue is the signature of a learning rate near 2/h'),
   // one run, long enough to overflow float32 (1.1^n passes 3e38 near n = 930)
   quadratic('past-the-edge', sgd(0.21),
     'teaching: η = 0.21 > 2/h_max: the stiff direction grows by |1 − 2.1| = 1.1 per step and the run diverges',

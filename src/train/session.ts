@@ -319,7 +319,7 @@ export class TrainingSession {
   /**
    * Continue after the GPU device was lost: see the file comment. `next` is the backend now current, or a function
    * that picks it, called after the old trainers are disposed (so that no live tensor is on the lost device when
-   * tfjs switches backends; browser-stack.md §1.2.8). `reason` is what the host knows of the loss.
+   * tfjs switches backends; docs/browser-notes.md#one-backend). `reason` is what the host knows of the loss.
    */
   async recover(next: BackendReport | (() => Promise<BackendReport>), reason: string): Promise<void> {
     if (this.recovering) throw new Error('recover: a recovery is already running');

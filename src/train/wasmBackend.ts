@@ -4,9 +4,10 @@
  * command line) never has to resolve Vite's `?url` imports.
  *
  * - The binaries ship through Vite: each `?url` import makes Vite emit the file into dist/assets (hashed) and gives
- *   its URL, and `setWasmPaths` wants all three names even though only one is fetched (browser-stack.md §1.2.9).
+ *   its URL, and `setWasmPaths` wants all three names even though only one is fetched
+ *   (docs/browser-notes.md#wasm-binaries).
  * - Single-threaded: the threaded build's pthread blob workers break under Vite's minification ("e is not defined",
- *   and setBackend('wasm') never resolved), and threads did not help on 2 cores (§1.2.9, §1.4). The flag must be set
+ *   and setBackend('wasm') never resolved), and threads did not help on 2 cores (same section). The flag must be set
  *   before the backend initialises; the import above it registers the flag.
  */
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';

@@ -74,7 +74,7 @@ describe('Koopscope panels, built app', { concurrency: false }, () => {
     await summary.waitFor({ timeout: 30_000 });
     const text = (await summary.textContent()).replace(/\s+/g, ' ');
 
-    // E6: lr 0.05, curvatures 1, 3, 10 → 1 − ηh = 0.95, 0.85, 0.5
+    // docs/methods.md E6: lr 0.05, curvatures 1, 3, 10 → 1 − ηh = 0.95, 0.85, 0.5
     const formula = [0.95, 0.85, 0.5].map((m) => Math.log(m)); // −0.051293, −0.162519, −0.693147
     const exact = numbersAfter(text, 'ln|1 − ηh|');
     assert.equal(exact.length, 3, text);

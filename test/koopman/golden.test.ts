@@ -1,6 +1,6 @@
 /**
  * The DMD engine against the NumPy golden fixtures (test/fixtures/golden.json, made by make_fixtures.py: paper 1's
- * projected DMD re-implemented by hand; methods notes E1–E8). Every case goes through `computeSpectrum` with the
+ * projected DMD re-implemented by hand; docs/methods.md E1–E8). Every case goes through `computeSpectrum` with the
  * case's options, on the SVD route and (where meaningful and affordable) on the Gram route.
  *
  * Tolerances. SVD route: eigenvalues 1e-10 (observed ≤ 6e-14 on every case). Gram route (method of snapshots):

@@ -1,6 +1,7 @@
 /**
- * Preprocessing steps of the pipeline (analyze.ts): centering (E5), PCA (paper 1's Transformer pipeline), delays from
- * the Gram (hankel.ts), snapshot selection (`window`, `every`), and the random-projection sketch (sketch.ts).
+ * Preprocessing steps of the pipeline (analyze.ts): centering (docs/methods.md E5), PCA (paper 1's Transformer
+ * pipeline), delays from the Gram (hankel.ts), snapshot selection (`window`, `every`), and the random-projection
+ * sketch (sketch.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { computeSpectrum, pcaCoordinates, type SpectrumOptions } from '../../src/koopman/analyze';

@@ -1,6 +1,7 @@
 /**
  * Rank rules (rank.ts, RankRule in types.ts): energy and Gavish–Donoho optimal ranks against the golden fixture
- * (noisy rank-5 data, N = 60, X is 60 × 80), capping of a fixed rank at the numerical rank, invalid rules.
+ * (noisy rank-5 data, N = 60, X is 60 × 80), capping of a fixed rank at the numerical rank (E1, E7:
+ * docs/methods.md), invalid rules.
  */
 import { describe, expect, it } from 'vitest';
 import { computeSpectrum } from '../../src/koopman/analyze';

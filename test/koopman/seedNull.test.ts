@@ -68,9 +68,9 @@ describe('summarizeDistances', () => {
   });
 });
 
-notePaperDataSkipped('paper 1 spectra (E9) in seedNull.test.ts');
+notePaperDataSkipped('paper 1 spectra (docs/methods.md E9) in seedNull.test.ts');
 
-describe.skipIf(!paperDataAvailable())('paper 1 spectra (E9), against NumPy/SciPy', () => {
+describe.skipIf(!paperDataAvailable())('paper 1 spectra (docs/methods.md E9), against NumPy/SciPy', () => {
   const e = paper1.expected;
 
   it('reads the same published files the fixture was computed from (name, shape, SHA-256)', () => {
@@ -89,7 +89,7 @@ describe.skipIf(!paperDataAvailable())('paper 1 spectra (E9), against NumPy/SciP
       res.values.forEach((v, i) => expect(Math.abs(v - e[key].values[i])).toBeLessThan(1e-9));
       expectStats(res.summary, e[key], 1e-9);
     }
-    // The methods notes' quoted numbers (7 decimals; their stds are NumPy's ddof = 0).
+    // The numbers quoted in docs/methods.md#e9 (7 decimals; their stds are NumPy's ddof = 0).
     expect(rowwiseW1(rows('h5'), rows('h10')).summary.mean).toBeCloseTo(0.006523, 7);
     expect(rowwiseW1(rows('h5'), rows('h40')).summary.stdPopulation).toBeCloseTo(0.0016686, 7);
     expect(rowwiseW1(rows('h10'), rows('h40')).summary.mean).toBeCloseTo(0.0047097, 7);

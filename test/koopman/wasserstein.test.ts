@@ -23,7 +23,7 @@ function permuteAndShift(p: ComplexPoints, order: number[], dRe: number, dIm: nu
   return { re: order.map((k) => p.re[k] + dRe), im: order.map((k) => p.im[k] + dIm) };
 }
 
-describe('wasserstein1 (E10 basics)', () => {
+describe('wasserstein1 (docs/methods.md E10 basics)', () => {
   it('a permuted copy shifted by δ is |δ| away (0.0100 for δ = 0.01)', () => {
     const shifted = permuteAndShift(spectrum4, [2, 0, 3, 1], 0.01, 0);
     expect(wasserstein1(spectrum4, shifted)).toBeCloseTo(0.01, 14);

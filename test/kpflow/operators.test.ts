@@ -1,5 +1,5 @@
 /**
- * KPFlow identities (methods notes E12) for the three cells, in float64: adjointness of 𝒫/𝒫* and J_θ/J_θᵀ, symmetry
+ * KPFlow identities (docs/methods.md E12) for the three cells, in float64: adjointness of 𝒫/𝒫* and J_θ/J_θᵀ, symmetry
  * of 𝒦, 𝒫·𝒫⁻¹ = I, a linear RNN's 𝒫 reproducing its trajectory, the closed-form 𝒦 = D(MMᵀ ⊗ I)D and its rank bound,
  * step and parameter Jacobians against central finite differences, and the hidden-NTK identity
  * 𝒫𝒦𝒫*q = −(1/η)·δh after a tiny GD step along −J_θᵀ𝒫*q.

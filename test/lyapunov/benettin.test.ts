@@ -1,6 +1,7 @@
 /**
- * FTLEs by the QR method: the E6 quadratic against ln|1 − ηh| within the O(1/τ) bound (and the methods notes' table),
- * the DMD of the same run against 1 − ηh, and small regression nets against a NumPy Benettin run to 1e-9.
+ * FTLEs by the QR method: the E6 quadratic against ln|1 − ηh| within the O(1/τ) bound (and the table of
+ * docs/methods.md#e6), the DMD of the same run against 1 − ηh, and small regression nets against a NumPy Benettin
+ * run to 1e-9.
  */
 import { describe, expect, it } from 'vitest';
 import { benettin, ftleSeries, ftleWindow } from '../../src/lyapunov/benettin';
@@ -12,7 +13,7 @@ import { fixtures, toColumnMajor } from './fixtures';
 
 const E6: QuadraticSpec = { curvatures: [1, 3, 10], eta: 0.05, steps: 5000, taus: [50, 500, 5000], seriesTau: 50, dmd: { runs: 5, T: 80 }, seed: 0 };
 
-describe('GD on a quadratic (methods notes E6)', () => {
+describe('GD on a quadratic (docs/methods.md E6)', () => {
   const r = runQuadratic(E6);
 
   it('uses the basis of the fixture (NumPy default_rng(0))', () => {
@@ -24,7 +25,7 @@ describe('GD on a quadratic (methods notes E6)', () => {
     expect(r.exact).toEqual([...r.exact].sort((a, b) => b - a));
   });
 
-  it('FTLEs over [0, τ) match NumPy and the methods notes table (τ = 50, 500, 5000)', () => {
+  it('FTLEs over [0, τ) match NumPy and the docs/methods.md table (τ = 50, 500, 5000)', () => {
     const table = [[-0.0982, -0.1709, -0.6378], [-0.0560, -0.1634, -0.6876], [-0.05176, -0.16260, -0.69259]];
     r.windows.forEach((w, i) => {
       expect(w.tau).toBe(fixtures.e6.windows[i].tau);

@@ -15,7 +15,7 @@ beforeAll(async () => {
   await useNodeCpuBackend();
 });
 
-describe('formulas (methods notes E6)', () => {
+describe('formulas (docs/methods.md E6)', () => {
   it('gradient descent: 1 − ηh', () => {
     expect(formulaEigenvalues([1, 3, 10], 0.05).map((p) => p[0])).toEqual([0.95, 0.85, 0.5].map((x) => expect.closeTo(x, 12)));
   });

@@ -4,7 +4,7 @@
  * with `Plotly.react` after a coming animation frame (one plot per frame across all plots, in a task of its own:
  * frames.ts), at most once per MIN_REDRAW_MS (the spectrum) or SECONDARY_REDRAW_MS (the others), only while the plot
  * is near the viewport (an export brings it up to date first), and never through a React re-render
- * (browser-stack.md §2.2: a full 200-point SVG scatter refresh costs ~16 ms).
+ * (docs/browser-notes.md#live-plots: a full 200-point SVG scatter refresh costs ~16 ms).
  */
 import { useEffect, useId, useRef, type CSSProperties, type RefObject } from 'react';
 import type { Config, Layout, LayoutAxis, ModeBarButton } from 'plotly.js';

@@ -1,6 +1,6 @@
 /**
  * Pure figure builders: store state in, plotly `data` + `layout` out (plus an accessible text summary). They build
- * new arrays on every call, which is what `Plotly.react` needs to see a change (browser-stack.md §2.2).
+ * new arrays on every call, which is what `Plotly.react` needs to see a change (docs/browser-notes.md#live-plots).
  */
 import type { Annotations, Data, Layout, Shape } from 'plotly.js';
 import type { SpectrumReport } from '../../koopman/report';

@@ -9,7 +9,7 @@
  *
  * The data set is the first `train` training and first `test` test images, in file order (paper 1 used a fixed
  * order, no shuffling), pixels as float32 normalised by `normalize`: 'paper' (default) (x/255 − 0.1307)/0.3081
- * (torchvision's MNIST mean and std, methods.md §1.5), 'unit' x/255.
+ * (torchvision's MNIST mean and std, docs/methods.md#paper1-fcn), 'unit' x/255.
  */
 import type { Dataset, DatasetSpec } from '../types';
 import { checkCount } from './split';

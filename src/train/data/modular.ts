@@ -1,9 +1,9 @@
 /**
- * Modular addition (paper 1 §1.6, after Power et al. and Nanda et al.): every pair (a, b) ∈ [0, p)² as the token
- * sequence [a, b, '='] with '=' the token p (vocabulary p + 1), label (a + b) mod p. A seeded random
- * ⌊trainFraction · p²⌋ pairs (at least one, at most p² − 1) form the training set and the rest the test set, both in
- * shuffled order, as in Nanda's `train = pairs[:int(frac * len(pairs))]` after a random shuffle. Paper 1: p = 113,
- * trainFraction 0.3 → 3830 training and 8939 test pairs.
+ * Modular addition (paper 1, docs/methods.md#paper1-grokking; after Power et al. and Nanda et al.): every pair
+ * (a, b) ∈ [0, p)² as the token sequence [a, b, '='] with '=' the token p (vocabulary p + 1), label (a + b) mod
+ * p. A seeded random ⌊trainFraction · p²⌋ pairs (at least one, at most p² − 1) form the training set and the rest
+ * the test set, both in shuffled order, as in Nanda's `train = pairs[:int(frac * len(pairs))]` after a random
+ * shuffle. Paper 1: p = 113, trainFraction 0.3 → 3830 training and 8939 test pairs.
  */
 import type { Dataset, DatasetSpec } from '../types';
 import type { Rng } from '../rng';

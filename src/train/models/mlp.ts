@@ -1,7 +1,7 @@
 /**
- * Fully connected network: flatten → [Linear → activation] × hidden.length → Linear → outputs. Parameters
- * fc1.weight (h₁, in), fc1.bias (h₁), …, fc{L+1}.weight (outputs, h_L) in PyTorch's layout. With hidden [h],
- * activation relu and bias false this is paper 1's FCN (methods.md §1.5): Linear(784→h) → ReLU → Linear(h→10), NLL of
+ * Fully connected network: flatten → [Linear → activation] × hidden.length → Linear → outputs. Parameters fc1.weight
+ * (h₁, in), fc1.bias (h₁), …, fc{L+1}.weight (outputs, h_L) in PyTorch's layout. With hidden [h], activation relu
+ * and bias false this is paper 1's FCN (docs/methods.md#paper1-fcn): Linear(784→h) → ReLU → Linear(h→10), NLL of
  * log_softmax; its observed layer is fc2.weight (10·h values).
  */
 import { tf } from '../tf';

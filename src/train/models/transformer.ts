@@ -1,8 +1,9 @@
 /**
- * One-layer transformer for modular arithmetic (paper 1 §1.6 after Nanda et al.'s grokking code): token and learned
- * positional embeddings, one multi-head attention layer (causal), residual, ReLU MLP, residual, unembed; no
- * LayerNorm. Only the last position's logits are scored, so only that position is computed past the keys and values
- * (with one layer the causal mask does not touch the last query, and no other position reaches the output).
+ * One-layer transformer for modular arithmetic (paper 1, docs/methods.md#paper1-grokking, after Nanda et al.'s
+ * grokking code): token and learned positional embeddings, one multi-head attention layer (causal), residual, ReLU
+ * MLP, residual, unembed; no LayerNorm. Only the last position's logits are scored, so only that position is
+ * computed past the keys and values (with one layer the causal mask does not touch the last query, and no other
+ * position reaches the output).
  *
  * Dead work skipped: every query, key and value is a linear map of one token's embedding plus its position, so
  * (E[v] + P_t)·Wᵀ = (E·Wᵀ)[v] + P_t·Wᵀ. Each step builds (vocab × heads·d_head) tables for W_Q, W_K, W_V (vocab ≪ the
