@@ -1,0 +1,27 @@
+"""Gradient descent on a least-squares problem in NumPy, recorded (test/cli/recorder.test.ts).
+usage: train_numpy.py URL|none TOKEN RUN OUT|none; prints one JSON line."""
+import json
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'python'))
+from koopscope_recorder import Recorder  # noqa: E402
+
+url, token, run, out = sys.argv[1:5]
+rng = np.random.default_rng(1)
+A = rng.standard_normal((40, 8)).astype(np.float32)
+b = rng.standard_normal(40).astype(np.float32)
+W = np.zeros((8,), np.float32)
+c = np.zeros((1,), np.float32)
+rec = Recorder(None if url == 'none' else url, token=token, params=[('w', W), ('c', c)], every=1, run=run,
+               out=None if out == 'none' else out)
+for step in range(40):
+    r = A @ W + c - b
+    loss = float(r @ r) / 40
+    W -= np.float32(0.02) * (A.T @ r) / np.float32(20)  # in place: the recorder reads these arrays
+    c -= np.float32(0.02) * r.sum(keepdims=True) / np.float32(20)
+    rec.step(loss)
+rec.close()
+print(json.dumps({'online': rec.url is not None, 'N': rec.N}))
