@@ -98,7 +98,8 @@ class _Sketcher:
 
         def flush():
             rows, weights = self._columns(buf_start, filled)
-            out[:] += np.bincount(rows, weights=weights * np.repeat(buf[:filled], SKETCH_NONZEROS), minlength=self.dim)
+            contrib = weights.reshape(filled, SKETCH_NONZEROS) * buf[:filled, None]  # (column, q): the engine's order
+            out[:] += np.bincount(rows, weights=contrib.reshape(-1), minlength=self.dim)
 
         for offset, values in sorted(pieces, key=lambda p: p[0]):
             values = np.asarray(values).reshape(-1)

@@ -23,6 +23,8 @@ export const MAX_FRAME_HEADER = 4096;
 /** Run ids: also the recorded file's name (DIR/<run>.npz), so no path separators and no leading dot. */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/;
 export const MAX_PARAMS = 100_000;
+/** Typed arrays use the platform's byte order; on little-endian platforms (all current ones) values are copied whole. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export class StreamError extends UserError {
   override name = 'StreamError';
@@ -143,7 +145,8 @@ export function encodeFrames(frames: readonly Frame[]): Uint8Array {
     view.setUint32(off + 4, head.length, true);
     out.set(head, off + 8);
     off += 8 + head.length;
-    for (let i = 0; i < data.length; i++) view.setFloat32(off + 4 * i, data[i], true);
+    if (LITTLE_ENDIAN && off % 4 === 0) new Float32Array(out.buffer, off, data.length).set(data);
+    else for (let i = 0; i < data.length; i++) view.setFloat32(off + 4 * i, data[i], true);
     off += 4 * data.length;
   }
   return out;
@@ -181,10 +184,11 @@ export function decodeFrames(bytes: Uint8Array, n?: number): Frame[] {
       bad(`${at}: truncated: ${bytes.length - off} data bytes where ${4 * (count as number)} were announced`);
     }
     const data = new Float32Array(count as number);
+    const start = bytes.byteOffset + off;
+    if (LITTLE_ENDIAN && start % 4 === 0) data.set(new Float32Array(bytes.buffer, start, data.length));
+    else for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(off + 4 * i, true);
     for (let i = 0; i < data.length; i++) {
-      const x = view.getFloat32(off + 4 * i, true);
-      if (!Number.isFinite(x)) bad(`${at}: step ${o.step}: value ${i} is ${x}; the snapshot was not added`);
-      data[i] = x;
+      if (!Number.isFinite(data[i])) bad(`${at}: step ${o.step}: value ${i} is ${data[i]}; the snapshot was not added`);
     }
     off += 4 * data.length;
     const header: FrameHeader = { step: o.step as number, loss: typeof o.loss === 'number' ? o.loss : NaN };

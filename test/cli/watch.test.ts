@@ -248,6 +248,17 @@ describe('recording', () => {
   });
 });
 
+describe('options', () => {
+  it('--help, and one line for a bad option or a missing record folder', async () => {
+    expect((await cli('watch', '--help')).out).toMatch(/--record DIR/);
+    const port = await cli('watch', '--port', 'abc');
+    expect([port.code, port.err]).toEqual([2, "koopscope: --port must be a whole number in [0, 65535], got 'abc'"]);
+    const folder = await cli('watch', '--port', '0', '--record', join(dir, 'missing'));
+    expect(folder.code).toBe(2);
+    expect(folder.err).toMatch(/^koopscope: --record .*missing: no such folder \(create it first\)$/);
+  });
+});
+
 describe('the built command', () => {
   it('prints the URL and token, records, and writes the recording on Ctrl-C', async () => {
     expect(spawnSync(process.execPath, [join(root, 'scripts/build-cli.mjs')], { stdio: 'inherit' }).status).toBe(0);

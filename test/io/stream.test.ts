@@ -59,6 +59,10 @@ describe('frames', () => {
     expect(back[1].header).toEqual({ step: 10, loss: 0.5, index: 7 });
     expect(Array.from(back[1].data)).toEqual(Array.from(frames[1].data));
     expect(decodeFrames(new Uint8Array(0))).toEqual([]);
+    // the same frames at an odd byte offset (the byte-wise path)
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    expect(decodeFrames(shifted.subarray(1), 3).map((f) => Array.from(f.data))).toEqual(back.map((f) => Array.from(f.data)));
   });
   it('refuses malformed bodies with one line', () => {
     const good = encodeFrames([{ header: { step: 1, loss: 1 }, data: Float32Array.from([1, 2]) }]);
