@@ -70,7 +70,7 @@ def sketch_columns(seed, start, count, dim):
 
 class _Sketcher:
     """S·x for a flat vector given as pieces (global offset, values), in column blocks; the hashes of each block are
-    cached while the cache stays under `cache_bytes` (16 bytes per column), else recomputed every time.
+    cached while the cache stays under `cache_bytes` (64 bytes per column: 4 rows and 4 weights), else recomputed every time.
 
     Within one block the sums run in column order, exactly the engine's loop (np.bincount accumulates in input
     order), so a vector of up to `block` columns sketches bit for bit as `koopscope spectrum --sketch` does."""
@@ -199,6 +199,8 @@ class Recorder:
     run:     the run id (letters, digits, . _ -); a trainer that reconnects with the same id resumes the run
     sketch:  k: send the engine's k-dimensional sketch S·x (seed `seed`) instead of the weights
     out:     the .npz written by close() offline (default <run>.npz); given with a url, a local copy is kept too
+    sketch_cache_mb: memory for the sketch's hashes (64 bytes per parameter); past it they are recomputed every
+             snapshot (about 4x slower)
     shards, table, distributed: sharded models (torch.distributed): every rank passes shards=[(global offset in the
              flat vector, tensor piece), ...] and table=[(name, shape), ...] (the whole model, in flat order) with
              sketch=k and distributed=True; the sketches are summed with all_reduce and rank 0 sends or saves them.
@@ -206,7 +208,7 @@ class Recorder:
 
     def __init__(self, url=None, token=None, params=None, every=1, run='run', sketch=None, seed=0, out=None,
                  meta=None, shards=None, table=None, distributed=False, group=None, initial=True, timeout=30.0,
-                 batch=1, verbose=True):
+                 batch=1, verbose=True, sketch_cache_mb=512):
         if not (isinstance(every, int) and every >= 1):
             raise ValueError(f'every must be a whole number >= 1, got {every!r}')
         self.every, self.run, self.timeout, self.batch, self.verbose = every, str(run), timeout, max(1, int(batch)), verbose
@@ -229,7 +231,7 @@ class Recorder:
             raise ValueError('distributed=True needs sketch=k (the sketches of the shards add up; the weights do not)')
         self.N = sum(int(np.prod(s, dtype=np.int64)) for _, s in self._table)
         self.sketch = None if sketch is None else {'dim': int(sketch), 'seed': int(seed)}
-        self._sketcher = None if sketch is None else _Sketcher(int(sketch), int(seed))
+        self._sketcher = None if sketch is None else _Sketcher(int(sketch), int(seed), cache_bytes=int(sketch_cache_mb) << 20)
         self.rank = 0
         if distributed:
             import torch.distributed as dist
