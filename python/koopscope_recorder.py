@@ -200,7 +200,7 @@ class Recorder:
     sketch:  k: send the engine's k-dimensional sketch S·x (seed `seed`) instead of the weights
     out:     the .npz written by close() offline (default <run>.npz); given with a url, a local copy is kept too
     sketch_cache_mb: memory for the sketch's hashes (64 bytes per parameter); past it they are recomputed every
-             snapshot (about 4x slower)
+             snapshot (about 5x slower)
     shards, table, distributed: sharded models (torch.distributed): every rank passes shards=[(global offset in the
              flat vector, tensor piece), ...] and table=[(name, shape), ...] (the whole model, in flat order) with
              sketch=k and distributed=True; the sketches are summed with all_reduce and rank 0 sends or saves them.
