@@ -199,6 +199,7 @@ class Recorder:
     run:     the run id (letters, digits, . _ -); a trainer that reconnects with the same id resumes the run
     sketch:  k: send the engine's k-dimensional sketch S·x (seed `seed`) instead of the weights
     out:     the .npz written by close() offline (default <run>.npz); given with a url, a local copy is kept too
+    max_pending_mb: unsent snapshots kept while the server is unreachable (the oldest are dropped past it)
     sketch_cache_mb: memory for the sketch's hashes (64 bytes per parameter); past it they are recomputed every
              snapshot (about 5x slower)
     shards, table, distributed: sharded models (torch.distributed): every rank passes shards=[(global offset in the
@@ -208,7 +209,7 @@ class Recorder:
 
     def __init__(self, url=None, token=None, params=None, every=1, run='run', sketch=None, seed=0, out=None,
                  meta=None, shards=None, table=None, distributed=False, group=None, initial=True, timeout=30.0,
-                 batch=1, verbose=True, sketch_cache_mb=512):
+                 batch=1, verbose=True, sketch_cache_mb=512, max_pending_mb=256):
         if not (isinstance(every, int) and every >= 1):
             raise ValueError(f'every must be a whole number >= 1, got {every!r}')
         self.every, self.run, self.timeout, self.batch, self.verbose = every, str(run), timeout, max(1, int(batch)), verbose
@@ -245,6 +246,8 @@ class Recorder:
         self._pending = []
         self._last_sent = None
         self._warned = False
+        self._nonfinite = self._dropped = self._pending_bytes = 0
+        self.max_pending_bytes = int(max_pending_mb) << 20
         self.closed = False
         if self.rank == 0 and url is not None:
             parsed = urllib.parse.urlsplit(url)
@@ -285,6 +288,8 @@ class Recorder:
                 self._request('POST', f'/api/runs/{urllib.parse.quote(self.run)}/close', b'{}', 'application/json')
             except OSError as e:
                 self._say(f'could not reach {self.url} to finish the run ({_reason(e)}); {len(self._pending)} snapshot(s) unsent')
+            except RecorderError as e:
+                self._say(f'{e}; {len(self._pending)} snapshot(s) unsent')
         if self._keep:
             self._save()
 
@@ -324,12 +329,21 @@ class Recorder:
             return
         loss = _loss_value(loss)
         x32 = np.asarray(x, dtype=np.float32)
+        if not np.isfinite(x32).all():  # diverged: Koopscope cannot use the snapshot; training goes on
+            if not self._nonfinite:
+                self._say(f'step {step}: the weights contain NaN/Inf (diverged?); such snapshots are not recorded')
+            self._nonfinite += 1
+            return
         if self._keep:
             self._steps.append(step)
             self._losses.append(loss)
             self._snaps.append(x32)
         if self.url is not None:
             self._pending.append(encode_frame(step, loss, x32))
+            self._pending_bytes += len(self._pending[-1])
+            while self._pending_bytes > self.max_pending_bytes and len(self._pending) > 1:
+                self._pending_bytes -= len(self._pending.pop(0))
+                self._dropped += 1
             if len(self._pending) >= self.batch:
                 try:
                     self._send_pending()
@@ -337,6 +351,9 @@ class Recorder:
                     if not self._warned:
                         self._say(f'lost {self.url} ({_reason(e)}); will retry at the next snapshots')
                         self._warned = True
+                except RecorderError as e:  # the server refused: say why once and stop streaming, never stop training
+                    self._say(f'{e}; streaming stopped' + (f', still recording to {self._out_path()}' if self._keep else ''))
+                    self.url, self._pending = None, []
 
     def _registration(self):
         reg = {'run': self.run, 'params': [{'name': n, 'shape': s} for n, s in self._table], 'dt': self.every,
@@ -379,8 +396,13 @@ class Recorder:
                 raise RecorderError(f'one snapshot is {len(self._pending[0])} bytes, over the server limit of '
                                     f'{self._max_body} (koopscope watch --max-mb); use sketch=k or record fewer parameters')
             self._request('POST', f'/api/runs/{urllib.parse.quote(self.run)}/snapshots', body, 'application/octet-stream')
+            self._pending_bytes -= len(body)
             del self._pending[:k]
+        if self._warned:
+            self._say(f'{self.url} is back' + (f'; {self._dropped} older snapshot(s) were dropped while it was away'
+                                               if self._dropped else ''))
         self._warned = False
+        self._dropped = 0
 
     def _save(self):
         meta = dict(self.meta, run=self.run, dt=self.every, recordedBy='koopscope_recorder')

@@ -35,6 +35,13 @@ function python(py: string, args: string[]): Promise<{ code: number; out: string
     });
   });
 }
+function pythonEnv(py: string, args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((ok) => {
+    execFile(py, args, { cwd: root, timeout: 240_000, maxBuffer: 16 << 20, env: { ...process.env, ...env } }, (e, out, err) => {
+      ok({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, out: String(out), err: String(err) });
+    });
+  });
+}
 function lastJson(out: string) {
   return JSON.parse(out.trim().split('\n').filter((l) => l.startsWith('{')).pop()!);
 }
@@ -103,6 +110,37 @@ describe.skipIf(numpyPythons.length === 0)('NumPy training', () => {
     expect(lastJson(r.out).online).toBe(false);
     expect(r.err).toMatch(/no koopscope watch at http:\/\/127\.0\.0\.1:9 .*recording to .*nobody\.npz instead/);
     expect(trajectory(file).T).toBe(41);
+  });
+  it('a diverged step (NaN weights) is skipped with one line; training and the recording go on', async () => {
+    const file = join(dir, 'diverged.npz');
+    const r = await pythonEnv(py, [script('train_numpy.py'), srv.url, srv.token, 'np-nan', file], { KOOPSCOPE_TEST_DIVERGE: '1' });
+    expect(r.code, r.err).toBe(0);
+    expect(r.err.match(/NaN\/Inf/g)).toHaveLength(1);
+    expect(trajectory(file).T).toBe(30); // steps 0..29: the NaN enters with update 30
+    expect(trajectory(join(rec, 'np-nan.npz')).T).toBe(30);
+  });
+  it('a server restarted on the same port, folder and token: the trainer reconnects and the recording is whole', async () => {
+    const folder = mkdtempSync(join(dir, 'restart-'));
+    const token = 'restart-token-0123456789';
+    const first = await startWatchServer({ port: 0, record: folder, token, recordEvery: 1000 });
+    const port = first.port;
+    const done = pythonEnv(py, [script('train_numpy.py'), first.url, token, 'np-restart', 'none'], { KOOPSCOPE_TEST_SLOW: '0.05' });
+    const count = (s: WatchServer) => s.runs().find((x) => x.run === 'np-restart')?.count ?? 0;
+    for (let i = 0; i < 600 && count(first) < 8; i++) await new Promise((ok) => setTimeout(ok, 50));
+    expect(count(first)).toBeGreaterThanOrEqual(8);
+    await first.close(); // writes np-restart.npz so far
+    await new Promise((ok) => setTimeout(ok, 300));
+    const second = await startWatchServer({ port, record: folder, token, recordEvery: 1000 });
+    try {
+      const r = await done;
+      expect(r.code, r.err).toBe(0);
+      expect(r.err).toMatch(/lost http:\/\/127\.0\.0\.1:\d+ .*will retry/);
+      expect(r.err).toMatch(/is back/);
+    } finally { await second.close(); }
+    const t = trajectory(join(folder, 'np-restart.npz'));
+    expect(Array.from(t.steps!)).toEqual(Array.from({ length: 41 }, (_, i) => i));
+    const off = trajectory(join(dir, 'np-off.npz'));
+    expect(Array.from(t.data)).toEqual(Array.from(off.data));
   });
   it('a wrong token is an error, not a silent fallback', async () => {
     const r = await python(py, [script('train_numpy.py'), srv.url, 'wrong', 'np-bad', 'none']);

@@ -253,6 +253,10 @@ describe('options', () => {
     expect((await cli('watch', '--help')).out).toMatch(/--record DIR/);
     const port = await cli('watch', '--port', 'abc');
     expect([port.code, port.err]).toEqual([2, "koopscope: --port must be a whole number in [0, 65535], got 'abc'"]);
+    process.env.KOOPSCOPE_WATCH_TOKEN = 'short';
+    try {
+      expect((await cli('watch', '--port', '0')).err).toMatch(/^koopscope: KOOPSCOPE_WATCH_TOKEN must be 16–256 characters/);
+    } finally { delete process.env.KOOPSCOPE_WATCH_TOKEN; }
     const folder = await cli('watch', '--port', '0', '--record', join(dir, 'missing'));
     expect(folder.code).toBe(2);
     expect(folder.err).toMatch(/^koopscope: --record .*missing: no such folder \(create it first\)$/);

@@ -1,8 +1,10 @@
 """Gradient descent on a least-squares problem in NumPy, recorded (test/cli/recorder.test.ts).
-usage: train_numpy.py URL|none TOKEN RUN OUT|none; prints one JSON line."""
+usage: train_numpy.py URL|none TOKEN RUN OUT|none; prints one JSON line. KOOPSCOPE_TEST_SLOW=s sleeps s per
+step; KOOPSCOPE_TEST_DIVERGE=1 puts a NaN in the weights at step 29."""
 import json
 import os
 import sys
+import time
 
 import numpy as np
 
@@ -17,7 +19,11 @@ W = np.zeros((8,), np.float32)
 c = np.zeros((1,), np.float32)
 rec = Recorder(None if url == 'none' else url, token=token, params=[('w', W), ('c', c)], every=1, run=run,
                out=None if out == 'none' else out)
+slow = float(os.environ.get('KOOPSCOPE_TEST_SLOW', '0'))  # seconds per step, so a test can restart the server
 for step in range(40):
+    if os.environ.get('KOOPSCOPE_TEST_DIVERGE') and step == 29:
+        W[0] = np.nan
+    time.sleep(slow)
     r = A @ W + c - b
     loss = float(r @ r) / 40
     W -= np.float32(0.02) * (A.T @ r) / np.float32(20)  # in place: the recorder reads these arrays

@@ -28,7 +28,8 @@ import type { Io } from '../main';
 export const usage = `usage: koopscope watch [--port P] [--host H] [--record DIR] [options]
 
 Receives weight snapshots from training processes (python/koopscope_recorder.py; protocol: docs/watch.md), serves the
-app from dist/ and streams the runs to it. Prints the URL with a session token; every request needs the token.
+app from dist/ and streams the runs to it. Prints the URL with a session token; every request needs the token
+(random per start; KOOPSCOPE_WATCH_TOKEN fixes it, so trainers can reconnect to a restarted server).
   --port P            port (default 8765; 0 picks a free one)
   --host H            address to bind (default 127.0.0.1: this machine only; anything else exposes the server)
   --record DIR        also write each run to DIR/<run>.npz (our schema), every --record-every snapshots, when the
@@ -448,6 +449,11 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (values.help) { io.out(usage); return 0; }
   if (positionals.length) throw new UsageError(`watch takes no positional arguments, got '${positionals[0]}'`);
   const mb = (name: string, v: string | undefined, d: number) => (wholeNumber(name, v, 1, 1 << 20) ?? d) * 2 ** 20;
+  // a fixed token (from the environment, not a flag, so it stays out of `ps`) lets a restarted server take back its trainers
+  const fixed = process.env.KOOPSCOPE_WATCH_TOKEN;
+  if (fixed !== undefined && !/^[A-Za-z0-9_-]{16,256}$/.test(fixed)) {
+    throw new UsageError('KOOPSCOPE_WATCH_TOKEN must be 16–256 characters from A–Z a–z 0–9 _ -');
+  }
   const server = await startWatchServer({
     port: wholeNumber('port', values.port, 0, 65535) ?? 8765,
     host: values.host,
@@ -456,6 +462,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     maxBodyBytes: mb('max-mb', values['max-mb'], 64),
     maxMemoryBytes: mb('max-memory-mb', values['max-memory-mb'], 2048),
     appDir: values.app,
+    token: fixed,
     log: (line) => io.err(line),
   });
   io.out(`koopscope watch: ${server.url}/?token=${server.token}`);
