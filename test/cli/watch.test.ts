@@ -234,6 +234,15 @@ describe('recording', () => {
     const npz = await request('/api/runs/alpha/npz');
     expect(Buffer.compare(npz.body, readFileSync(file))).toBe(0);
   });
+  it('DELETE forgets a run (its file stays) and frees its memory', async () => {
+    await post('/api/runs', { ...REG, run: 'gone' });
+    await request('/api/runs/gone/snapshots', { method: 'POST', body: frames(0, 3, 15) });
+    const d = await request('/api/runs/gone', { method: 'DELETE' });
+    expect(json(d)).toMatchObject({ run: 'gone', count: 3 });
+    expect((await request('/api/runs/gone')).status).toBe(404);
+    expect(existsSync(join(rec, 'gone.npz'))).toBe(true);
+    expect(json(await request('/api/runs')).runs.map((x: { run: string }) => x.run)).toEqual(['alpha']);
+  });
   it('a new server on the same folder resumes the run from its file', async () => {
     const second = await startWatchServer({ port: 0, record: rec, recordEvery: 1000, appDir: app });
     try {

@@ -364,6 +364,17 @@ export async function startWatchServer(opts: WatchOptions = {}): Promise<WatchSe
       const r = runOf(id);
       const what = m[2] ?? '';
       if (what === '' && method === 'GET') return sendJson(res, 200, summary(r), extra);
+      if (what === '' && method === 'DELETE') {
+        // forget the run (its recording is written first and stays on disk): frees its memory
+        flushRun(r);
+        runs.delete(r.reg.run);
+        heldBytes -= 4 * r.reg.n * r.snaps.length;
+        r.closed = true;
+        for (const w of r.waiters) w();
+        broadcast('removed', { run: r.reg.run });
+        log(`koopscope watch: ${r.reg.run}: removed (${r.snaps.length} snapshots)`);
+        return sendJson(res, 200, summary(r), extra);
+      }
       if (what === '/snapshots' && method === 'POST') {
         const frames = decodeFrames(await readBody(req, maxBody), r.reg.n);
         return sendJson(res, 200, addSnapshots(r, frames), extra);
