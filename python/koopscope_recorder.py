@@ -199,6 +199,8 @@ class Recorder:
     run:     the run id (letters, digits, . _ -); a trainer that reconnects with the same id resumes the run
     sketch:  k: send the engine's k-dimensional sketch S·x (seed `seed`) instead of the weights
     out:     the .npz written by close() offline (default <run>.npz); given with a url, a local copy is kept too
+    start_step: the optimizer step training starts from (a run resumed from a checkpoint: its step, so the steps go on
+             where the server's run stopped; steps the server already has are ignored)
     max_pending_mb: unsent snapshots kept while the server is unreachable (the oldest are dropped past it)
     sketch_cache_mb: memory for the sketch's hashes (64 bytes per parameter); past it they are recomputed every
              snapshot (about 5x slower)
@@ -209,7 +211,7 @@ class Recorder:
 
     def __init__(self, url=None, token=None, params=None, every=1, run='run', sketch=None, seed=0, out=None,
                  meta=None, shards=None, table=None, distributed=False, group=None, initial=True, timeout=30.0,
-                 batch=1, verbose=True, sketch_cache_mb=512, max_pending_mb=256):
+                 batch=1, verbose=True, sketch_cache_mb=512, max_pending_mb=256, start_step=0):
         if not (isinstance(every, int) and every >= 1):
             raise ValueError(f'every must be a whole number >= 1, got {every!r}')
         self.every, self.run, self.timeout, self.batch, self.verbose = every, str(run), timeout, max(1, int(batch)), verbose
@@ -223,7 +225,7 @@ class Recorder:
             if params is None:
                 raise ValueError('give params=model.named_parameters() (or shards= with table=)')
             named = [(str(n), p) for n, p in params]
-            self._table = [(n, list(_as_numpy(p).shape)) for n, p in named]
+            self._table = [(n, [int(d) for d in getattr(p, 'shape', np.shape(p))]) for n, p in named]
             self._pieces, off = [], 0
             for (n, p), (_, shape) in zip(named, self._table):
                 self._pieces.append((off, p))
@@ -238,7 +240,7 @@ class Recorder:
             import torch.distributed as dist
             self.rank = dist.get_rank(group)
         self.meta = dict(meta or {})
-        self.t = 0
+        self.t = int(start_step)
         self.url, self.token, self.headers = None, token, {}
         self.out = out
         self._keep = out is not None or url is None
@@ -262,8 +264,8 @@ class Recorder:
                 self.url, self._keep = None, True
         if self.rank == 0 and self.url is None:
             self._keep = True
-        if initial:
-            self._record(0, None)
+        if initial and self.t % self.every == 0:
+            self._record(self.t, None)
 
     # -- public ---------------------------------------------------------------------------------------------------
 

@@ -142,6 +142,15 @@ describe.skipIf(numpyPythons.length === 0)('NumPy training', () => {
     const off = trajectory(join(dir, 'np-off.npz'));
     expect(Array.from(t.data)).toEqual(Array.from(off.data));
   });
+  it('a trainer restarted with start_step and the same run id continues the run; steps it resends are ignored', async () => {
+    const a = await python(py, [script('train_numpy.py'), srv.url, srv.token, 'np-resume', 'none']);
+    expect(a.code, a.err).toBe(0);
+    const b = await pythonEnv(py, [script('train_numpy.py'), srv.url, srv.token, 'np-resume', 'none'], { KOOPSCOPE_TEST_START: '30' });
+    expect(b.code, b.err).toBe(0);
+    expect(b.err).toMatch(/run 'np-resume' resumes after step 40/);
+    const t = trajectory(join(rec, 'np-resume.npz'));
+    expect(Array.from(t.steps!)).toEqual(Array.from({ length: 71 }, (_, i) => i));
+  });
   it('a wrong token is an error, not a silent fallback', async () => {
     const r = await python(py, [script('train_numpy.py'), srv.url, 'wrong', 'np-bad', 'none']);
     expect(r.code).not.toBe(0);

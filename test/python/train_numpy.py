@@ -1,6 +1,7 @@
 """Gradient descent on a least-squares problem in NumPy, recorded (test/cli/recorder.test.ts).
 usage: train_numpy.py URL|none TOKEN RUN OUT|none; prints one JSON line. KOOPSCOPE_TEST_SLOW=s sleeps s per
-step; KOOPSCOPE_TEST_DIVERGE=1 puts a NaN in the weights at step 29."""
+step; KOOPSCOPE_TEST_DIVERGE=1 puts a NaN in the weights at step 29;
+KOOPSCOPE_TEST_START=s starts the step counter at s (a resumed trainer)."""
 import json
 import os
 import sys
@@ -18,7 +19,7 @@ b = rng.standard_normal(40).astype(np.float32)
 W = np.zeros((8,), np.float32)
 c = np.zeros((1,), np.float32)
 rec = Recorder(None if url == 'none' else url, token=token, params=[('w', W), ('c', c)], every=1, run=run,
-               out=None if out == 'none' else out)
+               out=None if out == 'none' else out, start_step=int(os.environ.get('KOOPSCOPE_TEST_START', '0')))
 slow = float(os.environ.get('KOOPSCOPE_TEST_SLOW', '0'))  # seconds per step, so a test can restart the server
 for step in range(40):
     if os.environ.get('KOOPSCOPE_TEST_DIVERGE') and step == 29:
