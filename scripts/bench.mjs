@@ -133,6 +133,11 @@ const SECTIONS = [
     },
   },
   {
+    id: 'watch',
+    title: 'Python recorder overhead per recorded step (sketch k=1024, full weights, offline copy) vs a PyTorch training step, 1M (and 11.6M) parameters',
+    run: () => runTs('watch.ts'),
+  },
+  {
     id: 'browser',
     title: 'The built app in headless Chromium, a live spiral run: long tasks, spectrum refresh rate, time to interactive, JS sizes',
     // builds dist/ (vite build), serves it, plays 60 s (10 s with --quick); needs Chromium (CHROMIUM_PATH)

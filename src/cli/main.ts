@@ -13,6 +13,7 @@ import * as lyapunov from './commands/lyapunov';
 import * as reproduce from './commands/reproduce';
 import * as spectrum from './commands/spectrum';
 import * as train from './commands/train';
+import * as watch from './commands/watch';
 import * as windows from './commands/windows';
 import { oneLine, UsageError, UserError } from './errors';
 import { inlineNegativeValues } from './options';
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, { cmd: Command; summary: string }> = {
   reproduce: { cmd: reproduce, summary: "one of paper 1's experiments from training to verdict (--list)" },
   kpflow: { cmd: kpflow, summary: "paper 2's KPFlow operators of RNN/GRU training on memory tasks (--list)" },
   lyapunov: { cmd: lyapunov, summary: "paper 3's Lyapunov view: FTLEs of GD training, vs final loss (--list)" },
+  watch: { cmd: watch, summary: 'a local server that receives snapshots from your own training and shows them live' },
 };
 
 export const VERSION = '0.1.0';
