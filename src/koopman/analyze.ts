@@ -197,8 +197,9 @@ function gramOfRows(data: FloatArray, offsets: number[], n: number, onProgress?:
 export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {}): Fit {
   checkSnapshotSet(input);
   const o = resolve(options);
-  // far from unit scale: fit s·data (s a power of two, exact) and scale σ and amplitudes back at the end
-  const scale = dataScale(input.data);
+  // far from unit scale: fit s·data (s a power of two, exact) and scale σ and amplitudes back at the end. Float32
+  // data never need it (see dataScale), which saves a full pass over the data
+  const scale = input.data instanceof Float32Array ? 1 : dataScale(input.data);
   const set = scale === 1 ? input : { ...input, data: scaledCopy(input.data, scale) };
   const selected = selectRows(set, options, o.every);
   const warnings: string[] = [];
@@ -218,7 +219,12 @@ export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {
   const pairs = segments.reduce((a, len) => a + len - o.delays - 1, 0);
   const useRandomized = o.route === 'randomized' || (o.route === 'auto' && !useSvd && o.rank.kind === 'rank' &&
     pairs > RANDOMIZED_MIN_PAIRS);
-  if (!set.finite) checkFinite(set, offsets);
+  // Finiteness, checked once: not at all when the producer scanned (io readers set `finite`); on the Gram route of
+  // unsketched data from the Gram's diagonal (‖x_i‖² is finite iff x_i is; the scan below then only locates the
+  // value for the message); otherwise by a scan of the selected rows
+  const gramRoute = !useRandomized && !useSvd;
+  const finiteFromGram = !set.finite && gramRoute && !sketcher;
+  if (!set.finite && !finiteFromGram) checkFinite(set, offsets);
 
   let fit: Fit;
   if (useRandomized) {
@@ -260,6 +266,10 @@ export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {
       G = gram(dense.data, offsets.length, dense.n, progress);
     } else {
       G = gramOfRows(set.data, offsets, set.N, progress);
+      if (finiteFromGram) {
+        const M = offsets.length;
+        for (let i = 0; i < M; i++) if (!Number.isFinite(G[i * M + i])) { checkFinite(set, offsets); break; }
+      }
     }
     fit = fitGram({ G, runLengths: segments, dim: N }, o, warnings, set.runs);
     if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, segments, o);
@@ -279,7 +289,9 @@ const SAFE_SCALE = [2 ** -32, 2 ** 32] as const;
  * SAFE_SCALE; otherwise 1. Multiplying by s is exact, every fitted quantity is either scale-invariant (eigenvalues,
  * residual, energies, condition number, modes X V S⁻¹ W) or linear in it (singular values, amplitudes), so a fit
  * of s·data is the fit of data once those two are divided by s. Without it, data near 1e150 overflow the Gram
- * (~1e300·N) and data near 1e-150 underflow it to zero.
+ * (~1e300·N) and data near 1e-150 underflow it to zero. Float32 data are never rescaled (computeSpectrum skips this
+ * scan): every route computes in float64, where products of float32 values lie in [2e-90, 1.2e77] and sums of up to
+ * 2⁵³ of them cannot overflow, so s = 1 gives the same fit as the exact power-of-two rescaling would.
  */
 function dataScale(data: FloatArray): number {
   let mx = 0;
