@@ -9,7 +9,7 @@
  * prohibitive) uses randomized subspace iteration on the Hankel structure (randomized.ts; top r + oversampling
  * singular values only).
  */
-import { gram, type FloatArray } from '../linalg/gram';
+import { gram, type FloatArray, type GramExecutor } from '../linalg/gram';
 import { symmetricEig } from '../linalg/eig';
 import { pairProblemFromData, pairProblemFromGram, rankFor, solveReduced, type PairProblem } from './dmd';
 import { chooseRank } from './rank';
@@ -62,6 +62,12 @@ export interface SpectrumOptions {
   route?: 'auto' | 'gram' | 'svd' | 'randomized';
   /** Settings of the randomized route (randomized.ts). */
   randomized?: RandomizedOptions;
+  /**
+   * Computes the Gram route's snapshot Gram elsewhere (e.g. split over worker threads: src/cli/gramWorkers.ts in
+   * Node). Used for contiguous unsketched rows; when absent or when it declines (returns undefined), gram() runs here
+   * on one thread. Eigenvalues agree with the one-thread Gram to rounding (~1e-14 on well-conditioned fits).
+   */
+  gramExecutor?: GramExecutor;
   /** Called with a fraction in [0, 1] during the long phases ('sketch', 'gram'); for progress bars. */
   onProgress?: (fraction: number, phase: string) => void;
 }
@@ -186,9 +192,16 @@ function gatherRows(set: SnapshotSet, offsets: number[], sketch?: Sketcher): { d
 }
 
 /** Gram of rows at the given offsets of `data` (each n long). */
-function gramOfRows(data: FloatArray, offsets: number[], n: number, onProgress?: (f: number) => void): Float64Array {
+function gramOfRows(
+  data: FloatArray, offsets: number[], n: number, onProgress?: (f: number) => void, executor?: GramExecutor,
+): Float64Array {
   const contiguous = offsets.every((o, i) => o === offsets[0] + i * n);
-  if (contiguous) return gram(data.subarray(offsets[0], offsets[0] + offsets.length * n), offsets.length, n, onProgress);
+  if (contiguous) {
+    const rows = data.subarray(offsets[0], offsets[0] + offsets.length * n);
+    const G = executor?.gram(rows, offsets.length, n);
+    if (G) { onProgress?.(1); return G; }
+    return gram(rows, offsets.length, n, onProgress);
+  }
   const { data: dense } = gatherRows({ runs: 1, T: offsets.length, N: n, data }, offsets);
   return gram(dense, offsets.length, n, onProgress);
 }
@@ -265,7 +278,7 @@ export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {
       const dense = gatherRows(set, offsets, sketcher);
       G = gram(dense.data, offsets.length, dense.n, progress);
     } else {
-      G = gramOfRows(set.data, offsets, set.N, progress);
+      G = gramOfRows(set.data, offsets, set.N, progress, options.gramExecutor);
       if (finiteFromGram) {
         const M = offsets.length;
         for (let i = 0; i < M; i++) if (!Number.isFinite(G[i * M + i])) { checkFinite(set, offsets); break; }

@@ -301,12 +301,18 @@ export class Float32Arena {
    * Same contract as gram.ts dotRows (float64 accumulation; summation order differs, ~1e-15 relative).
    *
    * The triangle is covered by R×C tiles (this.tile): rows i0 … i0+R−1 against columns j0 … j0+C−1 for j0 = i0,
-   * i0+C, …; indices past M repeat the last row and their results are dropped. The tile kernel takes the first
+   * i0+C, …; indices past M repeat the last row and their results are dropped. With a row range [rowStart, rowEnd)
+   * (rowStart a multiple of R) only the tiles of those rows run, on the same tiles and sums as the full triangle, so
+   * threads that split the rows produce bit-identical entries; then only rows rowStart … M−1 need be stored. The tile kernel takes the first
    * n − n mod (2·unroll) columns, the rest are added in JS.
    */
-  gramAccumulate(M: number, w: number, n: number, G: Float64Array): void {
-    if (!(M >= 1 && n >= 0 && n <= w && (M - 1) * w + n <= this.length)) {
+  gramAccumulate(M: number, w: number, n: number, G: Float64Array, rowStart = 0, rowEnd = M): void {
+    // rows from `rowStart` on are stored, row i at f32[(i − rowStart)·w]; tiles cover rows [rowStart, rowEnd) only
+    if (!(M >= 1 && n >= 0 && n <= w && (M - 1 - rowStart) * w + n <= this.length)) {
       throw new RangeError(`${M} rows of ${n} (stride ${w}) do not fit the arena (${this.length})`);
+    }
+    if (!(rowStart % this.tile.R === 0 && 0 <= rowStart && rowStart <= rowEnd && rowEnd <= M)) {
+      throw new RangeError(`row range [${rowStart}, ${rowEnd}) must start at a multiple of ${this.tile.R} within [0, ${M}]`);
     }
     if (G.length < M * M) throw new RangeError(`G holds ${G.length} values, needs ${M * M}`);
     if (n === 0) return;
@@ -315,18 +321,19 @@ export class Float32Arena {
     const step = 2 * unroll, nv = n - (n % step), nb = nv * 4;
     const p = new Int32Array(12);                                   // the tile's R + C ≤ 12 byte addresses
     const call = callTile(fn, R + C);
-    for (let i0 = 0; i0 < M; i0 += R) {
-      for (let a = 0; a < R; a++) p[a] = DATA_BASE + 4 * (i0 + a <= last ? i0 + a : last) * w;
+    const r0 = rowStart;
+    for (let i0 = rowStart; i0 < rowEnd; i0 += R) {
+      for (let a = 0; a < R; a++) p[a] = DATA_BASE + 4 * ((i0 + a <= last ? i0 + a : last) - r0) * w;
       for (let j0 = i0; j0 < M; j0 += C) {
-        for (let b = 0; b < C; b++) p[R + b] = DATA_BASE + 4 * (j0 + b <= last ? j0 + b : last) * w;
+        for (let b = 0; b < C; b++) p[R + b] = DATA_BASE + 4 * ((j0 + b <= last ? j0 + b : last) - r0) * w;
         if (nb > 0) call(nb, OUT_PTR, p);
-        for (let a = 0; a < R && i0 + a <= last; a++) {
-          const i = i0 + a, xo = i * w;
+        for (let a = 0; a < R && i0 + a <= last && i0 + a < rowEnd; a++) {
+          const i = i0 + a, xo = (i - r0) * w;
           for (let b = 0; b < C && j0 + b <= last; b++) {
             const j = j0 + b;
             if (j < i) continue;
             let s = nb > 0 ? res[a * C + b] : 0;
-            const yo = j * w;
+            const yo = (j - r0) * w;
             for (let k = nv; k < n; k++) s += f[xo + k] * f[yo + k];
             G[i * M + j] += s;
           }
