@@ -114,7 +114,7 @@ function main(): void {
     info[tag] = { numpy: np1.json.blas, numpyVersion: np1.json.numpy, route: ours1.json.route ?? null, np1: np1.json, npN: npN.json, loadavgAfter: os.loadavg() };
     metrics.push(
       { id: `batch.${tag}.ours1`, label: `${tag}: koopscope, 1 thread (wall / CPU s)`, value: ours1.wall, unit: 's', note: `CPU ${ours1.cpu.toFixed(2)} s` },
-      { id: `batch.${tag}.np1`, label: `${tag}: NumPy, 1 BLAS thread (wall / CPU s)`, value: np1.wall, unit: 's', note: `CPU ${np1.cpu.toFixed(2)} s; in-script ${(np1.json.total_f64_ms / 1000).toFixed(2)} s` },
+      { id: `batch.${tag}.np1`, label: `${tag}: NumPy, 1 BLAS thread (wall / CPU s)`, value: np1.wall, unit: 's', note: `CPU ${np1.cpu.toFixed(2)} s; in-script ${(np1.json.total_f64_ms / 1000).toFixed(2)} s; OpenBLAS kernel ${np1.json.blas?.corename ?? '?'}` },
       { id: `batch.${tag}.ratio1`, label: `${tag}: koopscope / NumPy, 1 thread, CPU`, value: ours1.cpu / np1.cpu, unit: '×', note: `wall ${(ours1.wall / np1.wall).toFixed(2)}×` },
       { id: `batch.${tag}.oursN`, label: `${tag}: koopscope, ${CORES} threads (wall s)`, value: oursN.wall, unit: 's', note: `CPU ${oursN.cpu.toFixed(2)} s` },
       { id: `batch.${tag}.npN`, label: `${tag}: NumPy, ${CORES} BLAS threads (wall s)`, value: npN.wall, unit: 's', note: `CPU ${npN.cpu.toFixed(2)} s` },

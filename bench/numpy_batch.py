@@ -29,18 +29,37 @@ def dmd_from_gram(G, r):
     return lam, t_eigh, t_dmd
 
 
+def openblas_corename():
+    """The kernel OpenBLAS chose at run time (e.g. SkylakeX, Haswell), read from the bundled library, or None."""
+    import ctypes, glob
+    for lib in glob.glob(os.path.join(os.path.dirname(np.__file__), "..", "numpy.libs", "*openblas*")):
+        try:
+            dll = ctypes.CDLL(lib)
+        except OSError:
+            continue
+        for name in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "openblas_get_corename"):
+            if hasattr(dll, name):
+                f = getattr(dll, name)
+                f.restype = ctypes.c_char_p
+                return f().decode()
+    return None
+
+
 def blas_info():
-    """The BLAS NumPy uses: threadpoolctl's description (kernel architecture included) if available, else show_config."""
+    """The BLAS NumPy uses: threadpoolctl's description (kernel architecture included) if available, else show_config
+    (whose 'Haswell' is the build's baseline, not the kernel in use), plus OpenBLAS' run-time core name."""
+    core = openblas_corename()
     try:
         from threadpoolctl import threadpool_info
-        return [{k: v for k, v in d.items() if k in ("internal_api", "version", "architecture", "num_threads", "filepath")}
-                for d in threadpool_info()]
+        return {"corename": core, "threadpoolctl": [
+            {k: v for k, v in d.items() if k in ("internal_api", "version", "architecture", "num_threads", "filepath")}
+            for d in threadpool_info()]}
     except ImportError:
         import contextlib, io
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
             np.show_config()
-        return {"show_config": buf.getvalue()[-1500:], "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE")}
+        return {"corename": core, "show_config": buf.getvalue()[-1500:], "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE")}
 
 
 def main():
