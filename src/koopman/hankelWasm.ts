@@ -3,7 +3,8 @@
  * (src/linalg/wasmDot.ts; float32 storage, float64 accumulation, two multiply-adds per instruction):
  *     D  = X · B     (Ttot × C)   B: N × C float64, X: the Ttot selected snapshots (rows of N float32 values)
  *     Z  = Xᵀ · W    (N × C)      W: Ttot × C float64
- * with C = (d + 1)·c' columns (c' = c rounded up to a multiple of 8; one block of c' per delay). randomized.ts maps
+ * with C = (d + 1)·c' columns (c' = c rounded up to a multiple of 4; one block of c' per delay; 8-column register
+ * tiles, and a 4-column one for the last 4 when C ≡ 4 mod 8). randomized.ts maps
  * its structured Hankel products onto these: X·V needs D with B[i][j·c' + a] = V[(j·N + i)·c + a], and Xᵀ·U needs Z
  * with W[S][j·c' + a] = U[row of the pair that snapshot S enters at delay j][a] (0 where it enters none).
  *
@@ -35,7 +36,7 @@ export class HankelProducts {
   constructor(data: Float32Array, offsets: ArrayLike<number>, readonly N: number, readonly delays: number, maxC: number) {
     if (!wasmSimdAvailable()) throw new Error('WebAssembly SIMD is not available');
     const Ttot = offsets.length;
-    const Cmax = (delays + 1) * Math.ceil(maxC / 8) * 8;
+    const Cmax = (delays + 1) * HankelProducts.blockCols(maxC);
     this.r2 = N * Cmax;
     this.scratch = (N + Ttot) * Cmax;
     this.arena = new Float32Arena(Ttot * N, undefined, (N + Ttot + 1) * Cmax);
@@ -47,7 +48,7 @@ export class HankelProducts {
   readonly Ttot: number;
 
   /** Columns per delay block for c columns. */
-  static blockCols(c: number): number { return Math.ceil(c / 8) * 8; }
+  static blockCols(c: number): number { return Math.ceil(c / 4) * 4; }
 
   /**
    * D = X·B. `fillB(B, cp)` writes B (N × (d+1)·cp, row-major, zero padding already in place) into the view it is
@@ -64,7 +65,7 @@ export class HankelProducts {
         const two = S + 1 < Ttot, S1 = two ? S + 1 : S;
         for (let cb = 0; cb < C; cb += 8) {
           const out = this.r2 + S * C + cb;
-          arena.mulAcc(K, S * N + ib, S1 * N + ib, 1, this.r1 + ib * C + cb, C, out, two ? C : this.scratch - out);
+          arena.mulAcc(K, S * N + ib, S1 * N + ib, 1, this.r1 + ib * C + cb, C, out, two ? C : this.scratch - out, cb + 8 <= C ? 8 : 4);
         }
       }
     }
@@ -86,7 +87,7 @@ export class HankelProducts {
         const two = i + 1 < N, i1 = two ? i + 1 : i;
         for (let cb = 0; cb < C; cb += 8) {
           const out = this.r1 + i * C + cb;
-          arena.mulAcc(K, S0 * N + i, S0 * N + i1, N, this.r2 + S0 * C + cb, C, out, two ? C : this.scratch - out);
+          arena.mulAcc(K, S0 * N + i, S0 * N + i1, N, this.r2 + S0 * C + cb, C, out, two ? C : this.scratch - out, cb + 8 <= C ? 8 : 4);
         }
       }
     }

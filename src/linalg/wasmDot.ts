@@ -143,15 +143,16 @@ const v128store = (offset: number) => simd(0x0b, 3, ...uleb(offset));         //
  * accumulators (each lane sums over k in order, as the JS loops of randomized.ts did). 8 + 3 live v128 values.
  * The randomized route's products X·V and Xᵀ·U are made of these (randomized.ts).
  */
-function mmBody(): number[] {
+function mmBody(P = 4): number[] {
+  // P f64x2 column pairs per row (mm: P = 4, 8 columns; mm4: P = 2, 4 columns, for widths ≡ 4 mod 8)
   const K = 0, AS = 1, A0 = 2, A1 = 3, B = 4, BS = 5, OUT = 6, OS = 7;
-  const ACC = (r: number, p: number) => 8 + r * 4 + p, X = (r: number) => 16 + r, Y = 18;
+  const ACC = (r: number, p: number) => 8 + r * P + p, X = (r: number) => 8 + 2 * P + r, Y = 8 + 2 * P + 2;
   const c: number[] = [];
   c.push(0x03, 0x40);                                                                    // loop
   for (let r = 0; r < 2; r++) {
     c.push(...get(r === 0 ? A0 : A1), F32_LOAD, 2, 0, F64_PROMOTE_F32, ...F64X2_SPLAT, ...set(X(r)));
   }
-  for (let p = 0; p < 4; p++) {
+  for (let p = 0; p < P; p++) {
     c.push(...get(B), ...v128load(16 * p), ...set(Y));
     for (let r = 0; r < 2; r++) c.push(...get(ACC(r, p)), ...get(X(r)), ...get(Y), ...F64X2_MUL, ...F64X2_ADD, ...set(ACC(r, p)));
   }
@@ -162,12 +163,12 @@ function mmBody(): number[] {
   c.push(0x0b);                                                                          // end loop
   for (let r = 0; r < 2; r++) {
     const addr = r === 0 ? [...get(OUT)] : [...get(OUT), ...get(OS), I32_ADD];
-    for (let p = 0; p < 4; p++) {
+    for (let p = 0; p < P; p++) {
       c.push(...addr, ...addr, ...v128load(16 * p), ...get(ACC(r, p)), ...F64X2_ADD, ...v128store(16 * p));
     }
   }
   c.push(0x0b);
-  const body = [...vec([[11, V128]]), ...c];
+  const body = [...vec([[2 * P + 3, V128]]), ...c];
   return [...uleb(body.length), ...body];
 }
 
@@ -176,7 +177,7 @@ export interface TileShape { R: number; C: number; unroll: number }
 /** The tile the batch Gram uses (chosen with bench/gram-candidates.ts, docs/benchmarks.md). */
 export const GRAM_TILE: TileShape = { R: 2, C: 4, unroll: 1 };
 
-/** The module: imports memory `env.mem`, exports `dot4` (7 × i32), `tile` (R + C + 2 × i32) and `mm` (8 × i32), no results. */
+/** The module: imports memory `env.mem`, exports `dot4` (7 × i32), `tile` (R + C + 2 × i32), `mm` and `mm4` (8 × i32), no results. */
 function moduleBytes(tile: TileShape = GRAM_TILE): Uint8Array {
   const nt = tile.R + tile.C + 2;
   return new Uint8Array([
@@ -187,9 +188,10 @@ function moduleBytes(tile: TileShape = GRAM_TILE): Uint8Array {
       [0x60, ...vec(Array.from({ length: 8 }, () => [I32])), ...vec([])],
     ])),
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 0x01]])),             // import memory, min 1 page
-    ...section(3, vec([[0], [1], [2]])),                                                  // functions 0, 1, 2
-    ...section(7, vec([[...name('dot4'), 0x00, 0x00], [...name('tile'), 0x00, 0x01], [...name('mm'), 0x00, 0x02]])),
-    ...section(10, vec([dot4Body(), tileBody(tile.R, tile.C, tile.unroll), mmBody()])),   // code
+    ...section(3, vec([[0], [1], [2], [2]])),                                             // functions 0 … 3
+    ...section(7, vec([[...name('dot4'), 0x00, 0x00], [...name('tile'), 0x00, 0x01], [...name('mm'), 0x00, 0x02],
+      [...name('mm4'), 0x00, 0x03]])),
+    ...section(10, vec([dot4Body(), tileBody(tile.R, tile.C, tile.unroll), mmBody(4), mmBody(2)])), // code
   ]);
 }
 
@@ -271,6 +273,7 @@ export class Float32Arena {
   private readonly f64Base: number;
   private readonly res: Float64Array;
   private readonly mm: (K: number, as: number, a0: number, a1: number, b: number, bs: number, out: number, os: number) => void;
+  private readonly mm4: Float32Arena['mm'];
   private readonly dot4: Dot4;
   private readonly tileFn: (...args: number[]) => void;
 
@@ -286,6 +289,7 @@ export class Float32Arena {
     const instance = new wasm.api.Instance(wasm.module, { env: { mem: memory } });
     this.dot4 = instance.exports.dot4 as Dot4;
     this.mm = instance.exports.mm as Float32Arena['mm'];
+    this.mm4 = instance.exports.mm4 as Float32Arena['mm'];
     this.f64Base = DATA_BASE + Math.ceil((4 * length) / 16) * 16;
     this.f64 = new Float64Array(memory.buffer, this.f64Base, extraF64);
     this.tileFn = instance.exports.tile as (...args: number[]) => void;
@@ -343,15 +347,15 @@ export class Float32Arena {
   }
 
   /**
-   * out_r[c] += Σ_{k<K} A_r[k]·B_k[c] for r < 2, c < 8 (the `mm` kernel): A_r[k] = f32[a_r + k·aStride],
+   * out_r[c] += Σ_{k<K} A_r[k]·B_k[c] for r < 2, c < `cols` (8: the `mm` kernel, 4: `mm4`): A_r[k] = f32[a_r + k·aStride],
    * B_k[c] = f64[b + k·bStride + c], out_r[c] = f64[out + r·oStride + c] (element offsets into `f32` and `f64`).
    * Float64 accumulation; each out entry sums its K products in k order, then is added to out. Offsets are not
    * checked here (the hot loop of the randomized route calls it ~10⁶ times): the caller keeps them inside the views.
    */
-  mulAcc(K: number, a0: number, a1: number, aStride: number, b: number, bStride: number, out: number, oStride: number): void {
+  mulAcc(K: number, a0: number, a1: number, aStride: number, b: number, bStride: number, out: number, oStride: number, cols: 8 | 4 = 8): void {
     if (K <= 0) return;
     const fb = this.f64Base;
-    this.mm(K, 4 * aStride, DATA_BASE + 4 * a0, DATA_BASE + 4 * a1, fb + 8 * b, 8 * bStride, fb + 8 * out, 8 * oStride);
+    (cols === 8 ? this.mm : this.mm4)(K, 4 * aStride, DATA_BASE + 4 * a0, DATA_BASE + 4 * a1, fb + 8 * b, 8 * bStride, fb + 8 * out, 8 * oStride);
   }
 
   /** Bytes of the arena's memory (whole 64 KiB pages). */
