@@ -1,24 +1,35 @@
 /**
- * Section "batch": spectrum of a big float32 trajectory read from disk (.npy, shape (T, N) = (256, N)), time axis
- * first as the io layout rules require). Times the file read, then `computeSpectrum` with rank 10 (Gram route:
- * 256·257/2 inner products of length N). The NumPy comparison is run by scripts/bench.mjs (bench/numpy_batch.py) on
- * the same file right after this process exits. `computeSpectrum` uses the default Gram kernel (wasm SIMD for float32
- * where available, src/linalg/wasmDot.ts); the JS kernel (gram(…, 'js') + spectrumFromGram, the same fit) is timed
- * beside it on the same data, and so is the previous wasm Gram (1×4 `dot4` kernel, before the 2×4 register tiles,
- * `gramDot4` below) for a same-run before/after ratio.
+ * Section "batch": `koopscope spectrum FILE --rank 10` on float32 .npy trajectories from disk against a NumPy
+ * method-of-snapshots script (bench/numpy_batch.py: float64-accumulated Gram, eigh, projected DMD) on the same file,
+ * INTERLEAVED: each repetition runs, in turn, koopscope on one thread (KOOPSCOPE_THREADS=1), NumPy on one BLAS thread,
+ * koopscope on every core and NumPy on every core, so load on this shared machine hits all four alike; the minimum
+ * over repetitions is reported. Each is a whole process timed by /usr/bin/time (wall and CPU seconds, process start
+ * included on both sides). NumPy runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment (this
+ * machine sets them for older OpenBLAS; they pin a Haswell kernel), and prints its BLAS (threadpoolctl if installed,
+ * else numpy.show_config). Ratios: koopscope / NumPy at the same thread count, wall and CPU.
+ *
+ * `--before=DIR` also runs the koopscope built in DIR (e.g. a worktree of the commit before a change, with
+ * `node scripts/build-cli.mjs` run there) on one thread in the same interleaving: a same-run before/after ratio.
+ *
+ * Sizes (T × N, time × parameters): full 256×1M, 1024×100k (Gram route) and 4096×100k (randomized route, which
+ * 'auto' picks for a fixed rank beyond 2000 pairs); --quick 256×100k, 1024×25k, 4096×10k. `--sizes=TxN,…` and
+ * `--reps=k` override. Files are generated once into bench/data (gitignored), row by row.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { computeSpectrum, spectrumFromGram } from '../src/koopman/analyze';
-import { gram } from '../src/linalg/gram';
-import { Float32Arena, GRAM_TILE, wasmSimdAvailable } from '../src/linalg/wasmDot';
-import type { SnapshotSet } from '../src/koopman/snapshots';
 import { emit, log, now, quick, type Metric } from './common';
 import { eigenvalueError, TrajectoryGenerator } from './synthetic';
 
-const T = 256;
-const N = quick ? 100_000 : 1_000_000;
-export const dataFile = path.join('bench', 'data', `traj-${T}x${N}-f32.npy`);
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const SIZES: [number, number][] = (arg('sizes')?.split(',').map((s) => s.split('x').map(Number) as [number, number])) ??
+  (quick ? [[256, 100_000], [1024, 25_000], [4096, 10_000]] : [[256, 1_000_000], [1024, 100_000], [4096, 100_000]]);
+const REPS = Number(arg('reps') ?? (quick ? 1 : 2));
+const CORES = os.availableParallelism();
+const BEFORE = arg('before');
+
+export const dataFile = (T: number, N: number) => path.join('bench', 'data', `traj-${T}x${N}-f32.npy`);
 
 function npyHeader(shape: number[]): Buffer {
   let h = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}), }`;
@@ -32,150 +43,109 @@ function npyHeader(shape: number[]): Buffer {
 }
 
 /** Write the trajectory row by row (one N-vector in memory at a time). */
-function generate(file: string): number {
+function generate(file: string, T: number, N: number): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = file + '.partial';
   const fd = fs.openSync(tmp, 'w');
-  const t0 = now();
   fs.writeSync(fd, npyHeader([T, N]));
   const gen = new TrajectoryGenerator(N, 11);
   const row = new Float32Array(N);
   for (let t = 0; t < T; t++) {
     gen.next(row);
     fs.writeSync(fd, new Uint8Array(row.buffer, row.byteOffset, row.byteLength));
-    if (t % 32 === 31) log(`  generated ${t + 1}/${T} rows`);
   }
   fs.closeSync(fd);
   fs.renameSync(tmp, file);
-  return now() - t0;
 }
 
-/** Minimal .npy parse (fallback while src/io has no readTrajectoryFile): little-endian float32, C order, 2-D. */
-function parseNpyMinimal(bytes: Uint8Array): SnapshotSet {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const major = bytes[6]!;
-  const hlen = major === 1 ? dv.getUint16(8, true) : dv.getUint32(8, true);
-  const start = (major === 1 ? 10 : 12) + hlen;
-  const header = Buffer.from(bytes.buffer, bytes.byteOffset + (major === 1 ? 10 : 12), hlen).toString('latin1');
-  if (!header.includes("'<f4'") || header.includes('True')) throw new Error(`unexpected npy header ${header}`);
-  const shape = header.match(/\(([^)]*)\)/)![1]!.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  const [rows, cols] = shape as [number, number];
-  const off = bytes.byteOffset + start;
-  const data = off % 4 === 0 ? new Float32Array(bytes.buffer, off, rows * cols)
-    : new Float32Array(bytes.slice(start, start + rows * cols * 4).buffer);
-  return { runs: 1, T: rows, N: cols, data };
+interface Timed { wall: number; cpu: number; stdout: string }
+
+/** Runs a command under /usr/bin/time; wall and CPU (user + sys) seconds of the whole process. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Timed {
+  const r = spawnSync('/usr/bin/time', ['-f', '@@TIME %e %U %S', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const m = /@@TIME ([\d.]+) ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  if (r.status !== 0 || !m) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-800)}`);
+  return { wall: +m[1], cpu: +m[2] + +m[3], stdout: r.stdout };
 }
 
-/**
- * The wasm Gram as src/linalg/gram.ts did it before the register-tiled kernel (kept here as the same-run baseline):
- * 8 MiB column blocks copied into an arena, then per row i one `dotRows` of row i against rows i … M−1 (the 1×4
- * `dot4` kernel: x loaded once per 4 rows, each row once per x).
- */
-function gramDot4(data: Float32Array, M: number, N: number): Float64Array {
-  const G = new Float64Array(M * M);
-  const len = Math.max(1, Math.min(N, Math.min(8192, Math.max(1024, Math.floor((1 << 21) / M) & ~3))));
-  const arena = new Float32Arena(M * len), f = arena.f32;
-  const offs = new Int32Array(M), tmp = new Float64Array(M);
-  for (let k0 = 0; k0 < N; k0 += len) {
-    const w = Math.min(len, N - k0);
-    for (let i = 0; i < M; i++) f.set(data.subarray(i * N + k0, i * N + k0 + w), i * w);
-    for (let i = 0; i < M; i++) offs[i] = i * w;
-    for (let i = 0; i < M; i++) {
-      arena.dotRows(i * w, offs.subarray(i), M - i, w, tmp);
-      for (let j = 0; j < M - i; j++) G[i * M + i + j] += tmp[j]!;
+const lastJson = (s: string) => JSON.parse(s.trim().split('\n').filter((l) => l.startsWith('{')).pop()!);
+
+function numpyEnv(threads: number | 'all'): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE; delete env.OPENBLAS_L2_SIZE; // NumPy only: its own AVX-512 kernel (see the header)
+  const n = threads === 'all' ? String(CORES) : String(threads);
+  Object.assign(env, { OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n });
+  return env;
+}
+const oursEnv = (threads: number | 'all'): NodeJS.ProcessEnv => ({ ...process.env, KOOPSCOPE_THREADS: String(threads === 'all' ? CORES : threads) });
+
+function main(): void {
+  const metrics: Metric[] = [];
+  const info: Record<string, unknown> = { cores: CORES, loadavg: os.loadavg(), reps: REPS, sizes: SIZES };
+  for (const [T, N] of SIZES) {
+    const file = dataFile(T, N);
+    if (!fs.existsSync(file)) { log(`generating ${file} (${(T * N * 4 / 1e9).toFixed(2)} GB)`); generate(file, T, N); }
+    const best: Record<string, Timed & { json?: any }> = {};
+    const keep = (k: string, t: Timed & { json?: any }) => { if (!best[k] || t.cpu < best[k].cpu) best[k] = { ...t, wall: Math.min(t.wall, best[k]?.wall ?? Infinity) }; };
+    for (let rep = 0; rep < REPS; rep++) {
+      // the engine before issue 18 needed > 124 CPU-s at 4096 × 100k (the issue's measurement): not rerun past T = 2048
+      if (BEFORE && T <= 2048) {
+        log(`${T}×${N} rep ${rep + 1}/${REPS}: koopscope before (${BEFORE}), 1 thread`);
+        const b = timed(process.execPath, [path.join(BEFORE, 'bin/koopscope.js'), 'spectrum', file, '--rank', '10', '--json'], oursEnv(1));
+        keep('before', { ...b, json: lastJson(b.stdout) });
+      }
+      for (const threads of [1, 'all'] as const) {
+        log(`${T}×${N} rep ${rep + 1}/${REPS}: koopscope, ${threads} thread(s)`);
+        const ours = timed(process.execPath, ['bin/koopscope.js', 'spectrum', file, '--rank', '10', '--json'], oursEnv(threads));
+        keep(`ours${threads}`, { ...ours, json: lastJson(ours.stdout) });
+        log(`${T}×${N} rep ${rep + 1}/${REPS}: NumPy, ${threads} BLAS thread(s)`);
+        const np = timed('python3', ['bench/numpy_batch.py', file, '10', '--no-f32'], numpyEnv(threads));
+        keep(`np${threads}`, { ...np, json: lastJson(np.stdout) });
+      }
+    }
+    const tag = `${T}x${N}`;
+    const ours1 = best.ours1!, oursN = best.oursall!, np1 = best.np1!, npN = best.npall!;
+    const eig = (ours1.json.eigenvalues as [number, number][]).map(([re, im]) => ({ re, im }));
+    const npEig = (np1.json.eigenvalues as [number, number][]);
+    let vsNumpy = 0;
+    for (const e of eig.slice(0, 9)) vsNumpy = Math.max(vsNumpy, Math.min(...npEig.map(([re, im]) => Math.hypot(e.re - re, e.im - im))));
+    let threadsDiff = 0;
+    (oursN.json.eigenvalues as [number, number][]).forEach(([re, im], k) => { threadsDiff = Math.max(threadsDiff, Math.hypot(re - eig[k]!.re, im - eig[k]!.im)); });
+    info[tag] = { numpy: np1.json.blas, numpyVersion: np1.json.numpy, route: ours1.json.route ?? null, np1: np1.json, npN: npN.json, loadavgAfter: os.loadavg() };
+    metrics.push(
+      { id: `batch.${tag}.ours1`, label: `${tag}: koopscope, 1 thread (wall / CPU s)`, value: ours1.wall, unit: 's', note: `CPU ${ours1.cpu.toFixed(2)} s` },
+      { id: `batch.${tag}.np1`, label: `${tag}: NumPy, 1 BLAS thread (wall / CPU s)`, value: np1.wall, unit: 's', note: `CPU ${np1.cpu.toFixed(2)} s; in-script ${(np1.json.total_f64_ms / 1000).toFixed(2)} s; OpenBLAS kernel ${np1.json.blas?.corename ?? '?'}` },
+      { id: `batch.${tag}.ratio1`, label: `${tag}: koopscope / NumPy, 1 thread, CPU`, value: ours1.cpu / np1.cpu, unit: '×', note: `wall ${(ours1.wall / np1.wall).toFixed(2)}×` },
+      { id: `batch.${tag}.oursN`, label: `${tag}: koopscope, ${CORES} threads (wall s)`, value: oursN.wall, unit: 's', note: `CPU ${oursN.cpu.toFixed(2)} s` },
+      { id: `batch.${tag}.npN`, label: `${tag}: NumPy, ${CORES} BLAS threads (wall s)`, value: npN.wall, unit: 's', note: `CPU ${npN.cpu.toFixed(2)} s` },
+      { id: `batch.${tag}.ratioN`, label: `${tag}: koopscope / NumPy, ${CORES} threads, wall`, value: oursN.wall / npN.wall, unit: '×' },
+      { id: `batch.${tag}.threadSpeedup`, label: `${tag}: koopscope 1 thread / ${CORES} threads, wall`, value: ours1.wall / oursN.wall, unit: '×' },
+      ...(best.before ? [
+        { id: `batch.${tag}.before`, label: `${tag}: koopscope before (${BEFORE}), 1 thread (wall / CPU s)`, value: best.before.wall, unit: 's', note: `CPU ${best.before.cpu.toFixed(2)} s` },
+        { id: `batch.${tag}.speedup`, label: `${tag}: before / now, 1 thread, CPU`, value: best.before.cpu / ours1.cpu, unit: '×', note: `before / NumPy 1 thread: ${(best.before.cpu / np1.cpu).toFixed(2)}× CPU` },
+        { id: `batch.${tag}.eigVsBefore`, label: `${tag}: all 10 eigenvalues, now vs before`, value: Math.max(...(best.before.json.eigenvalues as [number, number][]).map(([re, im], k) => Math.hypot(re - eig[k]!.re, im - eig[k]!.im))), unit: '' },
+        { id: `batch.${tag}.eigVsBefore9`, label: `${tag}: leading 9 eigenvalues (the true modes), now vs before`, value: Math.max(...(best.before.json.eigenvalues as [number, number][]).slice(0, 9).map(([re, im], k) => Math.hypot(re - eig[k]!.re, im - eig[k]!.im))), unit: '' },
+      ] satisfies Metric[] : []),
+      { id: `batch.${tag}.eigVsNumpy`, label: `${tag}: leading 9 eigenvalues, max distance to NumPy's`, value: vsNumpy, unit: '' },
+      { id: `batch.${tag}.eigThreads`, label: `${tag}: eigenvalues, ${CORES} threads vs 1`, value: threadsDiff, unit: '' },
+      { id: `batch.${tag}.eigErr`, label: `${tag}: worst true-eigenvalue miss`, value: eigenvalueError(eig), unit: '' },
+    );
+  }
+  // growth exponents: cost ∝ T^a at fixed N (first two sizes share N only in the full set: 1024 vs 4096 at 100k)
+  const byN = new Map<number, [number, number][]>();
+  for (const [T, N] of SIZES) byN.set(N, [...(byN.get(N) ?? []), [T, N]]);
+  for (const [N, list] of byN) {
+    if (list.length < 2) continue;
+    const [[Ta], [Tb]] = [list[0]!, list[list.length - 1]!];
+    const val = (T: number, k: string) => metrics.find((m) => m.id === `batch.${T}x${N}.${k}`)!;
+    const cpu = (m: Metric) => Number(/CPU ([\d.]+)/.exec(m.note ?? '')?.[1] ?? m.value);
+    for (const k of ['ours1', 'np1']) {
+      const a = Math.log(cpu(val(Tb, k)) / cpu(val(Ta, k))) / Math.log(Tb / Ta);
+      metrics.push({ id: `batch.N${N}.${k}.Texp`, label: `N = ${N}: CPU time ∝ T^a from T = ${Ta} to ${Tb}, ${k === 'ours1' ? 'koopscope' : 'NumPy'} 1 thread`, value: a, unit: 'a' });
     }
   }
-  for (let i = 0; i < M; i++) for (let j = 0; j < i; j++) G[i * M + j] = G[j * M + i]!;
-  return G;
+  info.loadavgEnd = os.loadavg();
+  emit('batch', metrics, info);
 }
-
-async function main(): Promise<void> {
-  let genMs: number | undefined;
-  if (!fs.existsSync(dataFile)) {
-    log(`generating ${dataFile} (${(T * N * 4 / 1e9).toFixed(2)} GB, written row by row)`);
-    genMs = generate(dataFile);
-    log(`generated in ${(genMs / 1000).toFixed(1)} s`);
-  } else log(`reusing ${dataFile}`);
-  const fileBytes = fs.statSync(dataFile).size;
-
-  // --- read (page cache is warm on a second run; the first run after generation is also mostly cached) ---
-  let t0 = now();
-  const bytes = fs.readFileSync(dataFile);
-  const readMs = now() - t0;
-  log(`readFileSync: ${readMs.toFixed(0)} ms (${(fileBytes / readMs / 1e6).toFixed(2)} GB/s)`);
-
-  let reader = 'minimal header parse (bench/batch.ts)';
-  let set: SnapshotSet | undefined;
-  t0 = now();
-  try {
-    const io: Record<string, unknown> = await import('../src/io/index');
-    if (typeof io.readTrajectoryFile === 'function') {
-      const traj = await (io.readTrajectoryFile as (n: string, b: Uint8Array) => unknown)(path.basename(dataFile), bytes) as
-        SnapshotSet & { kind?: string };
-      if (traj.kind !== 'trajectory') throw new Error(`io returned ${traj.kind}`);
-      set = { runs: traj.runs, T: traj.T, N: traj.N, data: traj.data };
-      reader = 'src/io readTrajectoryFile';
-    }
-  } catch (e) {
-    log(`io module not usable (${(e as Error).message.split('\n')[0]}); using the minimal parse`);
-  }
-  set ??= parseNpyMinimal(bytes);
-  const parseMs = now() - t0;
-  const zeroCopy = set.data.buffer === bytes.buffer;
-  log(`parse (${reader}): ${parseMs.toFixed(0)} ms, ${zeroCopy ? 'zero-copy view' : 'copied'}, ` +
-    `${set.data.constructor.name} ${set.T}×${set.N}`);
-
-  // --- computeSpectrum, rank 10, Gram route ---
-  t0 = now();
-  const fit = computeSpectrum(set, { rank: { kind: 'rank', r: 10 } });
-  const specMs = now() - t0;
-  const eigErr = eigenvalueError(fit.spectrum.eigenvalues);
-  const madds = (set.T * (set.T + 1)) / 2 * set.N;
-  log(`computeSpectrum rank 10: ${(specMs / 1000).toFixed(2)} s (route ${fit.route}, ` +
-    `${(madds / specMs / 1e6).toFixed(2)} G madd/s), worst true-eigenvalue miss ${eigErr.toExponential(1)}`);
-
-  // --- the same fit with the JS Gram kernel (the pre-wasm route and the fallback) ---
-  t0 = now();
-  const Gjs = gram(set.data, set.T, set.N, undefined, 'js');
-  const fitJs = spectrumFromGram({ G: Gjs, runLengths: [set.T], dim: set.N }, { rank: { kind: 'rank', r: 10 } });
-  const specJsMs = now() - t0;
-  const eigJs = fitJs.spectrum.eigenvalues, eig = fit.spectrum.eigenvalues;
-  let eigDiff = 0;
-  for (const e of eig) eigDiff = Math.max(eigDiff, Math.min(...eigJs.map((f) => Math.hypot(e.re - f.re, e.im - f.im))));
-  const kernel = set.data instanceof Float32Array && wasmSimdAvailable() ? 'wasm' : 'js';
-  log(`JS kernel: gram(…, 'js') + spectrumFromGram ${(specJsMs / 1000).toFixed(2)} s ` +
-    `(${(madds / specJsMs / 1e6).toFixed(2)} G madd/s), ${(specJsMs / specMs).toFixed(2)}× the default (${kernel}); ` +
-    `eigenvalues differ by ≤ ${eigDiff.toExponential(1)}`);
-
-  // --- the same fit with the previous wasm Gram (1×4 dot4 kernel, no register tiles): the before/after ratio ---
-  let specD4Ms: number | undefined, eigD4 = 0;
-  if (set.data instanceof Float32Array && wasmSimdAvailable()) {
-    t0 = now();
-    const Gd4 = gramDot4(set.data, set.T, set.N);
-    const fitD4 = spectrumFromGram({ G: Gd4, runLengths: [set.T], dim: set.N }, { rank: { kind: 'rank', r: 10 } });
-    specD4Ms = now() - t0;
-    for (const e of eig) eigD4 = Math.max(eigD4, Math.min(...fitD4.spectrum.eigenvalues.map((f) => Math.hypot(e.re - f.re, e.im - f.im))));
-    log(`previous wasm Gram (1×4 dot4) + spectrumFromGram ${(specD4Ms / 1000).toFixed(2)} s ` +
-      `(${(madds / specD4Ms / 1e6).toFixed(2)} G madd/s), ${(specD4Ms / specMs).toFixed(2)}× the default ` +
-      `(${GRAM_TILE.R}×${GRAM_TILE.C} tiles); eigenvalues differ by ≤ ${eigD4.toExponential(1)}`);
-  }
-
-  const metrics: Metric[] = [
-    { id: 'batch.read', label: `read ${(fileBytes / 1e9).toFixed(2)} GB .npy (readFileSync)`, value: readMs, unit: 'ms', note: `${(fileBytes / readMs / 1e6).toFixed(2)} GB/s` },
-    { id: 'batch.parse', label: 'parse to SnapshotSet', value: parseMs, unit: 'ms', note: `${reader}${zeroCopy ? ', zero-copy' : ', copy'}` },
-    { id: 'batch.spectrum', label: `computeSpectrum rank 10 (${set.T}×${set.N}), default (${kernel})`, value: specMs, unit: 'ms', note: `route ${fit.route}` },
-    { id: 'batch.spectrum.gflops', label: 'Gram multiply-add rate (default)', value: madds / (specMs * 1e-3) / 1e9, unit: 'G madd/s' },
-    { id: 'batch.spectrum.js', label: `gram(…, 'js') + spectrumFromGram rank 10 (${set.T}×${set.N})`, value: specJsMs, unit: 'ms', note: `${(madds / specJsMs / 1e6).toFixed(2)} G madd/s; eigenvalues vs default ≤ ${eigDiff.toExponential(1)}` },
-    { id: 'batch.spectrum.speedup', label: `speed-up, default (${kernel}) / js`, value: specJsMs / specMs, unit: '×' },
-    ...(specD4Ms === undefined ? [] : [
-      { id: 'batch.spectrum.dot4', label: `previous wasm Gram (1×4 dot4) + spectrumFromGram rank 10`, value: specD4Ms, unit: 'ms', note: `${(madds / specD4Ms / 1e6).toFixed(2)} G madd/s; eigenvalues vs default ≤ ${eigD4.toExponential(1)}` },
-      { id: 'batch.spectrum.tileSpeedup', label: `speed-up, default (${GRAM_TILE.R}×${GRAM_TILE.C} tiles) / previous (1×4 dot4)`, value: specD4Ms / specMs, unit: '×' },
-    ] satisfies Metric[]),
-    { id: 'batch.eigErr', label: 'worst true-eigenvalue miss', value: eigErr, unit: '' },
-  ];
-  emit('batch', metrics, {
-    file: dataFile, fileBytes, T: set.T, N: set.N, reader, zeroCopy, generatedMs: genMs, kernel, specJsMs, specD4Ms, tile: GRAM_TILE,
-    eigenvalues: fit.spectrum.eigenvalues.map((e) => [e.re, e.im]),
-  });
-}
-main().catch((e) => { console.error(e); process.exit(1); });
+main();
+void now;

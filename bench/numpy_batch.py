@@ -3,7 +3,9 @@
 Steps (each timed): np.load(mmap_mode='r'); the Gram X @ X.T in float64 (converted in column chunks, so the float64
 copy never exists whole) and in float32 BLAS (syrk on the mmap'd array, rounded to float32); eigh of the Gram of the
 first T-1 snapshots; the method-of-snapshots DMD steps (rank 10). Prints one JSON object on the last line.
-Usage: python3 bench/numpy_batch.py FILE [RANK]
+The BLAS in use is reported under "blas" (threadpoolctl when installed: library, version, kernel architecture,
+threads; else numpy.show_config's text). `--no-f32` skips the float32 Gram (bench/batch.ts times whole processes).
+Usage: python3 bench/numpy_batch.py FILE [RANK] [--no-f32]
 """
 import json, os, sys, time
 
@@ -27,10 +29,44 @@ def dmd_from_gram(G, r):
     return lam, t_eigh, t_dmd
 
 
+def openblas_corename():
+    """The kernel OpenBLAS chose at run time (e.g. SkylakeX, Haswell), read from the bundled library, or None."""
+    import ctypes, glob
+    for lib in glob.glob(os.path.join(os.path.dirname(np.__file__), "..", "numpy.libs", "*openblas*")):
+        try:
+            dll = ctypes.CDLL(lib)
+        except OSError:
+            continue
+        for name in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "openblas_get_corename"):
+            if hasattr(dll, name):
+                f = getattr(dll, name)
+                f.restype = ctypes.c_char_p
+                return f().decode()
+    return None
+
+
+def blas_info():
+    """The BLAS NumPy uses: threadpoolctl's description (kernel architecture included) if available, else show_config
+    (whose 'Haswell' is the build's baseline, not the kernel in use), plus OpenBLAS' run-time core name."""
+    core = openblas_corename()
+    try:
+        from threadpoolctl import threadpool_info
+        return {"corename": core, "threadpoolctl": [
+            {k: v for k, v in d.items() if k in ("internal_api", "version", "architecture", "num_threads", "filepath")}
+            for d in threadpool_info()]}
+    except ImportError:
+        import contextlib, io
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            np.show_config()
+        return {"corename": core, "show_config": buf.getvalue()[-1500:], "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE")}
+
+
 def main():
-    path = sys.argv[1]
-    r = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-    out = {"numpy": np.__version__, "threads": os.environ.get("OPENBLAS_NUM_THREADS", "default")}
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    path = args[0]
+    r = int(args[1]) if len(args) > 1 else 10
+    out = {"numpy": np.__version__, "threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"), "blas": blas_info()}
     t0 = time.perf_counter()
     X = np.load(path, mmap_mode="r")
     out["load_mmap_ms"] = (time.perf_counter() - t0) * 1e3
@@ -47,10 +83,11 @@ def main():
     out["gram_f64_ms"] = (time.perf_counter() - t0) * 1e3
 
     # float32 BLAS Gram straight on the mmap'd array
-    t0 = time.perf_counter()
-    G32 = X @ X.T
-    out["gram_f32_ms"] = (time.perf_counter() - t0) * 1e3
-    out["gram_f32_relerr"] = float(np.abs(G32 - G).max() / np.abs(G).max())
+    if "--no-f32" not in sys.argv:
+        t0 = time.perf_counter()
+        G32 = X @ X.T
+        out["gram_f32_ms"] = (time.perf_counter() - t0) * 1e3
+        out["gram_f32_relerr"] = float(np.abs(G32 - G).max() / np.abs(G).max())
 
     lam, t_eigh, t_dmd = dmd_from_gram(G, r)
     out["eigh_ms"] = t_eigh * 1e3

@@ -63,33 +63,13 @@ const SECTIONS = [
   },
   {
     id: 'batch',
-    title: 'Batch spectrum of a float32 trajectory .npy from disk, vs NumPy on the same file',
+    title: 'koopscope spectrum --rank 10 on float32 .npy files vs NumPy method of snapshots, interleaved, 1 and all threads',
+    // bench/batch.ts runs NumPy itself (interleaved with koopscope, OpenBLAS variables unset for NumPy only); it runs
+    // the built CLI, so build it first
     run: () => {
-      const js = runTs('batch.ts');
-      const file = js.info.file;
-      const get = (id) => js.metrics.find((x) => x.id === id).value;
-      const jsTotal = get('batch.read') + get('batch.parse') + get('batch.spectrum');
-      js.metrics.push(m('batch.total', 'JS total: read + parse + spectrum', jsTotal, 'ms'));
-      for (const [tag, env] of [['np1', { OPENBLAS_NUM_THREADS: '1' }], ['npN', {}]]) {
-        const threads = tag === 'np1' ? '1 BLAS thread' : 'default BLAS threads';
-        console.error(`  [numpy, ${threads}] ${file}`);
-        const np = runPython('numpy_batch.py', [file, '10'], env);
-        if (!np) continue;
-        js.info[tag] = np;
-        const npTotal = np.total_f64_ms;
-        js.metrics.push(
-          m(`batch.${tag}.gram64`, `NumPy Gram float64 (chunked), ${threads}`, np.gram_f64_ms, 'ms'),
-          m(`batch.${tag}.gram32`, `NumPy Gram float32 BLAS, ${threads}`, np.gram_f32_ms, 'ms',
-            `rel. err vs f64 ${np.gram_f32_relerr.toExponential(1)}`),
-          m(`batch.${tag}.eigh`, `NumPy eigh + DMD steps, ${threads}`, np.eigh_ms + np.dmd_ms, 'ms'),
-          m(`batch.${tag}.total`, `NumPy total (mmap + f64 Gram + eigh + DMD), ${threads}`, npTotal, 'ms',
-            'file already in the page cache'),
-          m(`batch.ratio.${tag}`, `JS computeSpectrum / NumPy f64 total, ${threads}`, get('batch.spectrum') / npTotal, '×'),
-          m(`batch.ratio.${tag}.f32`, `JS computeSpectrum / NumPy f32 Gram + eigh + DMD, ${threads}`,
-            get('batch.spectrum') / (np.gram_f32_ms + np.eigh_ms + np.dmd_ms), '×'),
-        );
-      }
-      return js;
+      const b = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: root, stdio: 'inherit' });
+      if (b.status !== 0) throw new Error('build-cli failed');
+      return runTs('batch.ts', argv.filter((a) => a.startsWith('--sizes=') || a.startsWith('--reps=') || a.startsWith('--before=')));
     },
   },
   {

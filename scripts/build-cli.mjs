@@ -4,6 +4,12 @@ import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// the Gram worker thread (src/cli/gramWorkers.ts loads dist-cli/gramWorker.mjs next to the bundle)
+await build({
+  entryPoints: [`${root}/src/cli/gramWorker.ts`],
+  outfile: `${root}/dist-cli/gramWorker.mjs`,
+  bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: true, logLevel: 'warning',
+});
 await build({
   entryPoints: [`${root}/src/cli/node.ts`],
   outfile: `${root}/dist-cli/koopscope.mjs`,

@@ -18,8 +18,12 @@ function kindOf(st: Stats): string {
   return 'not a regular file';
 }
 
-/** The bytes of the regular file at `path`: exactly its size at open time (a file that grows is not chased). */
-export function readRegularFile(path: string): Uint8Array {
+/**
+ * The bytes of the regular file at `path`: exactly its size at open time (a file that grows is not chased). With
+ * `shared`, files of SHARED_MIN_BYTES or more are read into a SharedArrayBuffer, so that the zero-copy float view
+ * the reader makes of a .npy/.safetensors array can be handed to worker threads (gramWorkers.ts) without a copy.
+ */
+export function readRegularFile(path: string, shared = false): Uint8Array {
   let fd: number | undefined;
   try {
     // stat first: opening a FIFO for reading would block until a writer appears. O_NONBLOCK covers the race where the
@@ -31,7 +35,7 @@ export function readRegularFile(path: string): Uint8Array {
     if (!fst.isFile()) throw new UsageError(`${path}: is ${kindOf(fst)}, not a file`);
     let bytes: Uint8Array;
     try {
-      bytes = new Uint8Array(fst.size);
+      bytes = shared && fst.size >= SHARED_MIN_BYTES ? new Uint8Array(new SharedArrayBuffer(fst.size)) : new Uint8Array(fst.size);
     } catch {
       throw new UsageError(`${path}: too large to read (${fst.size} bytes do not fit in memory)`);
     }
@@ -54,13 +58,16 @@ export function readRegularFile(path: string): Uint8Array {
   }
 }
 
+/** Files at least this large are read into shared memory when asked (smaller ones do not use the Gram threads). */
+export const SHARED_MIN_BYTES = 16 * 2 ** 20;
+
 /** Reads and parses a file; a bad file is a TrajectoryFileError (a UserError, which main.ts prints as one line). */
-export function loadFile(path: string, opts: ReadOptions = {}): Trajectory | EigenvalueSets {
-  return readTrajectoryFile(basename(path), readRegularFile(path), opts);
+export function loadFile(path: string, opts: ReadOptions = {}, shared = false): Trajectory | EigenvalueSets {
+  return readTrajectoryFile(basename(path), readRegularFile(path, shared), opts);
 }
 
-export function loadTrajectory(path: string, opts: ReadOptions = {}): Trajectory {
-  const f = loadFile(path, opts);
+export function loadTrajectory(path: string, opts: ReadOptions = {}, shared = false): Trajectory {
+  const f = loadFile(path, opts, shared);
   if (f.kind !== 'trajectory') {
     throw new UsageError(`${basename(path)}: holds eigenvalues, not a weight trajectory; use 'koopscope compare' with it`);
   }

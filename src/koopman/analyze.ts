@@ -9,7 +9,7 @@
  * prohibitive) uses randomized subspace iteration on the Hankel structure (randomized.ts; top r + oversampling
  * singular values only).
  */
-import { gram, type FloatArray } from '../linalg/gram';
+import { gram, type FloatArray, type GramExecutor } from '../linalg/gram';
 import { symmetricEig } from '../linalg/eig';
 import { pairProblemFromData, pairProblemFromGram, rankFor, solveReduced, type PairProblem } from './dmd';
 import { chooseRank } from './rank';
@@ -62,6 +62,12 @@ export interface SpectrumOptions {
   route?: 'auto' | 'gram' | 'svd' | 'randomized';
   /** Settings of the randomized route (randomized.ts). */
   randomized?: RandomizedOptions;
+  /**
+   * Computes the Gram route's snapshot Gram elsewhere (e.g. split over worker threads: src/cli/gramWorkers.ts in
+   * Node). Used for contiguous unsketched rows; when absent or when it declines (returns undefined), gram() runs here
+   * on one thread. Eigenvalues agree with the one-thread Gram to rounding (~1e-14 on well-conditioned fits).
+   */
+  gramExecutor?: GramExecutor;
   /** Called with a fraction in [0, 1] during the long phases ('sketch', 'gram'); for progress bars. */
   onProgress?: (fraction: number, phase: string) => void;
 }
@@ -186,9 +192,16 @@ function gatherRows(set: SnapshotSet, offsets: number[], sketch?: Sketcher): { d
 }
 
 /** Gram of rows at the given offsets of `data` (each n long). */
-function gramOfRows(data: FloatArray, offsets: number[], n: number, onProgress?: (f: number) => void): Float64Array {
+function gramOfRows(
+  data: FloatArray, offsets: number[], n: number, onProgress?: (f: number) => void, executor?: GramExecutor,
+): Float64Array {
   const contiguous = offsets.every((o, i) => o === offsets[0] + i * n);
-  if (contiguous) return gram(data.subarray(offsets[0], offsets[0] + offsets.length * n), offsets.length, n, onProgress);
+  if (contiguous) {
+    const rows = data.subarray(offsets[0], offsets[0] + offsets.length * n);
+    const G = executor?.gram(rows, offsets.length, n);
+    if (G) { onProgress?.(1); return G; }
+    return gram(rows, offsets.length, n, onProgress);
+  }
   const { data: dense } = gatherRows({ runs: 1, T: offsets.length, N: n, data }, offsets);
   return gram(dense, offsets.length, n, onProgress);
 }
@@ -197,8 +210,9 @@ function gramOfRows(data: FloatArray, offsets: number[], n: number, onProgress?:
 export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {}): Fit {
   checkSnapshotSet(input);
   const o = resolve(options);
-  // far from unit scale: fit s·data (s a power of two, exact) and scale σ and amplitudes back at the end
-  const scale = dataScale(input.data);
+  // far from unit scale: fit s·data (s a power of two, exact) and scale σ and amplitudes back at the end. Float32
+  // data never need it (see dataScale), which saves a full pass over the data
+  const scale = input.data instanceof Float32Array ? 1 : dataScale(input.data);
   const set = scale === 1 ? input : { ...input, data: scaledCopy(input.data, scale) };
   const selected = selectRows(set, options, o.every);
   const warnings: string[] = [];
@@ -218,7 +232,12 @@ export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {
   const pairs = segments.reduce((a, len) => a + len - o.delays - 1, 0);
   const useRandomized = o.route === 'randomized' || (o.route === 'auto' && !useSvd && o.rank.kind === 'rank' &&
     pairs > RANDOMIZED_MIN_PAIRS);
-  if (!set.finite) checkFinite(set, offsets);
+  // Finiteness, checked once: not at all when the producer scanned (io readers set `finite`); on the Gram route of
+  // unsketched data from the Gram's diagonal (‖x_i‖² is finite iff x_i is; the scan below then only locates the
+  // value for the message); otherwise by a scan of the selected rows
+  const gramRoute = !useRandomized && !useSvd;
+  const finiteFromGram = !set.finite && gramRoute && !sketcher;
+  if (!set.finite && !finiteFromGram) checkFinite(set, offsets);
 
   let fit: Fit;
   if (useRandomized) {
@@ -259,7 +278,11 @@ export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {
       const dense = gatherRows(set, offsets, sketcher);
       G = gram(dense.data, offsets.length, dense.n, progress);
     } else {
-      G = gramOfRows(set.data, offsets, set.N, progress);
+      G = gramOfRows(set.data, offsets, set.N, progress, options.gramExecutor);
+      if (finiteFromGram) {
+        const M = offsets.length;
+        for (let i = 0; i < M; i++) if (!Number.isFinite(G[i * M + i])) { checkFinite(set, offsets); break; }
+      }
     }
     fit = fitGram({ G, runLengths: segments, dim: N }, o, warnings, set.runs);
     if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, segments, o);
@@ -279,7 +302,9 @@ const SAFE_SCALE = [2 ** -32, 2 ** 32] as const;
  * SAFE_SCALE; otherwise 1. Multiplying by s is exact, every fitted quantity is either scale-invariant (eigenvalues,
  * residual, energies, condition number, modes X V S⁻¹ W) or linear in it (singular values, amplitudes), so a fit
  * of s·data is the fit of data once those two are divided by s. Without it, data near 1e150 overflow the Gram
- * (~1e300·N) and data near 1e-150 underflow it to zero.
+ * (~1e300·N) and data near 1e-150 underflow it to zero. Float32 data are never rescaled (computeSpectrum skips this
+ * scan): every route computes in float64, where products of float32 values lie in [2e-90, 1.2e77] and sums of up to
+ * 2⁵³ of them cannot overflow, so s = 1 gives the same fit as the exact power-of-two rescaling would.
  */
 function dataScale(data: FloatArray): number {
   let mx = 0;

@@ -26,6 +26,7 @@
  */
 import { complexSolve, generalEig, symmetricEig, thinSvd } from '../linalg/eig';
 import { complexLeastSquares } from '../linalg/qr';
+import { symmetricEigLeading } from '../linalg/symeig';
 import { chooseRank } from './rank';
 import type { RankRule } from './types';
 
@@ -67,7 +68,10 @@ const EPS = 2.220446049250313e-16;
  * Gyy[i][j] = ⟨y_i, y_j⟩. `n` is the embedded dimension (caps the rank at min(n, m)).
  */
 export function pairProblemFromGram(Gxx: Float64Array, Gxy: Float64Array, Gyy: Float64Array, m: number, n: number): PairProblem {
-  const { values, vectors } = symmetricEig(Gxx, m);
+  // all m eigenvalues (for σ, the numerical rank and the rank rules) but only the r leading eigenvectors, on
+  // request in project(r): the m − r others cost ~2/3 of a full decomposition and were never used (issue 18)
+  const eig = symmetricEigLeading(Gxx, m);
+  const values = eig.values;
   const k = Math.min(n, m);
   const sigma = new Float64Array(k);
   for (let i = 0; i < k; i++) sigma[i] = Math.sqrt(Math.max(values[i], 0));
@@ -79,8 +83,7 @@ export function pairProblemFromGram(Gxx: Float64Array, Gxy: Float64Array, Gyy: F
   return {
     sigma, numericalRank, n, m, route: 'gram',
     project(r) {
-      const V = new Float64Array(m * r);
-      for (let i = 0; i < m; i++) for (let j = 0; j < r; j++) V[i * r + j] = vectors[i * m + j];
+      const V = eig.vectors(r); // m × r
       const S = sigma.slice(0, r);
       const VtAV = (A: Float64Array) => {
         const AV = matmul(A, V, m, m, r);

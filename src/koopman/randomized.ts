@@ -23,6 +23,7 @@ import { thinSvd } from '../linalg/eig';
 import type { PairProblem, Projected } from './dmd';
 import type { FloatArray } from '../linalg/gram';
 import { DataError, OptionError } from '../linalg/errors';
+import { HankelProducts } from './hankelWasm';
 
 const EPS = 2.220446049250313e-16;
 
@@ -33,6 +34,11 @@ export interface RandomizedOptions {
   iterations?: number;
   /** Seed of the random start. Default 12345. */
   seed?: number;
+  /**
+   * Kernel of the products with the snapshots: 'auto' (the wasm `mm` kernel of hankelWasm.ts for float32 data where
+   * wasm SIMD is available and the snapshots fit one 4 GiB arena, else the JS loops), or force 'js'. Default 'auto'.
+   */
+  kernel?: 'auto' | 'js';
 }
 
 /** A pair problem from the randomized route: only the leading k singular values are known. */
@@ -47,21 +53,57 @@ export type RandomizedPairProblem = Omit<PairProblem, 'route'> & {
   accuracy: number;
 };
 
-/** Orthonormalize the k columns of the row-major m × k matrix A in place (modified Gram–Schmidt, twice). */
+/**
+ * Orthonormalize the k columns of the row-major m × k matrix A in place: classical Gram–Schmidt with one
+ * reorthogonalisation (CGS2; as stable as MGS twice: orthogonal to ~ε). Row-oriented: per column and pass, one sweep
+ * over the rows computes all its dot products with the earlier columns and one sweep subtracts them, so the rows
+ * are read contiguously (MGS walked a strided column per pair: 2k² strided sweeps over an n × k matrix, seconds at
+ * n = 100k). A column that vanishes (norm 0) stays zero, as before.
+ */
 function orthonormalize(A: Float64Array, m: number, k: number): void {
-  for (let pass = 0; pass < 2; pass++) {
-    for (let j = 0; j < k; j++) {
-      for (let i = 0; i < j; i++) {
-        let dot = 0;
-        for (let t = 0; t < m; t++) dot += A[t * k + i] * A[t * k + j];
-        for (let t = 0; t < m; t++) A[t * k + j] -= dot * A[t * k + i];
+  const dots = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    for (let pass = 0; pass < 2; pass++) {
+      if (j === 0) break;
+      dots.fill(0);
+      for (let t = 0; t < m; t++) {
+        const o = t * k, x = A[o + j];
+        if (x !== 0) for (let i = 0; i < j; i++) dots[i] += A[o + i] * x;
       }
-      let norm = 0;
-      for (let t = 0; t < m; t++) norm += A[t * k + j] ** 2;
-      const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-      for (let t = 0; t < m; t++) A[t * k + j] *= inv;
+      for (let t = 0; t < m; t++) {
+        const o = t * k;
+        let s = 0;
+        for (let i = 0; i < j; i++) s += A[o + i] * dots[i];
+        A[o + j] -= s;
+      }
     }
+    let norm = 0;
+    for (let t = 0; t < m; t++) norm += A[t * k + j] ** 2;
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let t = 0; t < m; t++) A[t * k + j] *= inv;
   }
+}
+
+/**
+ * Thin SVD of a tall n × k matrix Z (n ≫ k) as Z = Qz R (modified Gram–Schmidt twice), R = Qzᵀ Z, R = U_R S V_Rᵀ,
+ * U = Qz U_R: the same factors as thinSvd(Z) (up to signs, to rounding), but ml-matrix's SVD on the n × k Matrix
+ * object took seconds at n = 100k (get/set per entry); here only the k × k factor goes through it.
+ */
+function tallSvd(Z: Float64Array, n: number, k: number): { s: Float64Array; U: Float64Array; V: Float64Array; k: number } {
+  const Qz = Z.slice();
+  orthonormalize(Qz, n, k);
+  const Rm = new Float64Array(k * k);
+  for (let t = 0; t < n; t++) {
+    const o = t * k;
+    for (let a = 0; a < k; a++) { const q = Qz[o + a]; if (q !== 0) for (let b = 0; b < k; b++) Rm[a * k + b] += q * Z[o + b]; }
+  }
+  const small = thinSvd(Rm, k, k);
+  const kk = small.k, U = new Float64Array(n * kk);
+  for (let t = 0; t < n; t++) {
+    const o = t * k;
+    for (let a = 0; a < k; a++) { const q = Qz[o + a]; if (q !== 0) for (let b = 0; b < kk; b++) U[t * kk + b] += q * small.U[a * kk + b]; }
+  }
+  return { s: small.s, U, V: small.V, k: kk };
 }
 
 /**
@@ -85,9 +127,62 @@ export function pairProblemRandomized(
   if (!(Number.isInteger(q) && q >= 0)) throw new OptionError(`iterations must be a whole number ≥ 0, got ${q}`);
   const k = Math.min(r + oversample, n, m);
   const off = (rho: number, s: number) => offsets[snapStart[rho] + s];
+  // the snapshots copied once into a wasm arena for the `mm` kernel (see hankelWasm.ts); undefined: the JS loops
+  let hp: HankelProducts | undefined;
+  if (data instanceof Float32Array && (o.kernel ?? 'auto') === 'auto') {
+    try { hp = new HankelProducts(data, Array.from({ length: total }, (_, i) => offsets[i]), N, d, k); } catch { hp = undefined; }
+  }
 
   /** (rows of A or B) · V: V is n × c, result m × c; shift 0 gives A (X), 1 gives B (Y). */
-  const mulX = (V: Float64Array, c: number, shift: number): Float64Array => {
+  const mulX = (V: Float64Array, c: number, shift: number): Float64Array => hp ? mulXWasm(hp, V, c, shift) : mulXJs(V, c, shift);
+  /** (rows of A or B)ᵀ · U: U is m × c, result n × c. */
+  const mulXt = (U: Float64Array, c: number, shift: number): Float64Array => hp ? mulXtWasm(hp, U, c, shift) : mulXtJs(U, c, shift);
+
+  /** mulX on the wasm kernel: D = X·B with B[i][j·cp + a] = V[(j·N + i)·c + a], then out[p] = Σ_j D[t + shift + j][j]. */
+  const mulXWasm = (h: HankelProducts, V: Float64Array, c: number, shift: number): Float64Array => {
+    const cp = HankelProducts.blockCols(c), C = (d + 1) * cp;
+    const D = h.mulX(c, (B) => {
+      for (let j = 0; j <= d; j++) for (let i = 0; i < N; i++) {
+        const b = i * C + j * cp, v = (j * N + i) * c;
+        for (let a = 0; a < c; a++) B[b + a] = V[v + a];
+      }
+    });
+    const out = new Float64Array(m * c);
+    for (let rho = 0; rho < R; rho++) {
+      for (let t = 0; t < Ps[rho]; t++) {
+        const oOff = (pairStart[rho] + t) * c;
+        for (let j = 0; j <= d; j++) {
+          const dOff = (snapStart[rho] + t + shift + j) * C + j * cp;
+          for (let a = 0; a < c; a++) out[oOff + a] += D[dOff + a];
+        }
+      }
+    }
+    return out;
+  };
+  /** mulXt on the wasm kernel: Z = Xᵀ·W with W[S][j·cp + a] = U[pair of snapshot S at delay j][a]. */
+  const mulXtWasm = (h: HankelProducts, U: Float64Array, c: number, shift: number): Float64Array => {
+    const cp = HankelProducts.blockCols(c), C = (d + 1) * cp;
+    const Z = h.mulXt(c, (W) => {
+      for (let rho = 0; rho < R; rho++) {
+        for (let s = 0; s < Ts[rho]; s++) {
+          for (let j = 0; j <= d; j++) {
+            const t = s - shift - j;
+            if (t < 0 || t >= Ps[rho]) continue;
+            const w = (snapStart[rho] + s) * C + j * cp, u = (pairStart[rho] + t) * c;
+            for (let a = 0; a < c; a++) W[w + a] = U[u + a];
+          }
+        }
+      }
+    });
+    const out = new Float64Array(n * c);
+    for (let j = 0; j <= d; j++) for (let i = 0; i < N; i++) {
+      const z = i * C + j * cp, o = (j * N + i) * c;
+      for (let a = 0; a < c; a++) out[o + a] = Z[z + a];
+    }
+    return out;
+  };
+
+  const mulXJs = (V: Float64Array, c: number, shift: number): Float64Array => {
     const out = new Float64Array(m * c);
     const D = new Float64Array(Math.max(...Ts) * (d + 1) * c); // D[s][j] = x_s · V_block_j
     for (let rho = 0; rho < R; rho++) {
@@ -117,8 +212,7 @@ export function pairProblemRandomized(
     }
     return out;
   };
-  /** (rows of A or B)ᵀ · U: U is m × c, result n × c. */
-  const mulXt = (U: Float64Array, c: number, shift: number): Float64Array => {
+  const mulXtJs = (U: Float64Array, c: number, shift: number): Float64Array => {
     const out = new Float64Array(n * c);
     for (let rho = 0; rho < R; rho++) {
       const T = Ts[rho], P = Ps[rho];
@@ -167,7 +261,7 @@ export function pairProblemRandomized(
     Q = mulX(Z, k, 0);
     orthonormalize(Q, m, k);
   }
-  const svd = thinSvd(mulXt(Q, k, 0), n, k); // Aᵀ Q = Ub Sb Vbᵀ
+  const svd = tallSvd(mulXt(Q, k, 0), n, k); // Aᵀ Q = Ub Sb Vbᵀ
   const kk = svd.k;
   const sigma = svd.s.slice(0, kk);
   // V = Q Vb (m × kk)
@@ -225,18 +319,24 @@ export function pairProblemRandomized(
         const u = U[i * rr + a];
         for (let b = 0; b < rr; b++) UK[i * rr + b] += u * K[a * rr + b];
       }
+      // blocked over the embedded dimension so a block of UK (IBLOCK × rr) stays in cache while every pair passes
+      // (the unblocked loop read all of UK once per pair: ~8 MB per pair at n = 100k)
       let residual2 = 0;
-      for (let rho = 0; rho < R; rho++) {
-        for (let t = 0; t < Ps[rho]; t++) {
-          const p = pairStart[rho] + t;
-          for (let j = 0; j <= d; j++) {
-            const base = off(rho, t + 1 + j);
-            for (let i = 0; i < N; i++) {
-              const row = (j * N + i) * rr;
-              let pred = 0;
-              for (let b = 0; b < rr; b++) pred += UK[row + b] * V[p * rr + b];
-              const e = data[base + i] - pred;
-              residual2 += e * e;
+      const IBLOCK = 2048;
+      for (let j = 0; j <= d; j++) {
+        for (let i0 = 0; i0 < N; i0 += IBLOCK) {
+          const i1 = Math.min(N, i0 + IBLOCK);
+          for (let rho = 0; rho < R; rho++) {
+            for (let t = 0; t < Ps[rho]; t++) {
+              const p = pairStart[rho] + t, vo = p * rr;
+              const base = off(rho, t + 1 + j);
+              for (let i = i0; i < i1; i++) {
+                const row = (j * N + i) * rr;
+                let pred = 0;
+                for (let b = 0; b < rr; b++) pred += UK[row + b] * V[vo + b];
+                const e = data[base + i] - pred;
+                residual2 += e * e;
+              }
             }
           }
         }

@@ -110,25 +110,84 @@ function gramWasm(
   data: Float32Array, M: number, N: number, onProgress?: (fraction: number) => void, arena?: Float32Arena,
 ): Float64Array {
   const G = new Float64Array(M * M);
+  gramWasmUpper(data, M, N, 0, M, G, onProgress, arena);
+  mirrorUpper(G, M);
+  return G;
+}
+
+/**
+ * Adds into G the upper-triangle entries (i, j ≥ i) of rows i in [i0, i1) of the Gram, over all N columns (the wasm
+ * kernel; see gram()). Column blocks and tiles are those of the full triangle, so any split of the rows gives
+ * bit-identical entries; only rows i0 … M−1 are packed.
+ */
+function gramWasmUpper(
+  data: Float32Array, M: number, N: number, i0: number, i1: number, G: Float64Array,
+  onProgress?: (fraction: number) => void, arena?: Float32Arena,
+): void {
   const len = wasmBlock(M, N);
-  arena ??= new Float32Arena(M * len);
+  arena ??= new Float32Arena((M - i0) * len);
   const f = arena.f32;
   const blocks = Math.ceil(N / len) || 1;
   for (let b = 0; b < blocks; b++) {
     const k0 = b * len;
     const w = Math.min(len, N - k0);
-    // the block's M rows, packed with stride w, then its upper triangle in register tiles (Float32Arena.gramAccumulate)
-    for (let i = 0; i < M; i++) f.set(data.subarray(i * N + k0, i * N + k0 + w), i * w);
-    if (M > 0) arena.gramAccumulate(M, w, w, G);
+    // the block's rows i0 … M−1, packed with stride w, then their tiles (Float32Arena.gramAccumulate)
+    for (let i = i0; i < M; i++) f.set(data.subarray(i * N + k0, i * N + k0 + w), (i - i0) * w);
+    if (M > 0) arena.gramAccumulate(M, w, w, G, i0, i1);
     onProgress?.((b + 1) / blocks);
   }
+}
+
+/** G[i][j] = G[j][i] for j < i: the lower triangle from the upper. */
+export function mirrorUpper(G: Float64Array, M: number): void {
   for (let i = 0; i < M; i++) for (let j = 0; j < i; j++) G[i * M + j] = G[j * M + i];
-  return G;
+}
+
+/**
+ * Adds into the row-major M × M float64 G the upper-triangle entries G[i][j], j ≥ i, of the rows i in [i0, i1) of the
+ * Gram of the M rows of `data` (row-major, N values per row); i0 must be even (the wasm tile has 2 rows). Every entry
+ * is summed exactly as gram() sums it (same kernel choice, column blocks and tiles), so threads that split the rows
+ * (src/cli/gramWorkers.ts) reproduce the one-thread Gram bit for bit. `kernel` as in gram().
+ */
+export function gramUpperRows(
+  data: FloatArray, M: number, N: number, i0: number, i1: number, G: Float64Array, kernel: DotKernel = 'auto',
+): void {
+  if (!(Number.isInteger(i0) && Number.isInteger(i1) && 0 <= i0 && i0 <= i1 && i1 <= M && i0 % 2 === 0)) {
+    throw new RangeError(`row range [${i0}, ${i1}) must start at an even row within [0, ${M}]`);
+  }
+  if (i1 === i0) return;
+  const wasm = kernel === 'wasm' || (kernel === 'auto' && data instanceof Float32Array && M * N >= WASM_MIN_VALUES && wasmSimdAvailable());
+  if (wasm && data instanceof Float32Array) {
+    let arena: Float32Arena | undefined;
+    try { arena = new Float32Arena((M - i0) * wasmBlock(M, N)); } catch { /* the JS kernel, as gram() */ }
+    if (arena) { gramWasmUpper(data, M, N, i0, i1, G, undefined, arena); return; }
+  }
+  gramJsUpper(data, M, N, i0, i1, G);
+}
+
+/**
+ * A Gram computed elsewhere, e.g. split over threads (src/cli/gramWorkers.ts), injected through
+ * SpectrumOptions.gramExecutor so the core stays free of threads. `gram` returns the full symmetric M × M Gram of
+ * the M rows (N values each) of `data`, to the same contract as gram() (float64 accumulation; src/cli/gramWorkers.ts
+ * reproduces it bit for bit), or undefined when it cannot take this one (the caller then uses gram()).
+ */
+export interface GramExecutor {
+  readonly threads: number;
+  gram(data: FloatArray, M: number, N: number): Float64Array | undefined;
 }
 
 /** The JS Gram (the reference). */
 function gramJs(data: FloatArray, M: number, N: number, onProgress?: (fraction: number) => void): Float64Array {
   const G = new Float64Array(M * M);
+  gramJsUpper(data, M, N, 0, M, G, onProgress);
+  mirrorUpper(G, M);
+  return G;
+}
+
+/** Adds the upper-triangle entries of rows [i0, i1) of the Gram into G (the JS kernel; same sums as gramJs). */
+function gramJsUpper(
+  data: FloatArray, M: number, N: number, i0: number, i1: number, G: Float64Array, onProgress?: (fraction: number) => void,
+): void {
   const offs = offsetArray(M, M * N);
   for (let i = 0; i < M; i++) offs[i] = i * N;
   const tmp = new Float64Array(M);
@@ -136,7 +195,7 @@ function gramJs(data: FloatArray, M: number, N: number, onProgress?: (fraction: 
   for (let b = 0; b < blocks; b++) {
     const k0 = b * BLOCK;
     const len = Math.min(BLOCK, N - k0);
-    for (let i = 0; i < M; i++) {
+    for (let i = i0; i < i1; i++) {
       // rows i..M-1 against row i, over columns [k0, k0+len)
       const count = M - i;
       const sub = offs.subarray(i, M);
@@ -146,8 +205,6 @@ function gramJs(data: FloatArray, M: number, N: number, onProgress?: (fraction: 
     }
     onProgress?.((b + 1) / blocks);
   }
-  for (let i = 0; i < M; i++) for (let j = 0; j < i; j++) G[i * M + j] = G[j * M + i];
-  return G;
 }
 
 /** dotRows with a common column shift added to every row offset (avoids allocating shifted offset arrays). */

@@ -127,24 +127,71 @@ function tileBody(R: number, C: number, unroll: number): number[] {
   return [...uleb(body.length), ...body];
 }
 
+const F32_LOAD = 0x2a, F64_PROMOTE_F32 = 0xbb, I32_SUB = 0x6b;
+const F64X2_SPLAT = simd(0x14);
+const v128load = (offset: number) => simd(0x00, 3, ...uleb(offset));          // v128.load (align hint 8 bytes)
+const v128store = (offset: number) => simd(0x0b, 3, ...uleb(offset));         // v128.store
+
+/**
+ * mm(K, astride, a0, a1, b, bstride, out, ostride): a 2×8 block of a float32 × float64 matrix product, accumulated:
+ *     out_r[c] += Σ_{k<K} A_r[k] · B_k[c]   for r < 2, c < 8,
+ * where A_r[k] is the float32 at byte address a_r + k·astride (a row of snapshots: astride = 4; a column of them:
+ * astride = 4·N), B_k[c] the float64 at b + k·bstride + 8c, and out_r[c] the float64 at out + r·ostride + 8c. K ≥ 1.
+ * All arguments are byte addresses / strides (i32; a negative ostride wraps, which is what it should do).
+ *
+ * Per k: A_0[k], A_1[k] promoted and splat to f64x2 (x0, x1), four f64x2 loads of B_k, eight multiply-adds into eight
+ * accumulators (each lane sums over k in order, as the JS loops of randomized.ts did). 8 + 3 live v128 values.
+ * The randomized route's products X·V and Xᵀ·U are made of these (randomized.ts).
+ */
+function mmBody(P = 4): number[] {
+  // P f64x2 column pairs per row (mm: P = 4, 8 columns; mm4: P = 2, 4 columns, for widths ≡ 4 mod 8)
+  const K = 0, AS = 1, A0 = 2, A1 = 3, B = 4, BS = 5, OUT = 6, OS = 7;
+  const ACC = (r: number, p: number) => 8 + r * P + p, X = (r: number) => 8 + 2 * P + r, Y = 8 + 2 * P + 2;
+  const c: number[] = [];
+  c.push(0x03, 0x40);                                                                    // loop
+  for (let r = 0; r < 2; r++) {
+    c.push(...get(r === 0 ? A0 : A1), F32_LOAD, 2, 0, F64_PROMOTE_F32, ...F64X2_SPLAT, ...set(X(r)));
+  }
+  for (let p = 0; p < P; p++) {
+    c.push(...get(B), ...v128load(16 * p), ...set(Y));
+    for (let r = 0; r < 2; r++) c.push(...get(ACC(r, p)), ...get(X(r)), ...get(Y), ...F64X2_MUL, ...F64X2_ADD, ...set(ACC(r, p)));
+  }
+  c.push(...get(A0), ...get(AS), I32_ADD, ...set(A0));
+  c.push(...get(A1), ...get(AS), I32_ADD, ...set(A1));
+  c.push(...get(B), ...get(BS), I32_ADD, ...set(B));
+  c.push(...get(K), I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, ...uleb(K), 0x0d, 0x00);  // br_if 0 (--K ≠ 0)
+  c.push(0x0b);                                                                          // end loop
+  for (let r = 0; r < 2; r++) {
+    const addr = r === 0 ? [...get(OUT)] : [...get(OUT), ...get(OS), I32_ADD];
+    for (let p = 0; p < P; p++) {
+      c.push(...addr, ...addr, ...v128load(16 * p), ...get(ACC(r, p)), ...F64X2_ADD, ...v128store(16 * p));
+    }
+  }
+  c.push(0x0b);
+  const body = [...vec([[2 * P + 3, V128]]), ...c];
+  return [...uleb(body.length), ...body];
+}
+
 /** A register-blocked kernel of the module: its export name, tile shape and unroll (see tileBody). */
 export interface TileShape { R: number; C: number; unroll: number }
 /** The tile the batch Gram uses (chosen with bench/gram-candidates.ts, docs/benchmarks.md). */
 export const GRAM_TILE: TileShape = { R: 2, C: 4, unroll: 1 };
 
-/** The module: imports memory `env.mem`, exports `dot4` (7 × i32 → nothing) and `tile` (R + C + 2 × i32 → nothing). */
+/** The module: imports memory `env.mem`, exports `dot4` (7 × i32), `tile` (R + C + 2 × i32), `mm` and `mm4` (8 × i32), no results. */
 function moduleBytes(tile: TileShape = GRAM_TILE): Uint8Array {
   const nt = tile.R + tile.C + 2;
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,                                      // magic, version 1
-    ...section(1, vec([                                                                   // types 0 (dot4), 1 (tile)
+    ...section(1, vec([                                                                   // types 0 (dot4), 1 (tile), 2 (mm)
       [0x60, ...vec(Array.from({ length: 7 }, () => [I32])), ...vec([])],
       [0x60, ...vec(Array.from({ length: nt }, () => [I32])), ...vec([])],
+      [0x60, ...vec(Array.from({ length: 8 }, () => [I32])), ...vec([])],
     ])),
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 0x01]])),             // import memory, min 1 page
-    ...section(3, vec([[0], [1]])),                                                       // functions 0, 1
-    ...section(7, vec([[...name('dot4'), 0x00, 0x00], [...name('tile'), 0x00, 0x01]])),   // exports
-    ...section(10, vec([dot4Body(), tileBody(tile.R, tile.C, tile.unroll)])),             // code
+    ...section(3, vec([[0], [1], [2], [2]])),                                             // functions 0 … 3
+    ...section(7, vec([[...name('dot4'), 0x00, 0x00], [...name('tile'), 0x00, 0x01], [...name('mm'), 0x00, 0x02],
+      [...name('mm4'), 0x00, 0x03]])),
+    ...section(10, vec([dot4Body(), tileBody(tile.R, tile.C, tile.unroll), mmBody(4), mmBody(2)])), // code
   ]);
 }
 
@@ -218,12 +265,21 @@ export class Float32Arena {
   readonly f32: Float32Array;
   /** The register tile of `gramAccumulate` (GRAM_TILE unless another was asked for, e.g. by a benchmark). */
   readonly tile: TileShape;
+  /**
+   * A float64 workspace after the float32 values (`extraF64` values, 16-byte aligned; empty unless asked for): the
+   * operands B and results of `mulAcc`, by float64 element offset.
+   */
+  readonly f64: Float64Array;
+  private readonly f64Base: number;
   private readonly res: Float64Array;
+  private readonly mm: (K: number, as: number, a0: number, a1: number, b: number, bs: number, out: number, os: number) => void;
+  private readonly mm4: Float32Arena['mm'];
   private readonly dot4: Dot4;
   private readonly tileFn: (...args: number[]) => void;
 
-  constructor(length: number, tile?: TileShape) {
-    const pages = arenaPages(length);
+  constructor(length: number, tile?: TileShape, extraF64 = 0) {
+    const f64Floats = extraF64 > 0 ? Math.ceil((4 * length + 15) / 16) * 4 - length + 2 * extraF64 : 0;
+    const pages = arenaPages(length + f64Floats);
     if (tile && !(tile.R >= 1 && tile.C >= 1 && tile.R * tile.C <= 32 && tile.R + tile.C <= 12 && (tile.unroll === 1 || tile.unroll === 2))) {
       throw new Error(`unsupported tile ${JSON.stringify(tile)}`);
     }
@@ -232,6 +288,10 @@ export class Float32Arena {
     const memory = new wasm.api.Memory({ initial: pages, maximum: pages });
     const instance = new wasm.api.Instance(wasm.module, { env: { mem: memory } });
     this.dot4 = instance.exports.dot4 as Dot4;
+    this.mm = instance.exports.mm as Float32Arena['mm'];
+    this.mm4 = instance.exports.mm4 as Float32Arena['mm'];
+    this.f64Base = DATA_BASE + Math.ceil((4 * length) / 16) * 16;
+    this.f64 = new Float64Array(memory.buffer, this.f64Base, extraF64);
     this.tileFn = instance.exports.tile as (...args: number[]) => void;
     this.tile = tile ?? GRAM_TILE;
     this.length = length;
@@ -245,12 +305,18 @@ export class Float32Arena {
    * Same contract as gram.ts dotRows (float64 accumulation; summation order differs, ~1e-15 relative).
    *
    * The triangle is covered by R×C tiles (this.tile): rows i0 … i0+R−1 against columns j0 … j0+C−1 for j0 = i0,
-   * i0+C, …; indices past M repeat the last row and their results are dropped. The tile kernel takes the first
+   * i0+C, …; indices past M repeat the last row and their results are dropped. With a row range [rowStart, rowEnd)
+   * (rowStart a multiple of R) only the tiles of those rows run, on the same tiles and sums as the full triangle, so
+   * threads that split the rows produce bit-identical entries; then only rows rowStart … M−1 need be stored. The tile kernel takes the first
    * n − n mod (2·unroll) columns, the rest are added in JS.
    */
-  gramAccumulate(M: number, w: number, n: number, G: Float64Array): void {
-    if (!(M >= 1 && n >= 0 && n <= w && (M - 1) * w + n <= this.length)) {
+  gramAccumulate(M: number, w: number, n: number, G: Float64Array, rowStart = 0, rowEnd = M): void {
+    // rows from `rowStart` on are stored, row i at f32[(i − rowStart)·w]; tiles cover rows [rowStart, rowEnd) only
+    if (!(M >= 1 && n >= 0 && n <= w && (M - 1 - rowStart) * w + n <= this.length)) {
       throw new RangeError(`${M} rows of ${n} (stride ${w}) do not fit the arena (${this.length})`);
+    }
+    if (!(rowStart % this.tile.R === 0 && 0 <= rowStart && rowStart <= rowEnd && rowEnd <= M)) {
+      throw new RangeError(`row range [${rowStart}, ${rowEnd}) must start at a multiple of ${this.tile.R} within [0, ${M}]`);
     }
     if (G.length < M * M) throw new RangeError(`G holds ${G.length} values, needs ${M * M}`);
     if (n === 0) return;
@@ -259,24 +325,37 @@ export class Float32Arena {
     const step = 2 * unroll, nv = n - (n % step), nb = nv * 4;
     const p = new Int32Array(12);                                   // the tile's R + C ≤ 12 byte addresses
     const call = callTile(fn, R + C);
-    for (let i0 = 0; i0 < M; i0 += R) {
-      for (let a = 0; a < R; a++) p[a] = DATA_BASE + 4 * (i0 + a <= last ? i0 + a : last) * w;
+    const r0 = rowStart;
+    for (let i0 = rowStart; i0 < rowEnd; i0 += R) {
+      for (let a = 0; a < R; a++) p[a] = DATA_BASE + 4 * ((i0 + a <= last ? i0 + a : last) - r0) * w;
       for (let j0 = i0; j0 < M; j0 += C) {
-        for (let b = 0; b < C; b++) p[R + b] = DATA_BASE + 4 * (j0 + b <= last ? j0 + b : last) * w;
+        for (let b = 0; b < C; b++) p[R + b] = DATA_BASE + 4 * ((j0 + b <= last ? j0 + b : last) - r0) * w;
         if (nb > 0) call(nb, OUT_PTR, p);
-        for (let a = 0; a < R && i0 + a <= last; a++) {
-          const i = i0 + a, xo = i * w;
+        for (let a = 0; a < R && i0 + a <= last && i0 + a < rowEnd; a++) {
+          const i = i0 + a, xo = (i - r0) * w;
           for (let b = 0; b < C && j0 + b <= last; b++) {
             const j = j0 + b;
             if (j < i) continue;
             let s = nb > 0 ? res[a * C + b] : 0;
-            const yo = j * w;
+            const yo = (j - r0) * w;
             for (let k = nv; k < n; k++) s += f[xo + k] * f[yo + k];
             G[i * M + j] += s;
           }
         }
       }
     }
+  }
+
+  /**
+   * out_r[c] += Σ_{k<K} A_r[k]·B_k[c] for r < 2, c < `cols` (8: the `mm` kernel, 4: `mm4`): A_r[k] = f32[a_r + k·aStride],
+   * B_k[c] = f64[b + k·bStride + c], out_r[c] = f64[out + r·oStride + c] (element offsets into `f32` and `f64`).
+   * Float64 accumulation; each out entry sums its K products in k order, then is added to out. Offsets are not
+   * checked here (the hot loop of the randomized route calls it ~10⁶ times): the caller keeps them inside the views.
+   */
+  mulAcc(K: number, a0: number, a1: number, aStride: number, b: number, bStride: number, out: number, oStride: number, cols: 8 | 4 = 8): void {
+    if (K <= 0) return;
+    const fb = this.f64Base;
+    (cols === 8 ? this.mm : this.mm4)(K, 4 * aStride, DATA_BASE + 4 * a0, DATA_BASE + 4 * a1, fb + 8 * b, 8 * bStride, fb + 8 * out, 8 * oStride);
   }
 
   /** Bytes of the arena's memory (whole 64 KiB pages). */

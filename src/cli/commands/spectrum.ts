@@ -9,6 +9,19 @@ import { loadTrajectory, stepSpacing } from '../load';
 import { progressBar } from '../progress';
 import { readOptionsFrom, spectrumFlags, spectrumOptionsFrom, SPECTRUM_USAGE } from '../options';
 import type { Io } from '../main';
+import { createGramWorkers, sharedCopy } from '../gramWorkers';
+import type { GramExecutor } from '../../linalg/gram';
+
+/**
+ * Threads for the Gram: KOOPSCOPE_THREADS if set (1 = single-threaded), else every core (os.availableParallelism).
+ * One executor per process; its workers start on the first Gram large enough to need them.
+ */
+let executor: GramExecutor | undefined;
+function gramExecutor(): GramExecutor {
+  const env = Number(process.env.KOOPSCOPE_THREADS);
+  executor ??= createGramWorkers(Number.isInteger(env) && env >= 1 ? env : undefined);
+  return executor;
+}
 
 export const usage = `usage: koopscope spectrum FILE [options]
 
@@ -19,7 +32,13 @@ ${SPECTRUM_USAGE}`;
 /** Spectrum of one file under the parsed flags (shared with `compare`). */
 export function spectrumOfFile(path: string, values: Record<string, unknown>): SpectrumReport {
   const bar = progressBar(path);
-  const traj = loadTrajectory(path, { ...readOptionsFrom(values), onProgress: (f, phase) => bar.update(f, phase) });
+  const traj = loadTrajectory(path, { ...readOptionsFrom(values), onProgress: (f, phase) => bar.update(f, phase) }, true);
+  const exec = gramExecutor();
+  // the reader copied (a parameter selection, thinning, float16…): put the data in shared memory once, when the Gram
+  // threads will be used on it (a copy is one pass; the Gram is M/2 passes)
+  if (exec.threads > 1 && !(traj.data.buffer instanceof SharedArrayBuffer) && traj.data.byteLength >= 16 * 2 ** 20) {
+    traj.data = sharedCopy(traj.data);
+  }
   const spacing = stepSpacing(traj);
   const options = spectrumOptionsFrom(values, spacing.dt);
   let fit;
@@ -27,7 +46,7 @@ export function spectrumOfFile(path: string, values: Record<string, unknown>): S
     // snapshots dropped for NaN/Inf leave gaps; `times` makes the engine split the runs there (the reader kept every
     // snapshot: --every is applied by the engine here)
     const times = timesAfterDropping(traj.T, traj.dropped);
-    fit = computeSpectrum(times ? { ...traj, times } : traj, { ...options, onProgress: (f, phase) => bar.update(f, phase) });
+    fit = computeSpectrum(times ? { ...traj, times } : traj, { ...options, gramExecutor: exec, onProgress: (f, phase) => bar.update(f, phase) });
   } catch (e) {
     // the engine's OptionError/DataError are the user's; anything else is a bug and stays one (main.ts)
     if (e instanceof UserError) throw new UsageError(`${traj.source}: ${e.message}`);
