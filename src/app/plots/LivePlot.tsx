@@ -13,8 +13,11 @@ import { DARK, drawFigure, hoverText, LIGHT, nearestPoint, type HoverPoint } fro
 import { requestDraw } from './frames';
 import { exportPlot, registerPlot, type ImageFormat, type PlotKind } from './registry';
 
-/** Minimum time between the starts of two redraws of one plot (spectrum and loss: the worker's 10 spectra/s). */
-export const MIN_REDRAW_MS = 100;
+/**
+ * Minimum time between the starts of two redraws of one plot (spectrum, loss, field): under the 100 ms of the
+ * Koopman worker's 10 spectra/s, so every spectrum is drawn at the next frame and timer jitter costs no refresh.
+ */
+export const MIN_REDRAW_MS = 80;
 /**
  * The same for the secondary plots (singular values, W1): 4 redraws/s is enough for curves that mostly grow by a
  * point per spectrum, and leaves the frames to the spectrum and loss.
@@ -40,6 +43,8 @@ export interface PlotSpec {
    * old one): the plot redraws at the next frame.
    */
   urgent?: (state: AppState, prev: AppState) => boolean;
+  /** Offer PNG/SVG download buttons (plotly draws the figure; default true). */
+  exportable?: boolean;
 }
 
 /** Optional layout props every plot component takes. */
@@ -293,7 +298,7 @@ export function LivePlot({ spec, label, height, className, style }: PlotProps & 
     >
       {/* Fills a taller container (a grid cell spanning rows), else `height`. */}
       <div ref={plotRef} className="koop-plot-area" style={{ position: 'relative', width: '100%', height: '100%', minHeight: height }} />
-      <PlotTools kind={spec.kind} />
+      {spec.exportable !== false && <PlotTools kind={spec.kind} />}
       <div ref={emptyRef} className="koop-plot-empty" aria-hidden="true" style={emptyStyle}>
         <span style={emptyLabelStyle}>Loading plot…</span>
       </div>

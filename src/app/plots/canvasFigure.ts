@@ -14,7 +14,9 @@
  * colorscale with cmin/cmax, showscale → colour bar; line colour/width/dash; trace opacity; yaxis 'y2');
  * layout axes with range or autorange, type 'log', scaleanchor (equal aspect, constrained to the domain), titles,
  * visible: false; shapes of type 'circle' and 'line' (x/y or paper refs); annotations (x/y or paper refs, anchors,
- * xshift); showlegend with a horizontal legend. Anything else is ignored.
+ * xshift); showlegend with a horizontal legend; and one trace type of our own, RASTER_TRACE ('koop-raster': an RGBA
+ * image of `width`×`height` pixels, row 0 at the bottom, stretched over the data box x: [x0, x1], y: [y0, y1],
+ * smoothed; drawn where it stands in `data`, so put it first to lie under the points). Anything else is ignored.
  */
 import type { Figure } from './figures';
 
@@ -55,6 +57,9 @@ interface Axis {
   title: string;
   visible: boolean;
 }
+
+/** The raster trace type (see the file comment); plotly does not know it, so figures with one are not exported. */
+export const RASTER_TRACE = 'koop-raster';
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", sans-serif';
 
@@ -108,7 +113,7 @@ function linearTicks(lo: number, hi: number, want: number): number[] {
  */
 export function axisTicks(log: boolean, lo0: number, hi0: number, pixels: number): number[] {
   const [lo, hi] = lo0 < hi0 ? [lo0, hi0] : [hi0, lo0];
-  const want = Math.max(2, Math.floor(pixels / 60));
+  const want = Math.max(3, Math.floor(pixels / 55));
   if (!log) return linearTicks(lo, hi, want);
   if (hi - lo < 1) return linearTicks(10 ** lo, 10 ** hi, want).filter((v) => v > 0);
   const out: number[] = [];
@@ -195,7 +200,7 @@ export function drawFigure(canvas: HTMLCanvasElement, fig: Figure, w: number, h:
   ctx.fillStyle = theme.bg;
   ctx.fillRect(0, 0, w, h);
   const layout = fig.layout as Any;
-  const traces = (fig.data as Any[]).filter((t) => (t.type ?? 'scatter') === 'scatter' && t.visible !== false);
+  const traces = (fig.data as Any[]).filter((t) => ((t.type ?? 'scatter') === 'scatter' || t.type === RASTER_TRACE) && t.visible !== false);
   const hover: HoverPoint[] = [];
 
   const colourbar = traces.find((t) => t.marker?.showscale && Array.isArray(t.marker?.color));
@@ -301,6 +306,10 @@ export function drawFigure(canvas: HTMLCanvasElement, fig: Figure, w: number, h:
   ctx.setLineDash([]);
 
   for (const t of traces) {
+    if (t.type === RASTER_TRACE) {
+      drawRaster(ctx, t, tx(X, t.x[0]), tx(Y, t.y[1]), tx(X, t.x[1]), tx(Y, t.y[0]));
+      continue;
+    }
     const ya = onY2(t) && Y2 ? Y2 : Y;
     const xs: unknown[] = t.x ?? [];
     const ys: unknown[] = t.y ?? [];
@@ -416,6 +425,23 @@ export function drawFigure(canvas: HTMLCanvasElement, fig: Figure, w: number, h:
     if (mk.colorbar?.title?.text) { ctx.textAlign = 'center'; ctx.fillText(plainText(mk.colorbar.title.text), bx + 6, top - 10); }
   }
   return hover;
+}
+
+/** Draws a raster trace's RGBA pixels (row 0 at the bottom) into the box from (left, top) to (right, bottom). */
+function drawRaster(ctx: CanvasRenderingContext2D, t: Any, left: number, top: number, right: number, bottom: number): void {
+  const { width, height, rgba } = t as { width: number; height: number; rgba: Uint8ClampedArray };
+  if (!(width > 0 && height > 0) || rgba.length !== width * height * 4) return;
+  const img = document.createElement('canvas');
+  img.width = width;
+  img.height = height;
+  const ic = img.getContext('2d');
+  if (!ic) return;
+  const flipped = new Uint8ClampedArray(rgba.length);
+  const row = width * 4;
+  for (let j = 0; j < height; j++) flipped.set(rgba.subarray(j * row, (j + 1) * row), (height - 1 - j) * row);
+  ic.putImageData(new ImageData(flipped, width, height), 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(img, left, top, right - left, bottom - top);
 }
 
 /** The hover point nearest (x, y) within `radius` px, if any. */

@@ -7,6 +7,8 @@ export { SpectrumPlot } from './SpectrumPlot';
 export { LossPlot } from './LossPlot';
 export { SingularValuesPlot } from './SingularValuesPlot';
 export { W1Timeline } from './W1Timeline';
+export { FieldPlot } from './FieldPlot';
+export { fieldFigure, classRaster, CLASS_COLOURS } from './fieldFigure';
 export { exportPlot, plotElement, type ImageFormat, type PlotKind } from './registry';
 export type { PlotProps } from './LivePlot';
 export { drawnFigure } from './LivePlot';

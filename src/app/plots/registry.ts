@@ -6,7 +6,7 @@
 import type { Figure } from './figures';
 import { loadPlotly } from './loadPlotly';
 
-export type PlotKind = 'spectrum' | 'loss' | 'singularValues' | 'w1';
+export type PlotKind = 'spectrum' | 'loss' | 'singularValues' | 'w1' | 'field';
 export type ImageFormat = 'png' | 'svg';
 
 const plots = new Map<PlotKind, HTMLElement>();
@@ -41,6 +41,7 @@ export const FILE_NAMES: Record<PlotKind, string> = {
   loss: 'koopscope-loss',
   singularValues: 'koopscope-singular-values',
   w1: 'koopscope-w1',
+  field: 'koopscope-data-and-model',
 };
 
 /**

@@ -152,7 +152,8 @@ export function reset(): void {
   scrubNext = undefined;
   const { status } = get();
   const gen = status.recording + 1;
-  target.setState({ live: emptyLive(), scrub: emptyScrub(), notices: withoutRunNotices(get().notices),
+  // the same data after a reset (the trainer sends its points once per run): only the model's output starts over
+  target.setState({ live: { ...emptyLive(), fieldData: get().live.fieldData }, scrub: emptyScrub(), notices: withoutRunNotices(get().notices),
     status: { ...status, step: 0, diverged: undefined, recording: gen } });
   engine?.send({ type: 'reset', gen });
 }

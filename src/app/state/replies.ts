@@ -110,6 +110,12 @@ export function applyTrainerReply(store: AppStore, r: TrainerReply & Partial<Gen
     case 'state':
       store.setState({ status: { ...s.status, playing: r.playing, ...(current ? { step: r.step } : {}) } });
       return;
+    case 'fieldData':
+      if (current) store.setState({ live: { ...s.live, fieldData: r.data } });
+      return;
+    case 'field':
+      if (current) store.setState({ live: { ...s.live, field: r.field } });
+      return;
     case 'diverged':
       if (!current) return;
       store.setState({ status: { ...s.status, playing: false, diverged: r.message } });
