@@ -79,6 +79,16 @@ export function runPreset(preset: string, options: { quick?: boolean; dmd?: Part
   if (get().status.phase === 'starting') play();
 }
 
+/** Go to step `i` of the guided tour (ui/tour.ts): show it and run its preset with its DMD options. */
+export function tourStep(i: number, step: { preset: string; dmd?: Partial<DmdConfig> }): void {
+  target.setState({ tour: i });
+  runPreset(step.preset, { dmd: step.dmd });
+}
+
+export function endTour(): void {
+  target.setState({ tour: undefined });
+}
+
 /**
  * Switch to a custom run pre-filled with what is configured now (the preset, its variant and overrides), so it can be
  * tweaked. The TrainConfig is the same, so the run goes on; a custom run stays as it is.

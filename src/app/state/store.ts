@@ -176,6 +176,8 @@ export interface AppState {
   scrub: ScrubState;
   /** Shortcut overlay visible. */
   help: boolean;
+  /** The guided tour's step (ui/tour.ts), while it runs. */
+  tour?: number;
 }
 
 export const DEFAULT_DMD: DmdConfig = { window: 64, rank: { kind: 'rank', r: 10 }, delays: 0, center: false, pca: 0 };

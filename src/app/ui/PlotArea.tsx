@@ -7,8 +7,10 @@ import * as A from '../state/actions';
 import { trainConfigFor } from '../state/runConfig';
 import { spectrumFreshness } from '../state/liveStatus';
 import type { AppState } from '../state/store';
+import { Explain } from './Explain';
 import { LiveTable } from './LiveTable';
 import { Scrubber } from './Scrubber';
+import { TourButton, TourCard } from './Tour';
 import { useApp, useAppShallow, useThrottledApp } from './useApp';
 
 const freshnessOf = (s: AppState) => spectrumFreshness(s);
@@ -72,7 +74,9 @@ export function PlotArea() {
         <label className="field inline"><span>smoothing</span>
           <input type="range" min={0} max={0.99} step={0.01} value={view.smoothing} onChange={(e) => A.setView({ smoothing: Number(e.target.value) })} />
         </label>
+        <TourButton />
       </div>
+      <TourCard />
       <div className="plot-grid">
         {/* the spectrum grows to fill its cell and the scrubber sits below it inside the frame (app.css) */}
         <figure className="plot spectrum-plot"><SpectrumFreshness /><SpectrumPlot /><Scrubber /></figure>
@@ -81,6 +85,7 @@ export function PlotArea() {
         <figure className="plot"><SingularValuesPlot /></figure>
         <figure className="plot"><W1Timeline /></figure>
       </div>
+      <Explain />
       {view.table && <LiveTable />}
       <div className="row">
         <button type="button" onClick={() => A.exportSpectrumJson('live')}>Export live spectrum (JSON)</button>
