@@ -9,7 +9,7 @@
 import { useEffect, useId, useRef, type CSSProperties, type RefObject } from 'react';
 import { store, type AppState } from '../state/store';
 import type { Figure } from './figures';
-import { DARK, drawFigure, hoverText, LIGHT, nearestPoint, type HoverPoint } from './canvasFigure';
+import { DARK, drawFigure, hoverText, LIGHT, nearestPoint, plainText, type HoverPoint } from './canvasFigure';
 import { requestDraw } from './frames';
 import { exportPlot, registerPlot, type ImageFormat, type PlotKind } from './registry';
 
@@ -108,10 +108,16 @@ function useLivePlot(
     canvas.className = 'koop-plot-canvas';
     canvas.setAttribute('aria-hidden', 'true');
     Object.assign(canvas.style, { position: 'absolute', inset: '0', width: '100%', height: '100%', display: 'block' });
+    // the figure's text labels (annotations: the spectrum's run and step) in the DOM as well, for assistive
+    // technology and tests: the canvas itself holds pixels only
+    const labels = document.createElement('div');
+    labels.className = 'koop-plot-labels';
+    Object.assign(labels.style, visuallyHidden);
     const tip = document.createElement('div');
     tip.className = 'koop-plot-tip';
     tip.hidden = true;
-    el.append(canvas, tip);
+    el.append(canvas, labels, tip);
+    let labelText = '';
     let disposed = false;
     /** Cancels the queued draw (frames.ts), when one is queued. */
     let queued: (() => void) | undefined;
@@ -167,6 +173,11 @@ function useLivePlot(
         if (emptyRef.current) showEmpty(emptyRef.current, fig.empty, fig.emptyText);
         el.dataset.revision = String(++revision);
         hoverPoints = drawFigure(canvas, fig, el.clientWidth, el.clientHeight, dark?.matches ? DARK : LIGHT);
+        const texts = (fig.layout.annotations ?? []).map((a) => plainText(String(a.text ?? '')));
+        if (texts.join('\n') !== labelText) {
+          labelText = texts.join('\n');
+          labels.replaceChildren(...texts.map((t) => Object.assign(document.createElement('span'), { className: 'annotation-text', textContent: t })));
+        }
         drawnFigures.set(el, fig);
       } catch (err) {
         console.error(`Koopscope: drawing the ${spec.kind} plot failed`, err); // a bad state must not stop later draws
@@ -259,6 +270,7 @@ function useLivePlot(
       queued?.();
       if (timer !== undefined) clearTimeout(timer);
       canvas.remove();
+      labels.remove();
       tip.remove();
       drawnFigures.delete(el);
       delete el.dataset.revision;
