@@ -61,6 +61,9 @@ interface Axis {
 /** The raster trace type (see the file comment); plotly does not know it, so figures with one are not exported. */
 export const RASTER_TRACE = 'koop-raster';
 
+/** Room left free at the top right, above the plot area, for LivePlot's PNG/SVG buttons. */
+const LEGEND_RIGHT_PX = 84;
+
 const FONT = 'system-ui, -apple-system, "Segoe UI", sans-serif';
 
 /** Plotly's markup subset used by the figures (<br>, <sub>) → plain text. */
@@ -204,19 +207,38 @@ export function drawFigure(canvas: HTMLCanvasElement, fig: Figure, w: number, h:
   const hover: HoverPoint[] = [];
 
   const colourbar = traces.find((t) => t.marker?.showscale && Array.isArray(t.marker?.color));
-  const m = { l: layout.margin?.l ?? 60, r: (layout.margin?.r ?? 16) + (colourbar ? 56 : 0), t: layout.margin?.t ?? 24, b: layout.margin?.b ?? 48 };
-  let x0 = m.l;
-  let x1 = w - m.r;
-  let y0 = m.t;
-  let y1 = h - m.b;
-  if (x1 - x0 < 20 || y1 - y0 < 20) return hover;
-
+  // a narrow plot (a phone) gets tighter margins and a slimmer colour bar, so the data area keeps most of the width
+  const narrow = w < 480;
+  const barRoom = colourbar ? (narrow ? 40 : 56) : 0;
+  const m = {
+    l: Math.min(layout.margin?.l ?? 60, narrow ? 44 : Infinity), r: (layout.margin?.r ?? 16) + barRoom,
+    t: layout.margin?.t ?? 24, b: Math.min(layout.margin?.b ?? 48, narrow ? 40 : Infinity),
+  };
   const lx = layout.xaxis ?? {};
   const ly = layout.yaxis ?? {};
   const ly2 = layout.yaxis2;
   const onY2 = (t: Any) => t.yaxis === 'y2';
   const xr = axisRange(lx, traces, 'x', lx.type === 'log');
   const yr = axisRange(ly, traces.filter((t) => !onY2(t)), 'y', ly.type === 'log');
+
+  // the legend wraps into rows above the plot (the top margin grows to hold them)
+  ctx.font = `11px ${FONT}`;
+  // (its rows end LEGEND_RIGHT_PX short of the right edge: that corner holds the plot's download buttons)
+  const legend = layout.showlegend ? legendRows(ctx, traces, m.l, w - LEGEND_RIGHT_PX) : [];
+  const labelAbove = (layout.annotations ?? []).some((a: Any) => a.yref === 'paper' && a.y === 1);
+  if (legend.length) m.t = Math.max(m.t, 8 + 15 * legend.length + (labelAbove ? 16 : 0));
+  // the left margin holds the widest y tick label and the y title beside it
+  const yLog = ly.type === 'log';
+  const yPowers = yLog && Math.abs(yr[1] - yr[0]) > 2.5;
+  const yLabels = ly.visible === false ? [] : axisTicks(yLog, yr[0], yr[1], h - m.t - m.b).map((v) => tickLabel(v, yPowers));
+  const yLabelWidth = Math.max(0, ...yLabels.map((t) => ctx.measureText(t).width));
+  if (ly.title?.text && ly.visible !== false) m.l = Math.max(m.l, Math.ceil(yLabelWidth) + 26);
+
+  let x0 = m.l;
+  let x1 = w - m.r;
+  let y0 = m.t;
+  let y1 = h - m.b;
+  if (x1 - x0 < 20 || y1 - y0 < 20) return hover;
   if (ly.scaleanchor === 'x') {
     // equal aspect, constrained to the domain: shrink the longer side about its centre
     const ppx = (x1 - x0) / (xr[1] - xr[0] || 1);
@@ -250,7 +272,7 @@ export function drawFigure(canvas: HTMLCanvasElement, fig: Figure, w: number, h:
       ctx.fillStyle = theme.fg;
       ctx.fillText(tickLabel(v, X.log && Math.abs(X.hi - X.lo) > 2.5), px, y1 + 10);
     }
-    if (X.title) { ctx.font = `12px ${FONT}`; ctx.fillText(X.title, (x0 + x1) / 2, y1 + 30); ctx.font = `11px ${FONT}`; }
+    if (X.title) { ctx.font = `12px ${FONT}`; ctx.fillText(X.title, (x0 + x1) / 2, y1 + (narrow ? 26 : 30)); ctx.font = `11px ${FONT}`; }
   }
   if (Y.visible) {
     ctx.textAlign = 'right';
@@ -262,7 +284,7 @@ export function drawFigure(canvas: HTMLCanvasElement, fig: Figure, w: number, h:
       ctx.fillText(tickLabel(v, Y.log && Math.abs(Y.hi - Y.lo) > 2.5), x0 - 4, py);
     }
     if (Y.title) {
-      ctx.save(); ctx.translate(Math.max(10, x0 - 48), (y0 + y1) / 2); ctx.rotate(-Math.PI / 2);
+      ctx.save(); ctx.translate(Math.max(8, x0 - yLabelWidth - 16), (y0 + y1) / 2); ctx.rotate(-Math.PI / 2);
       ctx.textAlign = 'center'; ctx.font = `12px ${FONT}`; ctx.fillText(Y.title, 0, 0); ctx.restore();
     }
   }
@@ -372,43 +394,47 @@ export function drawFigure(canvas: HTMLCanvasElement, fig: Figure, w: number, h:
   for (const a of (layout.annotations ?? []) as Any[]) {
     const ax = px(a.xref, a.x) + (a.xshift ?? 0);
     const ay = py(a.yref, a.y) - (a.yshift ?? 0);
-    ctx.font = `${a.font?.size ?? 11}px ${FONT}`;
+    const text = plainText(String(a.text ?? ''));
+    // a label wider than the canvas from its anchor shrinks (to 9 px), then moves left to fit
+    let size = a.font?.size ?? 11;
+    ctx.font = `${size}px ${FONT}`;
+    while (size > 9 && a.xanchor === 'left' && ax + ctx.measureText(text).width > w - 2) ctx.font = `${--size}px ${FONT}`;
+    const left = a.xanchor === 'left' ? Math.max(2, Math.min(ax, w - 2 - ctx.measureText(text).width)) : ax;
     ctx.fillStyle = a.font?.color && a.font.color !== '#666' ? a.font.color : theme.muted;
     ctx.textAlign = a.xanchor === 'right' ? 'right' : a.xanchor === 'left' ? 'left' : 'center';
     ctx.textBaseline = a.yanchor === 'bottom' ? 'bottom' : a.yanchor === 'top' ? 'top' : 'middle';
-    ctx.fillText(plainText(String(a.text ?? '')), ax, ay - (a.yanchor === 'bottom' ? 2 : 0));
+    ctx.fillText(text, left, ay - (a.yanchor === 'bottom' ? 2 : 0));
   }
   ctx.textBaseline = 'middle';
 
-  // legend: one row above the plot area
-  if (layout.showlegend) {
-    let lxp = x0;
-    const lyp = Math.max(8, y0 - (layout.annotations?.some((a: Any) => a.yref === 'paper' && a.y === 1) ? 28 : 12));
+  // legend: rows above the plot area (legendRows), the last row just above the frame or the plot's label
+  if (legend.length) {
     ctx.font = `11px ${FONT}`;
     ctx.textAlign = 'left';
-    for (const t of traces) {
-      if (t.showlegend === false || !t.name) continue;
-      const colour = typeof t.marker?.color === 'string' ? t.marker.color : t.line?.color ?? theme.fg;
-      ctx.fillStyle = colour;
-      ctx.strokeStyle = colour;
-      if ((t.mode ?? 'lines').includes('lines')) {
-        ctx.lineWidth = 2; ctx.setLineDash(dash(t.line?.dash));
-        ctx.beginPath(); ctx.moveTo(lxp, lyp); ctx.lineTo(lxp + 16, lyp); ctx.stroke(); ctx.setLineDash([]);
-      } else {
-        ctx.beginPath(); ctx.arc(lxp + 8, lyp, 4, 0, 2 * Math.PI); ctx.fill();
+    const bottomRow = y0 - (labelAbove ? 26 : 12);
+    legend.forEach((row, r) => {
+      const lyp = bottomRow - 15 * (legend.length - 1 - r);
+      for (const { t, x, label } of row) {
+        const colour = typeof t.marker?.color === 'string' ? t.marker.color : t.line?.color ?? theme.fg;
+        ctx.fillStyle = colour;
+        ctx.strokeStyle = colour;
+        if ((t.mode ?? 'lines').includes('lines')) {
+          ctx.lineWidth = 2; ctx.setLineDash(dash(t.line?.dash));
+          ctx.beginPath(); ctx.moveTo(x, lyp); ctx.lineTo(x + 16, lyp); ctx.stroke(); ctx.setLineDash([]);
+        } else {
+          ctx.beginPath(); ctx.arc(x + 8, lyp, 4, 0, 2 * Math.PI); ctx.fill();
+        }
+        ctx.fillStyle = theme.fg;
+        ctx.fillText(label, x + 20, lyp);
       }
-      ctx.fillStyle = theme.fg;
-      const label = plainText(t.name);
-      ctx.fillText(label, lxp + 20, lyp);
-      lxp += 28 + ctx.measureText(label).width;
-    }
+    });
   }
 
   // colour bar
   if (colourbar) {
     const mk = colourbar.marker;
     const scale = mk.colorscale as [number, string][];
-    const bx = x1 + 14;
+    const bx = x1 + (narrow ? 8 : 14);
     const top = y0 + 0.1 * (y1 - y0);
     const bottom = y1 - 0.1 * (y1 - y0);
     const cmin = mk.cmin ?? 0;
@@ -416,15 +442,32 @@ export function drawFigure(canvas: HTMLCanvasElement, fig: Figure, w: number, h:
     const g = ctx.createLinearGradient(0, bottom, 0, top);
     for (let k = 0; k <= 10; k++) g.addColorStop(k / 10, scaleColour(scale, 0, 1, k / 10));
     ctx.fillStyle = g;
-    ctx.fillRect(bx, top, 12, bottom - top);
+    ctx.fillRect(bx, top, narrow ? 8 : 12, bottom - top);
     ctx.fillStyle = theme.fg;
     ctx.textAlign = 'left';
     for (const v of (mk.colorbar?.tickvals as number[] | undefined) ?? [cmin, cmax]) {
-      ctx.fillText(String(v), bx + 16, bottom - ((v - cmin) / (cmax - cmin || 1)) * (bottom - top));
+      ctx.fillText(String(v), bx + (narrow ? 11 : 16), bottom - ((v - cmin) / (cmax - cmin || 1)) * (bottom - top));
     }
-    if (mk.colorbar?.title?.text) { ctx.textAlign = 'center'; ctx.fillText(plainText(mk.colorbar.title.text), bx + 6, top - 10); }
+    if (mk.colorbar?.title?.text) { ctx.textAlign = 'left'; ctx.fillText(plainText(mk.colorbar.title.text), bx, top - 16); }
   }
   return hover;
+}
+
+/** Legend items laid out in rows from `left` to `right` (CSS px; the context's font measures the labels). */
+function legendRows(ctx: CanvasRenderingContext2D, traces: Any[], left: number, right: number): { t: Any; x: number; label: string }[][] {
+  const rows: { t: Any; x: number; label: string }[][] = [];
+  let row: { t: Any; x: number; label: string }[] = [];
+  let x = left;
+  for (const t of traces) {
+    if (t.showlegend === false || !t.name) continue;
+    const label = plainText(t.name);
+    const width = 28 + ctx.measureText(label).width;
+    if (row.length && x + width - 8 > right) { rows.push(row); row = []; x = left; }
+    row.push({ t, x, label });
+    x += width;
+  }
+  if (row.length) rows.push(row);
+  return rows;
 }
 
 /** Draws a raster trace's RGBA pixels (row 0 at the bottom) into the box from (left, top) to (right, bottom). */
