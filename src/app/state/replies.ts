@@ -10,7 +10,7 @@
 import type { KoopmanReply, TrainerReply, BackendReport, Gen } from '../../workers/protocol';
 import type { AppState, AppStore, LivePoint, Notice } from './store';
 
-/** Loss points kept for the curve; older points are thinned 2:1 beyond it (browser-stack §2.2: ≤ 2–5k points). */
+/** Loss points kept for the curve; older points are thinned 2:1 beyond it (a few thousand points are plenty for a curve). */
 export const MAX_LOSS_POINTS = 4000;
 /** Window spectra kept for the fading trail. */
 export const TRAIL = 8;
