@@ -183,6 +183,7 @@ function useLivePlot(
         console.error(`Koopscope: drawing the ${spec.kind} plot failed`, err); // a bad state must not stop later draws
       }
       lastCost = performance.now() - lastDraw;
+      el.dataset.cost = lastCost.toFixed(1); // ms, figure + drawing (bench/app-browser.mjs reports it)
       el.dataset.drawn = String(revision);
       settle();
     };
@@ -275,6 +276,7 @@ function useLivePlot(
       drawnFigures.delete(el);
       delete el.dataset.revision;
       delete el.dataset.drawn;
+      delete el.dataset.cost;
     };
   }, [spec, plotRef, summaryRef, emptyRef]);
 }
