@@ -14,10 +14,11 @@ import { requestDraw } from './frames';
 import { exportPlot, registerPlot, type ImageFormat, type PlotKind } from './registry';
 
 /**
- * Minimum time between the starts of two redraws of one plot (spectrum, loss, field): under the 100 ms of the
- * Koopman worker's 10 spectra/s, so every spectrum is drawn at the next frame and timer jitter costs no refresh.
+ * Minimum time between the starts of two redraws of one plot (spectrum, loss, field): half the 100 ms of the Koopman
+ * worker's 10 spectra/s, so every spectrum is drawn at a coming frame even when two arrive closer than 100 ms apart
+ * (timer jitter); the trainer's metrics (≤ 20/s) redraw the loss at most this often. A redraw costs ~1–6 ms.
  */
-export const MIN_REDRAW_MS = 80;
+export const MIN_REDRAW_MS = 50;
 /**
  * The same for the secondary plots (singular values, W1): 4 redraws/s is enough for curves that mostly grow by a
  * point per spectrum, and leaves the frames to the spectrum and loss.
@@ -45,6 +46,8 @@ export interface PlotSpec {
   urgent?: (state: AppState, prev: AppState) => boolean;
   /** Offer PNG/SVG download buttons (plotly draws the figure; default true). */
   exportable?: boolean;
+  /** Draw ahead of the other plots queued for the same frame (frames.ts): the spectrum. */
+  first?: boolean;
 }
 
 /** Optional layout props every plot component takes. */
@@ -147,7 +150,7 @@ function useLivePlot(
           schedule();
         }, wait);
       } else {
-        queued = requestDraw(draw);
+        queued = requestDraw(draw, spec.first);
       }
     };
 
@@ -253,7 +256,7 @@ function useLivePlot(
         clearTimeout(timer);
         timer = undefined;
       }
-      if (!queued) queued = requestDraw(draw);
+      if (!queued) queued = requestDraw(draw, spec.first);
     });
     const unregister = registerPlot(spec.kind, el, refresh, () => drawnFigures.get(el));
     schedule();
