@@ -127,8 +127,9 @@ describe('Koopscope panels, built app', { concurrency: false }, () => {
     assert.equal(await panel.getByRole('progressbar').count(), 0);
     assert.equal(await panel.getByTestId('kpflow-run').textContent(), 'Run');
 
-    // effective rank/PR (6 traces), eigenvalues (3), misdirection (1: one task), Koopman (unit circle + eigenvalues)
-    assert.deepEqual(await drawnTraces(page, 'section.kpflow .kpflow-grid', 4), [6, 3, 1, 2]);
+    // effective rank/PR (6 traces), unit-space ranks + hidden-state PCA (3 + 2), eigenvalues (3), misdirection (1: one
+    // task), Koopman (unit circle + eigenvalues)
+    assert.deepEqual(await drawnTraces(page, 'section.kpflow .kpflow-grid', 5), [6, 5, 3, 1, 2]);
     const koopman = panel.locator('figure[aria-label^="Koopman spectrum"]');
     const eigenvalues = await koopman.locator('.scatterlayer .trace').nth(1).locator('path.point').count();
     assert.ok(eigenvalues > 0, 'no Koopman eigenvalue markers');
