@@ -69,9 +69,48 @@ export type TrainerReply =
   | { type: 'state'; playing: boolean; step: number }
   /** The loss became NaN/Inf at `step`: the run is paused, no NaN snapshot was sent. */
   | { type: 'diverged'; step: number; message: string }
+  /**
+   * Low-dimensional data sets (inputs of 1 or 2 features): the training points, once per run after `ready`, so the
+   * page can draw them under the model's output (field.ts).
+   */
+  | { type: 'fieldData'; data: FieldData }
+  /** The model's output over a grid of the input range at `step` (field.ts; a few times a second while it changes). */
+  | { type: 'field'; field: FieldGrid }
   /** The backend changed mid-run (e.g. the GPU device was lost). */
   | { type: 'backend'; backend: BackendReport; message: string }
   | { type: 'failed'; error: WireError };
+
+// ---------------------------------------------------------------------------------------------- data and model output
+
+/** The training points of a 1- or 2-feature data set (at most FIELD_MAX_POINTS, evenly thinned). */
+export interface FieldData {
+  task: 'classification' | 'regression';
+  /** Input features per point: 1 (a curve y(x)) or 2 (a plane). */
+  dims: 1 | 2;
+  /** Classes (classification) or outputs (regression). */
+  outputs: number;
+  /** Row-major inputs, `dims` per point. */
+  x: Float32Array;
+  /** Class per point (classification) or the first target (regression). */
+  y: Float32Array;
+  /** The grid's box: [min, max] of each input (the data's range, padded). */
+  bounds: [number, number][];
+}
+
+/**
+ * The model's output on a grid over `bounds` at optimizer step `step`. dims 1: `n` inputs evenly spaced, `values[i]`
+ * the first output. dims 2: n×n cells, row j (y ascending) then column i (x ascending); classification gives the
+ * class probabilities (`outputs` per cell: softmax of the logits), regression the first output per cell.
+ */
+export interface FieldGrid {
+  step: number;
+  dims: 1 | 2;
+  n: number;
+  outputs: number;
+  task: 'classification' | 'regression';
+  bounds: [number, number][];
+  values: Float32Array;
+}
 
 // ---------------------------------------------------------------------------------------------- snapshots
 

@@ -13,6 +13,7 @@ import { isDeviceLostError, TrainingSession } from '../train/session';
 import { tf } from '../train/tf';
 import type { ModelSpec, TrainConfig } from '../train/types';
 import { MNIST_FILES } from '../train/data/mnist';
+import { fieldData, FieldWatcher, hasField } from './field';
 import { toWireError, type BackendName, type BackendReport, type Gen, type SnapshotMessage, type TrainerReply, type TrainerRequest } from './protocol';
 
 /**
@@ -183,12 +184,32 @@ function taggingSink(port: MessagePort | undefined) {
   };
 }
 
+/** The model's output over the input space (field.ts), for 1- and 2-feature data sets; undefined otherwise. */
+let field: FieldWatcher | undefined;
+
+/** The session's replies, which also pace the field: a metrics or state reply polls it (a state reply forces it). */
+function sessionPost(m: TrainerReply): void {
+  post(m);
+  if (m.type === 'metrics' || m.type === 'state') field?.poll(m.type === 'state');
+}
+
+/** Starts the field of session `s` when its data has one: the training points once, then the model's output. */
+function startField(s: TrainingSession): void {
+  field?.stop();
+  field = undefined;
+  if (!hasField(s.dataset)) return;
+  const data = fieldData(s.dataset);
+  post({ type: 'fieldData', data });
+  field = new FieldWatcher(() => (session === s ? s.trainers[0] : undefined), data, () => s.step, (f) => post({ type: 'field', field: f }));
+  field.poll(true);
+}
+
 async function createSession(config: TrainConfig, backend: BackendReport, koopmanPort: MessagePort | undefined, base: string): Promise<TrainingSession> {
   return TrainingSession.create(config, {
     backend,
     koopmanPort: taggingSink(koopmanPort),
     loadBytes: progressLoader(base),
-    post,
+    post: sessionPost,
     handleError,
   });
 }
@@ -197,6 +218,8 @@ async function handle(m: TrainerRequest): Promise<void> {
   if (recovering) await recovering;
   switch (m.type) {
     case 'init': {
+      field?.stop();
+      field = undefined;
       session?.dispose();
       session = undefined;
       watched = undefined;
@@ -220,6 +243,7 @@ async function handle(m: TrainerRequest): Promise<void> {
         session = await createSession(m.config, backend, m.koopmanPort, base);
       }
       watchDevice(backend);
+      startField(session);
       break;
     }
     case 'play': session?.play(); break;
@@ -228,7 +252,7 @@ async function handle(m: TrainerRequest): Promise<void> {
     case 'reset': nextGen = m.gen ?? nextGen; await session?.reset(); break;
     case 'setLearningRate': session?.setLearningRate(m.lr); break;
     case 'setSpeed': session?.setSpeed(m.stepsPerTick); break;
-    case 'dispose': watched = undefined; lostSignal = undefined; session?.dispose(); self.close(); break;
+    case 'dispose': watched = undefined; lostSignal = undefined; field?.stop(); session?.dispose(); self.close(); break;
     default:
       throw new Error(`Unsupported message type '${(m as { type: string }).type}'`);
   }

@@ -1,6 +1,7 @@
 /**
- * The live plots in headless Chromium: each draws from the store (points, unit circle, log axes, decimation),
- * redraws within ~1 s of a store update without a React re-render, and purges on unmount.
+ * The live plots in headless Chromium: each draws its figure on a canvas from the store (points, unit circle, log
+ * axes, decimation; checked on the figure it drew, `drawnFigure`), shows hover text, redraws within ~1 s of a store
+ * update without a React re-render, removes its canvas on unmount, and exports through plotly.
  */
 import { createElement, Profiler, type ComponentType } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
@@ -8,7 +9,7 @@ import { flushSync } from 'react-dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SpectrumReport } from '../../src/koopman/report';
 import {
-  decimateMinMax, emaDebiased, exportPlot, loadPlotly, LossPlot, MAX_LINE_POINTS, plotElement, SingularValuesPlot, SpectrumPlot, W1Timeline,
+  decimateMinMax, drawFigure, drawnFigure, emaDebiased, exportPlot, hoverText, LIGHT, LossPlot, MAX_LINE_POINTS, plotElement, SingularValuesPlot, SpectrumPlot, W1Timeline,
 } from '../../src/app/plots';
 import { emptyLive, initialState, store, type AppState, type LivePoint } from '../../src/app/state/store';
 
@@ -70,10 +71,13 @@ function mount(component: ComponentType) {
 /** Waits until the graph div has drawn at least `after` + 1 times; returns its draw count. */
 const drawn = (gd: HTMLElement, after = 0) => until(() => Number(gd.dataset.drawn ?? 0) > after && Number(gd.dataset.drawn), 10_000, 'a redraw');
 
-const pointCount = (gd: HTMLElement, trace: number) =>
-  gd.querySelectorAll(`.scatterlayer .trace:nth-child(${trace + 1}) .point`).length;
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** The figure the plot area last drew (plotly-shaped data and layout). */
+const fig = (gd: HTMLElement) => drawnFigure(gd) as any;
 
-type GraphDiv = HTMLElement & { data: { x: unknown[]; name?: string }[]; _fullLayout: { yaxis: { type: string }; showlegend: boolean } };
+/** Points of trace `trace` in the drawn figure (null x: a gap). */
+const pointCount = (gd: HTMLElement, trace: number): number =>
+  ((fig(gd)?.data[trace]?.x ?? []) as unknown[]).filter((v) => v !== null).length;
 
 afterEach(() => {
   for (const m of mounted) {
@@ -115,15 +119,14 @@ describe('live plots', () => {
     const empty = host.querySelector<HTMLElement>('.koop-plot-empty')!;
     expect(getComputedStyle(empty).display).not.toBe('none');
     expect(empty.textContent).toMatch(/No spectrum yet/);
-    // the unit circle, dotted, below the data
-    // (plotly draws axis-referenced shapes with layer 'below' into the subplot's own lower shape layer)
-    const circles = gd.querySelectorAll<SVGPathElement>('.layer-subplot .shapelayer path');
+    // the unit circle, dotted, on equal axes; drawn on a canvas the size of the plot
+    const circles = fig(gd).layout.shapes.filter((sh: any) => sh.type === 'circle');
     expect(circles.length).toBe(1);
-    expect(circles[0].getAttribute('d')).toMatch(/A.*A/); // drawn as arcs
-    expect(circles[0].getAttribute('style')).toMatch(/stroke-dasharray/);
-    const box = circles[0].getBBox();
-    expect(box.width).toBeGreaterThan(50);
-    expect(box.width / box.height).toBeCloseTo(1, 2); // equal axes: a circle, not an ellipse
+    expect(circles[0]).toMatchObject({ x0: -1, x1: 1, y0: -1, y1: 1, line: { dash: 'dot' } });
+    expect(fig(gd).layout.yaxis.scaleanchor).toBe('x');
+    const canvas = gd.querySelector('canvas')!;
+    expect(canvas.width).toBe(Math.round(gd.clientWidth * devicePixelRatio));
+    expect(canvas.height).toBeGreaterThan(100);
 
     const first = report(6);
     const older = [report(6, 0.97), report(6, 0.98)];
@@ -135,13 +138,18 @@ describe('live plots', () => {
     expect(pointCount(gd, 0)).toBe(12); // trail: two earlier windows
     expect(pointCount(gd, 1)).toBe(6);
     expect(host.querySelector('.koop-plot-summary')!.textContent).toMatch(/step 100: 6 eigenvalues .* largest \|λ\| = 1\.020/);
-    expect(gd.querySelectorAll('.colorbar').length).toBe(1);
-    // hover: λ, |λ|, arg λ, growth rate, frequency, amplitude
-    const Plotly = await loadPlotly();
-    (Plotly as unknown as { Fx: { hover: (gd: HTMLElement, p: object[]) => void } }).Fx.hover(gd, [{ curveNumber: 1, pointNumber: 1 }]);
-    const hover = gd.querySelector('.hoverlayer .hovertext')?.textContent ?? '';
-    expect(hover).toMatch(/λ = 1\.019 − 0\.05098i.*\|λ\| = 1\.020, arg λ = −0\.05000 rad.*growth ln\|λ\|\/Δt = 0\.01980.*frequency = −0\.007958.*amplitude \|b\| = 0\.5000/);
-    expect(hover).toMatch(/mode 2/);
+    expect(fig(gd).data[1].marker.showscale).toBe(true); // the |λ| colour bar
+    // hover: λ, |λ|, arg λ, growth rate, frequency, amplitude (the points' positions: the same drawing on a scratch canvas)
+    const points = drawFigure(document.createElement('canvas'), fig(gd), gd.clientWidth, gd.clientHeight, LIGHT);
+    const p = points.find((q) => q.trace === fig(gd).data[1] && q.index === 1)!;
+    expect(hoverText(p)).toMatch(/λ = 1\.019 − 0\.05098i\n\|λ\| = 1\.020, arg λ = −0\.05000 rad\ngrowth ln\|λ\|\/Δt = 0\.01980.*\nfrequency = −0\.007958.*\n.*\namplitude \|b\| = 0\.5000\nmode 2/);
+    const box = canvas.getBoundingClientRect();
+    canvas.dispatchEvent(new PointerEvent('pointermove', { clientX: box.left + p.px, clientY: box.top + p.py, bubbles: true }));
+    const tip = host.querySelector<HTMLElement>('.koop-plot-tip')!;
+    expect(tip.hidden).toBe(false);
+    expect(tip.textContent).toMatch(/mode 2/);
+    canvas.dispatchEvent(new PointerEvent('pointerleave'));
+    expect(tip.hidden).toBe(true);
     const rendersBefore = renders.count;
 
     // a new spectrum: redrawn without a React render (no timing asserted: the wait is a hang guard only)
@@ -160,12 +168,12 @@ describe('live plots', () => {
     // continuous plane: the imaginary axis marked, no circle; zoom near 1
     setState({ config: { ...store.getState().config, view: { ...store.getState().config.view, plane: 'continuous' } } });
     await until(() => host.querySelector('[role="figure"]')?.getAttribute('aria-label')?.includes('continuous'), 2000, 'the label');
-    await until(() => gd.querySelector('.g-xtitle')?.textContent?.includes('growth rate'), 2000, 'the continuous axes');
-    expect(gd.querySelectorAll('.shapelayer path').length).toBe(1); // the imaginary axis line
-    expect(gd.querySelector('.shapelayer path')!.getAttribute('d')).toMatch(/^M([\d.]+),[\d.]+L\1,[\d.]+$/); // vertical
+    await until(() => fig(gd).layout.xaxis.title.text.includes('growth rate'), 2000, 'the continuous axes');
+    expect(fig(gd).layout.shapes).toHaveLength(1); // the imaginary axis line, vertical
+    expect(fig(gd).layout.shapes[0]).toMatchObject({ type: 'line', x0: 0, x1: 0 });
     const view = store.getState().config.view;
     setState({ config: { ...store.getState().config, view: { ...view, plane: 'discrete', zoom: 'near1' } } });
-    await until(() => (gd as unknown as { layout: { xaxis: { range: number[] } } }).layout.xaxis.range[0] > 0.5, 2000, 'the near-1 zoom');
+    await until(() => fig(gd).layout.xaxis.range?.[0] > 0.5, 2000, 'the near-1 zoom');
 
     // compare mode: two runs overlaid with a legend
     setState({
@@ -175,21 +183,20 @@ describe('live plots', () => {
       ],
       compare: { a: 'a', b: 'b' },
     });
-    await until(() => (gd as unknown as GraphDiv)._fullLayout.showlegend && pointCount(gd, 1) === 5, 2000, 'the comparison');
+    await until(() => fig(gd).layout.showlegend && pointCount(gd, 1) === 5, 2000, 'the comparison');
     expect(pointCount(gd, 0)).toBe(6);
-    expect((gd as unknown as GraphDiv).data.map((t) => t.name)).toEqual(['A: run A', 'B: run B']);
-    expect(gd.querySelectorAll('.legend .traces').length).toBe(2);
+    expect(fig(gd).data.map((t: any) => t.name)).toEqual(['A: run A', 'B: run B']);
     expect(renders.count).toBeLessThanOrEqual(rendersBefore + 2); // only the plane label re-rendered
 
     // unmount purges and unsubscribes
     const { root } = mounted.pop()!;
     root.unmount();
-    expect((gd as unknown as Partial<GraphDiv>)._fullLayout).toBeUndefined();
-    expect(gd.querySelector('.main-svg')).toBeNull();
+    expect(drawnFigure(gd)).toBeUndefined();
+    expect(gd.querySelector('canvas')).toBeNull();
     expect(plotElement('spectrum')).toBeUndefined();
     setLive({ spectrum: report(2) }); // no listener left to draw into the detached div
     await new Promise((r) => setTimeout(r, 150));
-    expect(gd.querySelector('.main-svg')).toBeNull();
+    expect(gd.querySelector('canvas')).toBeNull();
     host.remove();
   });
 
@@ -200,10 +207,10 @@ describe('live plots', () => {
     }));
     setLive({ ...emptyLive(), losses });
     const { gd, renders } = mount(LossPlot);
-    await until(() => (gd as unknown as GraphDiv).data?.length === 5, 5000, 'the loss traces');
-    const g = gd as unknown as GraphDiv;
-    expect(g._fullLayout.yaxis.type).toBe('log');
-    expect(g.data.map((t) => t.name)).toEqual(['train loss (raw)', 'train loss', 'test loss (raw)', 'test loss', 'test accuracy']);
+    await until(() => fig(gd)?.data.length === 5, 5000, 'the loss traces');
+    const g = { get data() { return fig(gd).data; }, get layout() { return fig(gd).layout; } };
+    expect(g.layout.yaxis.type).toBe('log');
+    expect(g.data.map((t: any) => t.name)).toEqual(['train loss (raw)', 'train loss', 'test loss (raw)', 'test loss', 'test accuracy']);
     expect(g.data[0].x.length).toBeLessThanOrEqual(MAX_LINE_POINTS + 2);
     expect(g.data[0].x.length).toBeGreaterThan(MAX_LINE_POINTS / 2);
     expect(g.data[2].x.length).toBe(100);
@@ -212,7 +219,7 @@ describe('live plots', () => {
     await until(() => g.data[1].x.at(-1) === 5000, 1500, 'the new loss point');
     expect(renders.count).toBe(r0);
     setState({ config: { ...store.getState().config, view: { ...store.getState().config.view, logLoss: false, smoothing: 0 } } });
-    await until(() => g._fullLayout.yaxis.type === 'linear' && g.data.length === 3, 1500, 'linear, unsmoothed');
+    await until(() => g.layout.yaxis.type === 'linear' && g.data.length === 3, 1500, 'linear, unsmoothed');
   });
 
   it('SingularValuesPlot and W1Timeline: points, the rank marked, log axes; export needs a drawn plot', async () => {
@@ -222,16 +229,16 @@ describe('live plots', () => {
     const w1 = mount(W1Timeline);
     await until(() => pointCount(sv.gd, 0) === 5 && pointCount(w1.gd, 0) === 3, 5000, 'both plots');
     expect(pointCount(sv.gd, 1)).toBe(4); // truncated
-    expect(sv.gd.querySelector('.annotation')?.textContent).toBe('r = 5');
-    expect((sv.gd as unknown as GraphDiv)._fullLayout.yaxis.type).toBe('log');
-    expect((w1.gd as unknown as GraphDiv)._fullLayout.yaxis.type).toBe('log');
+    expect(fig(sv.gd).layout.annotations[0].text).toBe('r = 5');
+    expect(fig(sv.gd).layout.yaxis.type).toBe('log');
+    expect(fig(w1.gd).layout.yaxis.type).toBe('log');
     expect(plotElement('w1')).toBe(w1.gd);
     setLive({ w1: [...store.getState().live.w1, { step: 40, w1: 0.01 }] });
     await until(() => pointCount(w1.gd, 0) === 4, 1500, 'the new W1 point');
     expect(w1.host.querySelector('.koop-plot-summary')!.textContent).toMatch(/latest 0\.01000 at step 40/);
 
     // a container resized by the layout (not the window) is followed
-    const svgWidth = () => Number(w1.gd.querySelector('.main-svg')?.getAttribute('width'));
+    const svgWidth = () => Number(w1.gd.querySelector('canvas')?.width) / devicePixelRatio;
     expect(svgWidth()).toBe(600);
     w1.host.style.width = '420px';
     await until(() => svgWidth() === 420, 2000, 'the resize');
@@ -249,7 +256,7 @@ describe('live plots', () => {
     await new Promise((r) => setTimeout(r, 300));
     setLive({ w1: [...store.getState().live.w1, { step: 60, w1: 0.002 }] });
 
-    // export: plotly saves through an <a download> click, intercepted here
+    // export: plotly draws the same figure off screen and saves through an <a download> click, intercepted here
     const clicks: { name: string; href: string }[] = [];
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
       clicks.push({ name: this.download, href: this.href });

@@ -164,10 +164,10 @@ describe('Koopscope, built app', { concurrency: false }, () => {
     const rows = await tableRows(page, 'section.plots');
     // the faster modes fade below float32 round-off as it plays (0.85^t/0.95^t < 1e-7 near t = 150): the slowest stays
     assert.ok(rows.length >= 1 && Math.abs(rows[0][3] - 0.95) < 1e-3, `after playing to step ${paused}: ${JSON.stringify(rows)}`);
-    // the spectrum plot was drawn (plotly, loaded lazily)
+    // the spectrum plot was drawn (on its canvas: LivePlot)
     await page.waitForFunction(() => Number(document.querySelector('[data-plot="spectrum"] .koop-plot-area')?.dataset.drawn ?? 0) > 0,
       undefined, { timeout: 30_000 });
-    assert.ok(await page.locator('[data-plot="spectrum"] .koop-plot-area svg').count() > 0, 'no plotly SVG in the spectrum plot');
+    assert.ok(await page.locator('[data-plot="spectrum"] .koop-plot-area canvas').count() > 0, 'no canvas in the spectrum plot');
     await finish(page);
   });
 

@@ -1,16 +1,12 @@
 /**
  * Shared by the e2e tests (test/e2e/*.e2e.mjs) and the browser benchmark (bench/app-browser.mjs): the headless
- * Chromium launch (system Chromium through playwright-core, flags: docs/browser-notes.md#chromium-flags) and small
- * page helpers.
+ * Chromium launch (system Chromium through playwright-core; the flags: docs/testing.md) and small page helpers.
  */
 import * as fs from 'node:fs';
 import { chromium } from 'playwright-core';
 import { serveStatic } from './server.mjs';
 
-/**
- * Headless Chromium flags (docs/browser-notes.md#chromium-flags): --enable-unsafe-webgpu gives the SwiftShader WebGPU
- * adapter.
- */
+/** Headless Chromium flags (docs/testing.md): --enable-unsafe-webgpu gives the SwiftShader WebGPU adapter. */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 

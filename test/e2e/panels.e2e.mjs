@@ -133,7 +133,7 @@ describe('Koopscope panels, built app', { concurrency: false }, () => {
     const koopman = panel.locator('figure[aria-label^="Koopman spectrum"]');
     const eigenvalues = await koopman.locator('.scatterlayer .trace').nth(1).locator('path.point').count();
     assert.ok(eigenvalues > 0, 'no Koopman eigenvalue markers');
-    assert.match(await koopman.locator('.gtitle').textContent(), /^Koopman spectrum of the same run \(rank \d+, \d+ snapshots\)$/);
+    assert.match(await koopman.locator('.gtitle').textContent(), /^Koopman spectrum \(rank \d+, \d+ snapshots\)$/);
 
     const text = (await summary.textContent()).replace(/\s+/g, ' ');
     const m = /^loss ([\d.e+-]+) → ([\d.e+-]+) in [\d.]+ s;/.exec(text);

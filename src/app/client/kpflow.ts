@@ -39,7 +39,8 @@ export function rankFigure(cks: readonly KpflowCheckpoint[]): PanelFigure {
     data.push({ x: steps, y: cks.map((c) => c[k].effectiveRank), name: `eff. rank ${label}`, type: 'scatter', mode: 'lines+markers', line: { color } });
     data.push({ x: steps, y: cks.map((c) => c[k].participationRatio), name: `PR ${label}`, type: 'scatter', mode: 'lines+markers', line: { color, dash: 'dot' } });
   }
-  return { data, layout: base('Full-space effective rank (95 % of trace) and participation ratio', 'step', 'dimensions', { yaxis: { type: 'log', title: { text: 'dimensions' } } }) };
+  // decades only on the log axis: plotly's default 2 and 5 minor labels crowded the decade labels into each other
+  return { data, layout: base('Full-space eff. rank (95 % of trace) and PR', 'step', 'dimensions', { yaxis: { type: 'log', dtick: 1, title: { text: 'dimensions' } } }) };
 }
 
 /**
@@ -54,7 +55,7 @@ export function unitRankFigure(cks: readonly KpflowCheckpoint[]): PanelFigure {
   }
   data.push({ x: steps, y: cks.map((c) => c.hiddenPca.participationRatio), name: 'hidden states: PR', type: 'scatter', mode: 'lines+markers', line: { color: '#000', dash: 'dot' } });
   data.push({ x: steps, y: cks.map((c) => c.hiddenPca.rank95), name: 'hidden states: 95 % PCs', type: 'scatter', mode: 'lines+markers', line: { color: '#000', dash: 'dash' } });
-  return { data, layout: base('Unit-space effective rank (KPFlow package) and hidden-state PCA dimension', 'step', 'dimensions (≤ H)', { yaxis: { rangemode: 'tozero', title: { text: 'dimensions (≤ H)' } } }) };
+  return { data, layout: base('Unit-space rank (KPFlow) and hidden-state PCA', 'step', 'dimensions (≤ H)', { yaxis: { rangemode: 'tozero', title: { text: 'dimensions (≤ H)' } } }) };
 }
 
 /** The leading eigenvalues of each operator at every checkpoint (log scale). */
@@ -65,7 +66,7 @@ export function eigenFigure(cks: readonly KpflowCheckpoint[]): PanelFigure {
     for (const c of cks) for (const v of c[k].top) { x.push(c.step); y.push(v); }
     data.push({ x, y, name: label, type: 'scatter', mode: 'markers', marker: { color, size: 5 } });
   }
-  return { data, layout: base('Leading eigenvalues (Lanczos; exact for vanilla K)', 'step', 'eigenvalue', { yaxis: { type: 'log', title: { text: 'eigenvalue' } } }) };
+  return { data, layout: base('Leading eigenvalues (Lanczos; exact for vanilla K)', 'step', 'eigenvalue', { yaxis: { type: 'log', dtick: 1, title: { text: 'eigenvalue' } } }) };
 }
 
 /** Misdirection alignment(PKP*, PP*) with its standard error (0 when exact), and the task alignments when there are several tasks. */
@@ -90,7 +91,7 @@ export function koopmanFigure(r: KpflowResult): PanelFigure {
       { x: th.map(Math.cos), y: th.map(Math.sin), name: 'unit circle', type: 'scatter', mode: 'lines', line: { color: '#999', dash: 'dash', width: 1 }, hoverinfo: 'skip' },
       { x: r.koopman.eigenvalues.map((e) => e[0]), y: r.koopman.eigenvalues.map((e) => e[1]), name: 'λ (DMD of θ)', type: 'scatter', mode: 'markers', marker: { size: 8, color: '#d62728' } },
     ],
-    layout: base(`Koopman spectrum of the same run (rank ${r.koopman.rank}, ${r.koopman.snapshots} snapshots)`, 'Re λ', 'Im λ', {
+    layout: base(`Koopman spectrum (rank ${r.koopman.rank}, ${r.koopman.snapshots} snapshots)`, 'Re λ', 'Im λ', {
       xaxis: { title: { text: 'Re λ' }, range: [-1.15, 1.15] }, yaxis: { title: { text: 'Im λ' }, range: [-1.15, 1.15], scaleanchor: 'x' },
     }),
   };

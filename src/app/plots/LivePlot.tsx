@@ -1,29 +1,32 @@
 /**
  * The shared machinery of the live plots. React renders only the container (configuration: size, labels); the data
- * reaches plotly imperatively: the plot subscribes to the store, and when its slice of the state changes it redraws
- * with `Plotly.react` after a coming animation frame (one plot per frame across all plots, in a task of its own:
- * frames.ts), at most once per MIN_REDRAW_MS (the spectrum) or SECONDARY_REDRAW_MS (the others), only while the plot
- * is near the viewport (an export brings it up to date first), and never through a React re-render
- * (docs/browser-notes.md#live-plots: a full 200-point SVG scatter refresh costs ~16 ms).
+ * reaches a canvas imperatively (canvasFigure.ts: why not plotly for the live view): the plot subscribes to the
+ * store, and when its slice of the state changes it redraws after a coming animation frame (one plot per frame
+ * across all plots, in a task of its own: frames.ts), at most once per MIN_REDRAW_MS (spectrum, loss) or
+ * SECONDARY_REDRAW_MS (σ, W1), only while the plot is near the viewport (an export brings it up to date first), and
+ * never through a React re-render. Plotly draws the same figure only for export (registry.ts).
  */
 import { useEffect, useId, useRef, type CSSProperties, type RefObject } from 'react';
-import type { Config, Layout, LayoutAxis, ModeBarButton } from 'plotly.js';
 import { store, type AppState } from '../state/store';
 import type { Figure } from './figures';
-import { loadPlotly, type PlotlyStatic } from './loadPlotly';
+import { DARK, drawFigure, hoverText, LIGHT, nearestPoint, plainText, type HoverPoint } from './canvasFigure';
 import { requestDraw } from './frames';
-import { FILE_NAMES, registerPlot, type PlotKind } from './registry';
+import { exportPlot, registerPlot, type ImageFormat, type PlotKind } from './registry';
 
-/** Minimum time between the starts of two redraws of one plot (the spectrum: up to the worker's 10 spectra/s). */
-export const MIN_REDRAW_MS = 100;
 /**
- * The same for the secondary plots (loss, singular values, W1): 4 redraws/s is smooth for a curve and leaves the
- * main thread to the spectrum; all four at 10/s kept a slow machine's main thread ~60% busy.
+ * Minimum time between the starts of two redraws of one plot (spectrum, loss, field): half the 100 ms of the Koopman
+ * worker's 10 spectra/s, so every spectrum is drawn at a coming frame even when two arrive closer than 100 ms apart
+ * (timer jitter); the trainer's metrics (≤ 20/s) redraw the loss at most this often. A redraw costs ~1–6 ms.
+ */
+export const MIN_REDRAW_MS = 50;
+/**
+ * The same for the secondary plots (singular values, W1): 4 redraws/s is enough for curves that mostly grow by a
+ * point per spectrum, and leaves the frames to the spectrum and loss.
  */
 export const SECONDARY_REDRAW_MS = 250;
 /**
- * And at least this many times the last redraw's cost, so a heavy plot (hundreds of eigenvalues with their trail
- * take ~50–100 ms on a slow machine) keeps its share of the main thread under about a third.
+ * And at least this many times the last redraw's cost, so a heavy plot keeps its share of the main thread under
+ * about a third (a canvas redraw takes a few ms; this only bites on a very slow machine).
  */
 export const REDRAW_COST_FACTOR = 3;
 /** The cost-based wait never exceeds this (a slow first draw must not hold back the next). */
@@ -41,6 +44,10 @@ export interface PlotSpec {
    * old one): the plot redraws at the next frame.
    */
   urgent?: (state: AppState, prev: AppState) => boolean;
+  /** Offer PNG/SVG download buttons (plotly draws the figure; default true). */
+  exportable?: boolean;
+  /** Draw ahead of the other plots queued for the same frame (frames.ts): the spectrum. */
+  first?: boolean;
 }
 
 /** Optional layout props every plot component takes. */
@@ -66,23 +73,6 @@ const emptyLabelStyle: CSSProperties = {
   background: 'color-mix(in srgb, Canvas 88%, transparent)',
 };
 
-/** Dark-scheme colours over a figure's layout (light is plotly's default look). */
-function themed(layout: Partial<Layout>, dark: boolean): Partial<Layout> {
-  if (!dark) return layout;
-  const axis = (a: Partial<LayoutAxis> | undefined): Partial<LayoutAxis> | undefined =>
-    a && { ...a, gridcolor: '#3a3f47', linecolor: '#5a606a', zerolinecolor: '#5a606a' };
-  return {
-    ...layout,
-    paper_bgcolor: '#1b1e23',
-    plot_bgcolor: '#1b1e23',
-    font: { ...layout.font, color: '#d7dae0' },
-    xaxis: axis(layout.xaxis),
-    yaxis: axis(layout.yaxis),
-    ...(layout.yaxis2 ? { yaxis2: axis(layout.yaxis2) } : {}),
-    modebar: { bgcolor: 'rgba(0,0,0,0)', color: '#9aa0a6', activecolor: '#d7dae0' },
-  };
-}
-
 /** Shows or hides the empty-state overlay (`hidden` alone would lose to its inline `display: flex`). */
 function showEmpty(el: HTMLElement, show: boolean, text: string): void {
   const label = el.firstElementChild ?? el;
@@ -95,39 +85,18 @@ function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 }
 
-/** A picture in a frame (distinct from the camera of the SVG button); y down, so no flip. */
-const PNG_ICON = {
-  width: 1000,
-  height: 1000,
-  path: 'M100,150H900V850H100Z M160,210V790H840V210Z M200,750L400,450L550,650L650,550L800,750Z M700,330a60,60 0 1,0 0.1,0Z',
-  transform: 'matrix(1 0 0 1 0 0)',
-};
+/** The last figure each plot area drew (tests and export read it: `drawnFigure`). */
+const drawnFigures = new WeakMap<HTMLElement, Figure>();
 
-function plotConfig(Plotly: PlotlyStatic, kind: PlotKind): Partial<Config> {
-  const png: ModeBarButton = {
-    name: 'downloadPng',
-    title: 'Download plot as PNG',
-    icon: PNG_ICON,
-    click: (gd) => {
-      void Plotly.downloadImage(gd, {
-        format: 'png', filename: FILE_NAMES[kind], width: gd.clientWidth || null, height: gd.clientHeight || null,
-        scale: 2,
-      } as Parameters<PlotlyStatic['downloadImage']>[1]);
-    },
-  };
-  return {
-    displaylogo: false,
-    showSendToCloud: false,
-    responsive: true,
-    // The camera button saves SVG; the extra button saves PNG; 'downloadjson' saves the figure as JSON.
-    toImageButtonOptions: { format: 'svg', filename: FILE_NAMES[kind] },
-    modeBarButtonsToAdd: [png, 'downloadjson' as ModeBarButton['name'] as never],
-  };
+/** The figure a live plot's area (`.koop-plot-area`) last drew, or undefined before its first draw. */
+export function drawnFigure(el: HTMLElement): Figure | undefined {
+  return drawnFigures.get(el);
 }
 
 /**
- * Mounts one live plot into `plotRef`: lazy plotly, store subscription, throttled `Plotly.react`, accessible summary
- * and empty-state text written into `summaryRef`/`emptyRef`, registration for export; all undone on unmount.
+ * Mounts one live plot into `plotRef` (a canvas inside it): store subscription, throttled canvas redraws, hover
+ * tooltips, accessible summary and empty-state text written into `summaryRef`/`emptyRef`, registration for export;
+ * all undone on unmount.
  */
 function useLivePlot(
   spec: PlotSpec,
@@ -138,17 +107,29 @@ function useLivePlot(
   useEffect(() => {
     const el = plotRef.current;
     if (!el) return;
+    const canvas = document.createElement('canvas');
+    canvas.className = 'koop-plot-canvas';
+    canvas.setAttribute('aria-hidden', 'true');
+    Object.assign(canvas.style, { position: 'absolute', inset: '0', width: '100%', height: '100%', display: 'block' });
+    // the figure's text labels (annotations: the spectrum's run and step) in the DOM as well, for assistive
+    // technology and tests: the canvas itself holds pixels only
+    const labels = document.createElement('div');
+    labels.className = 'koop-plot-labels';
+    Object.assign(labels.style, visuallyHidden);
+    const tip = document.createElement('div');
+    tip.className = 'koop-plot-tip';
+    tip.hidden = true;
+    el.append(canvas, labels, tip);
+    let labelText = '';
     let disposed = false;
-    let Plotly: PlotlyStatic | undefined;
-    let config: Partial<Config> | undefined;
     /** Cancels the queued draw (frames.ts), when one is queued. */
     let queued: (() => void) | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let drawing = false;
     let dirty = true;
     let lastDraw = -Infinity;
     let lastCost = 0;
     let revision = 0;
+    let hoverPoints: HoverPoint[] = [];
     let prev = spec.select(store.getState());
     /** Near the viewport (IntersectionObserver): a plot scrolled away is not redrawn until it comes back. */
     let visible = true;
@@ -161,7 +142,7 @@ function useLivePlot(
     const schedule = () => {
       if (urgent && timer !== undefined) { clearTimeout(timer); timer = undefined; }
       // the first draw always happens (the empty state, the export's target); later ones only when seen
-      if (disposed || queued || timer !== undefined || !Plotly || (!visible && revision > 0 && !flushed.length)) return;
+      if (disposed || queued || timer !== undefined || (!visible && revision > 0 && !flushed.length)) return;
       const wait = urgent ? 0 : lastDraw + Math.min(MAX_REDRAW_MS, Math.max(minWait, REDRAW_COST_FACTOR * lastCost)) - performance.now();
       if (wait > 0) {
         timer = setTimeout(() => {
@@ -169,7 +150,7 @@ function useLivePlot(
           schedule();
         }, wait);
       } else {
-        queued = requestDraw(draw);
+        queued = requestDraw(draw, spec.first);
       }
     };
 
@@ -181,59 +162,52 @@ function useLivePlot(
 
     const draw = () => {
       queued = undefined;
-      if (disposed || !Plotly || drawing) return;
+      if (disposed) return;
       if (!dirty) {
         settle();
         return;
       }
       dirty = false;
       urgent = false;
-      drawing = true;
       lastDraw = performance.now();
-      let drawn: Promise<unknown>;
       try {
         const fig = spec.figure(store.getState());
         if (summaryRef.current) summaryRef.current.textContent = fig.summary;
         if (emptyRef.current) showEmpty(emptyRef.current, fig.empty, fig.emptyText);
         el.dataset.revision = String(++revision);
-        drawn = Plotly.react(el, fig.data, themed({ ...fig.layout, datarevision: revision }, dark?.matches ?? false), config);
+        hoverPoints = drawFigure(canvas, fig, el.clientWidth, el.clientHeight, dark?.matches ? DARK : LIGHT);
+        const texts = (fig.layout.annotations ?? []).map((a) => plainText(String(a.text ?? '')));
+        if (texts.join('\n') !== labelText) {
+          labelText = texts.join('\n');
+          labels.replaceChildren(...texts.map((t) => Object.assign(document.createElement('span'), { className: 'annotation-text', textContent: t })));
+        }
+        drawnFigures.set(el, fig);
       } catch (err) {
-        drawn = Promise.reject(err); // a bad state must not leave the plot stuck in `drawing`
+        console.error(`Koopscope: drawing the ${spec.kind} plot failed`, err); // a bad state must not stop later draws
       }
-      drawn
-        .catch((err: unknown) => {
-          if (!disposed) console.error(`Koopscope: drawing the ${spec.kind} plot failed`, err);
-        })
-        .finally(() => {
-          drawing = false;
-          lastCost = performance.now() - lastDraw;
-          if (disposed) return;
-          el.dataset.drawn = String(revision);
-          if (dirty) schedule();
-          else settle();
-        });
+      lastCost = performance.now() - lastDraw;
+      el.dataset.cost = lastCost.toFixed(1); // ms, figure + drawing (bench/app-browser.mjs reports it)
+      el.dataset.drawn = String(revision);
+      settle();
     };
 
     // The page follows the system colour scheme (app.css: color-scheme: light dark); so do the plots.
     const dark = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
-    const onScheme = () => {
+    const redrawSoon = () => {
       dirty = true;
+      urgent = true;
       schedule();
     };
-    dark?.addEventListener('change', onScheme);
+    dark?.addEventListener('change', redrawSoon);
 
-    // `responsive` follows window resizes only; a container resized by the layout (a panel opened) needs this.
-    let resizeFrame = 0;
+    // the canvas follows its container (a window resize, a panel opened): redraw at the new size
     let size = '';
     const resizer = typeof ResizeObserver === 'function'
       ? new ResizeObserver(() => {
         const next = `${el.clientWidth}x${el.clientHeight}`;
-        if (next === size || resizeFrame || !Plotly || el.dataset.drawn === undefined) return;
-        resizeFrame = requestAnimationFrame(() => {
-          resizeFrame = 0;
-          size = `${el.clientWidth}x${el.clientHeight}`;
-          if (!disposed && Plotly) Promise.resolve(Plotly.Plots.resize(el) as unknown).catch(() => {}); // rejects when hidden
-        });
+        if (next === size) return;
+        size = next;
+        if (revision > 0) redrawSoon();
       })
       : undefined;
     resizer?.observe(el);
@@ -248,6 +222,21 @@ function useLivePlot(
       : undefined;
     intersection?.observe(el);
 
+    // hover: the nearest drawn point's text in a tooltip (plotly's hover labels, in plain text)
+    const onMove = (e: PointerEvent) => {
+      const r = canvas.getBoundingClientRect();
+      const p = nearestPoint(hoverPoints, e.clientX - r.left, e.clientY - r.top);
+      if (!p) { tip.hidden = true; return; }
+      tip.textContent = hoverText(p);
+      tip.hidden = false;
+      const left = p.px + 12 + tip.offsetWidth > el.clientWidth ? p.px - 12 - tip.offsetWidth : p.px + 12;
+      tip.style.left = `${Math.max(0, left)}px`;
+      tip.style.top = `${Math.max(0, Math.min(p.py - 10, el.clientHeight - tip.offsetHeight))}px`;
+    };
+    const onLeave = () => { tip.hidden = true; };
+    canvas.addEventListener('pointermove', onMove);
+    canvas.addEventListener('pointerleave', onLeave);
+
     const unsubscribe = store.subscribe((state, prevState) => {
       const next = spec.select(state);
       if (sameValues(next, prev)) return;
@@ -258,7 +247,7 @@ function useLivePlot(
     });
     // an export draws what is pending first, seen or not
     const refresh = () => new Promise<void>((resolve) => {
-      if (disposed || !Plotly || (!dirty && !drawing && !queued && timer === undefined)) {
+      if (disposed || (!dirty && !queued && timer === undefined)) {
         resolve();
         return;
       }
@@ -267,40 +256,45 @@ function useLivePlot(
         clearTimeout(timer);
         timer = undefined;
       }
-      if (!drawing && !queued) queued = requestDraw(draw);
+      if (!queued) queued = requestDraw(draw, spec.first);
     });
-    const unregister = registerPlot(spec.kind, el, refresh);
-
-    loadPlotly().then(
-      (P) => {
-        if (disposed) return;
-        Plotly = P;
-        config = plotConfig(P, spec.kind);
-        schedule();
-      },
-      (err: unknown) => {
-        if (disposed) return;
-        console.error('Koopscope: could not load plotly', err);
-        if (emptyRef.current) showEmpty(emptyRef.current, true, 'The plotting library could not be loaded. Reload the page to try again.');
-      },
-    );
+    const unregister = registerPlot(spec.kind, el, refresh, () => drawnFigures.get(el));
+    schedule();
 
     return () => {
       disposed = true;
       unsubscribe();
       unregister();
-      dark?.removeEventListener('change', onScheme);
+      dark?.removeEventListener('change', redrawSoon);
       resizer?.disconnect();
       intersection?.disconnect();
+      canvas.removeEventListener('pointermove', onMove);
+      canvas.removeEventListener('pointerleave', onLeave);
       settle();
-      if (resizeFrame) cancelAnimationFrame(resizeFrame);
       queued?.();
       if (timer !== undefined) clearTimeout(timer);
-      if (Plotly) Plotly.purge(el);
+      canvas.remove();
+      labels.remove();
+      tip.remove();
+      drawnFigures.delete(el);
       delete el.dataset.revision;
       delete el.dataset.drawn;
+      delete el.dataset.cost;
     };
   }, [spec, plotRef, summaryRef, emptyRef]);
+}
+
+/** Download buttons over a plot (plotly's modebar in the static figures): PNG and SVG, drawn by plotly. */
+function PlotTools({ kind }: { kind: PlotKind }) {
+  const save = (format: ImageFormat) => {
+    exportPlot(kind, format).catch((e: Error) => console.error(`Koopscope: ${e.message}`));
+  };
+  return (
+    <div className="koop-plot-tools">
+      <button type="button" title="Download plot as PNG" aria-label={`Download the ${kind} plot as PNG`} onClick={() => save('png')}>PNG</button>
+      <button type="button" title="Download plot as SVG" aria-label={`Download the ${kind} plot as SVG`} onClick={() => save('svg')}>SVG</button>
+    </div>
+  );
 }
 
 /** The container every plot renders: a labelled figure, the plot area, an empty-state overlay and a text summary. */
@@ -320,7 +314,8 @@ export function LivePlot({ spec, label, height, className, style }: PlotProps & 
       style={{ position: 'relative', width: '100%', height: '100%', ...style }}
     >
       {/* Fills a taller container (a grid cell spanning rows), else `height`. */}
-      <div ref={plotRef} className="koop-plot-area" style={{ width: '100%', height: '100%', minHeight: height }} />
+      <div ref={plotRef} className="koop-plot-area" style={{ position: 'relative', width: '100%', height: '100%', minHeight: height }} />
+      {spec.exportable !== false && <PlotTools kind={spec.kind} />}
       <div ref={emptyRef} className="koop-plot-empty" aria-hidden="true" style={emptyStyle}>
         <span style={emptyLabelStyle}>Loading plot…</span>
       </div>

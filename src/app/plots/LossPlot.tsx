@@ -1,13 +1,13 @@
 import type { AppState } from '../state/store';
 import { lossFigure } from './figures';
-import { LivePlot, SECONDARY_REDRAW_MS, type PlotProps, type PlotSpec } from './LivePlot';
+import { LivePlot, MIN_REDRAW_MS, type PlotProps, type PlotSpec } from './LivePlot';
 
 const spec: PlotSpec = {
   kind: 'loss',
   // The array and its length and last point: caught whether the live actions replace or append to it.
   select: (s: AppState) => [s.live.losses, s.live.losses.length, s.live.losses.at(-1), s.config.view.logLoss, s.config.view.smoothing],
   figure: lossFigure,
-  minRedrawMs: SECONDARY_REDRAW_MS,
+  minRedrawMs: MIN_REDRAW_MS, // the loss curve follows training at 10 redraws/s, like the spectrum
 };
 
 /** Train (and test) loss against step, EMA-smoothed over the faint raw curve; accuracies on a right axis. */

@@ -15,6 +15,7 @@ const spec: PlotSpec = {
   figure: spectrumFigure,
   // another run (start or reset): the old run's spectrum leaves the screen at the next frame
   urgent: (s, prev) => s.status.recording !== prev.status.recording,
+  first: true,
 };
 
 /**

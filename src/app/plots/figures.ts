@@ -1,6 +1,7 @@
 /**
  * Pure figure builders: store state in, plotly `data` + `layout` out (plus an accessible text summary). They build
- * new arrays on every call, which is what `Plotly.react` needs to see a change (docs/browser-notes.md#live-plots).
+ * new arrays on every call, so a plot can tell what changed by identity. The live view draws them on a canvas
+ * (canvasFigure.ts); exports hand them to plotly (registry.ts).
  */
 import type { Annotations, Data, Layout, Shape } from 'plotly.js';
 import type { SpectrumReport } from '../../koopman/report';

@@ -62,9 +62,13 @@ function onFrame(): void {
   }
 }
 
-/** Queue `job` for a coming frame (one job per frame, first come first served). Returns a cancel function. */
-export function requestDraw(job: Job): () => void {
-  queue.push(job);
+/**
+ * Queue `job` for a coming frame (one job per frame, first come first served; a `first` job goes ahead of the others:
+ * the spectrum, so that each spectrum is drawn at the next frame). Returns a cancel function.
+ */
+export function requestDraw(job: Job, first = false): () => void {
+  if (first) queue.unshift(job);
+  else queue.push(job);
   next();
   return () => {
     const i = queue.indexOf(job);

@@ -79,6 +79,16 @@ export function runPreset(preset: string, options: { quick?: boolean; dmd?: Part
   if (get().status.phase === 'starting') play();
 }
 
+/** Go to step `i` of the guided tour (ui/tour.ts): show it and run its preset with its DMD options. */
+export function tourStep(i: number, step: { preset: string; dmd?: Partial<DmdConfig> }): void {
+  target.setState({ tour: i });
+  runPreset(step.preset, { dmd: step.dmd });
+}
+
+export function endTour(): void {
+  target.setState({ tour: undefined });
+}
+
 /**
  * Switch to a custom run pre-filled with what is configured now (the preset, its variant and overrides), so it can be
  * tweaked. The TrainConfig is the same, so the run goes on; a custom run stays as it is.
@@ -152,7 +162,8 @@ export function reset(): void {
   scrubNext = undefined;
   const { status } = get();
   const gen = status.recording + 1;
-  target.setState({ live: emptyLive(), scrub: emptyScrub(), notices: withoutRunNotices(get().notices),
+  // the same data after a reset (the trainer sends its points once per run): only the model's output starts over
+  target.setState({ live: { ...emptyLive(), fieldData: get().live.fieldData }, scrub: emptyScrub(), notices: withoutRunNotices(get().notices),
     status: { ...status, step: 0, diverged: undefined, recording: gen } });
   engine?.send({ type: 'reset', gen });
 }

@@ -10,7 +10,7 @@
 import type { KoopmanReply, TrainerReply, BackendReport, Gen } from '../../workers/protocol';
 import type { AppState, AppStore, LivePoint, Notice } from './store';
 
-/** Loss points kept for the curve; older points are thinned 2:1 beyond it (docs/browser-notes.md#live-plots: ≤ 2–5k points). */
+/** Loss points kept for the curve; older points are thinned 2:1 beyond it (a few thousand points are plenty for a curve). */
 export const MAX_LOSS_POINTS = 4000;
 /** Window spectra kept for the fading trail. */
 export const TRAIL = 8;
@@ -109,6 +109,12 @@ export function applyTrainerReply(store: AppStore, r: TrainerReply & Partial<Gen
     }
     case 'state':
       store.setState({ status: { ...s.status, playing: r.playing, ...(current ? { step: r.step } : {}) } });
+      return;
+    case 'fieldData':
+      if (current) store.setState({ live: { ...s.live, fieldData: r.data } });
+      return;
+    case 'field':
+      if (current) store.setState({ live: { ...s.live, field: r.field } });
       return;
     case 'diverged':
       if (!current) return;

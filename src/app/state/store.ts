@@ -14,7 +14,7 @@ import { createStore } from 'zustand/vanilla';
 import type { RankRule } from '../../koopman/types';
 import type { SpectrumReport } from '../../koopman/report';
 import type { ParamInfo, StepMetrics } from '../../train/types';
-import type { BackendReport } from '../../workers/protocol';
+import type { BackendReport, FieldData, FieldGrid } from '../../workers/protocol';
 import type { CustomConfig } from './custom';
 
 /** DMD options of the live view and of loaded files (the same meaning as SpectrumOptions; docs/engine.md). */
@@ -129,6 +129,10 @@ export interface LiveData {
   /** W1 between consecutive window spectra. */
   w1: { step: number; w1: number }[];
   memoryBytes: number;
+  /** 1- and 2-feature data sets: the training points (kept across a reset of the same run), */
+  fieldData?: FieldData;
+  /** and the model's output over the input space, a few times a second (ui/FieldPlot). */
+  field?: FieldGrid;
 }
 
 export interface AppState {
@@ -172,6 +176,8 @@ export interface AppState {
   scrub: ScrubState;
   /** Shortcut overlay visible. */
   help: boolean;
+  /** The guided tour's step (ui/tour.ts), while it runs. */
+  tour?: number;
 }
 
 export const DEFAULT_DMD: DmdConfig = { window: 64, rank: { kind: 'rank', r: 10 }, delays: 0, center: false, pca: 0 };

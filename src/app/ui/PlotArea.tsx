@@ -2,13 +2,15 @@
  * The live plots (components from ../plots read the store themselves), the snapshot scrubber under the spectrum,
  * the table toggle and the live exports (spectrum, images, and the recorded trajectory as .npz).
  */
-import { exportPlot, LossPlot, SingularValuesPlot, SpectrumPlot, W1Timeline, type PlotKind } from '../plots';
+import { exportPlot, FieldPlot, LossPlot, SingularValuesPlot, SpectrumPlot, W1Timeline, type PlotKind } from '../plots';
 import * as A from '../state/actions';
 import { trainConfigFor } from '../state/runConfig';
 import { spectrumFreshness } from '../state/liveStatus';
 import type { AppState } from '../state/store';
+import { Explain } from './Explain';
 import { LiveTable } from './LiveTable';
 import { Scrubber } from './Scrubber';
+import { TourButton, TourCard } from './Tour';
 import { useApp, useAppShallow, useThrottledApp } from './useApp';
 
 const freshnessOf = (s: AppState) => spectrumFreshness(s);
@@ -57,6 +59,8 @@ function saveImage(kind: PlotKind) {
 export function PlotArea() {
   const view = useAppShallow((st) => st.config.view);
   const exporting = useApp((st) => !!st.status.exporting);
+  // a boolean of live data (changes once per run): whether the run's data has a field view
+  const hasField = useApp((st) => st.live.fieldData !== undefined);
   return (
     <section className="plots" aria-labelledby="plots-heading">
       <h2 id="plots-heading" className="visually-hidden">Live plots</h2>
@@ -70,14 +74,18 @@ export function PlotArea() {
         <label className="field inline"><span>smoothing</span>
           <input type="range" min={0} max={0.99} step={0.01} value={view.smoothing} onChange={(e) => A.setView({ smoothing: Number(e.target.value) })} />
         </label>
+        <TourButton />
       </div>
+      <TourCard />
       <div className="plot-grid">
         {/* the spectrum grows to fill its cell and the scrubber sits below it inside the frame (app.css) */}
         <figure className="plot spectrum-plot"><SpectrumFreshness /><SpectrumPlot /><Scrubber /></figure>
         <figure className="plot loss-plot"><LossPlot /><NoiseNote /></figure>
+        {hasField && <figure className="plot field-plot" data-testid="field-plot"><FieldPlot /></figure>}
         <figure className="plot"><SingularValuesPlot /></figure>
         <figure className="plot"><W1Timeline /></figure>
       </div>
+      <Explain />
       {view.table && <LiveTable />}
       <div className="row">
         <button type="button" onClick={() => A.exportSpectrumJson('live')}>Export live spectrum (JSON)</button>
