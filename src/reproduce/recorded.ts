@@ -45,7 +45,7 @@ export function rejudge(result: ExperimentResult): ExperimentResult {
 }
 
 /** The page's order: paper 1's experiments first, then the teaching cases; unknown ids last, by name. */
-export const RESULTS_ORDER = ['omd-ogd', 'fcn-width-8-seeds', 'fcn-width-quick', 'cnn-early', 'cnn-early-quick', 'grokking-quick', 'quadratic', 'momentum'];
+export const RESULTS_ORDER = ['omd-ogd', 'fcn-width-8-seeds', 'fcn-width-quick', 'cnn-early', 'cnn-early-quick', 'grokking-10-seeds', 'grokking-quick', 'quadratic', 'momentum'];
 
 export function sortRecorded(entries: RecordedEntry[]): RecordedEntry[] {
   const rank = (id: string) => { const i = RESULTS_ORDER.indexOf(id); return i < 0 ? RESULTS_ORDER.length : i; };
