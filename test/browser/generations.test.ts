@@ -35,15 +35,17 @@ function listen(w: Worker, from: Reply['from']): void {
   w.onerror = (e) => log.push({ from, m: { type: 'failed', error: { name: 'WorkerError', message: e.message } }, who: w });
 }
 
-/** Polls `find` until it gives a value; a `failed` reply ends the wait with an error unless `failures` is 'expected'. */
+/**
+ * Polls `find` every 20 ms until it gives a value, at most timeoutMs / 20 polls (a bound on the work, not a clock
+ * reading); a `failed` reply ends the wait with an error unless `failures` is 'expected'.
+ */
 async function until<T>(what: string, find: () => T | undefined, timeoutMs = 60_000, failures: 'throw' | 'expected' = 'throw'): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
+  for (let poll = 0; ; poll++) {
     const failed = failures === 'throw' && log.find((r) => r.m.type === 'failed');
     if (failed) throw new Error(`${failed.from} failed while waiting for ${what}: ${JSON.stringify((failed.m as { error: unknown }).error)}`);
     const x = find();
     if (x !== undefined && x !== false) return x;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}: ${log.map((r) => `${r.from}.${r.m.type}@${r.m.gen}`).slice(-20).join(' ')}`);
+    if (poll * 20 > timeoutMs) throw new Error(`timed out waiting for ${what}: ${log.map((r) => `${r.from}.${r.m.type}@${r.m.gen}`).slice(-20).join(' ')}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
