@@ -12,6 +12,7 @@
  * [0, numSegments); others are dropped, as tfjs does), output (numSegments, inner…), float32.
  */
 import { tf } from './tf';
+import { overrideWasmKernel } from './wasmKernels';
 
 interface Info { dataId: object; shape: number[]; dtype: string }
 interface CpuLike { readSync(id: object): ArrayLike<number>; makeTensorInfo(shape: number[], dtype: string, values?: ArrayLike<number>): Info }
@@ -36,17 +37,10 @@ const outShape = (x: Info, ids: Info, numSegments: number) => [numSegments, ...x
  * computes a strided index per element). Other cases go to the original kernel.
  */
 function registerWasmGatherRows(): void {
-  const original = tf.getKernel('GatherV2', 'wasm');
-  if (!original) return;
-  tf.unregisterKernel('GatherV2', 'wasm');
-  tf.registerKernel({
-    kernelName: 'GatherV2',
-    backendName: 'wasm',
-    setupFunc: original.setupFunc,
-    kernelFunc: (args) => {
+  overrideWasmKernel('GatherV2', (original) => (args) => {
       const { inputs, backend, attrs } = args as unknown as { inputs: { x: Info; indices: Info }; backend: WasmLike; attrs: { axis: number; batchDims: number } };
       const { x, indices } = inputs;
-      if (attrs.axis !== 0 || (attrs.batchDims ?? 0) !== 0 || x.dtype !== 'float32' || indices.dtype !== 'int32') return original.kernelFunc(args);
+      if (attrs.axis !== 0 || (attrs.batchDims ?? 0) !== 0 || x.dtype !== 'float32' || indices.dtype !== 'int32') return original(args);
       const rows = x.shape[0], inner = x.shape.slice(1).reduce((p, q) => p * q, 1);
       const ids = backend.readSync(indices.dataId);
       for (let i = 0; i < ids.length; i++) {
@@ -57,7 +51,6 @@ function registerWasmGatherRows(): void {
       const src = backend.typedArrayFromHeap(x); // re-read: makeOutput may have grown (moved) the heap
       for (let i = 0; i < ids.length; i++) o.set(src.subarray(ids[i] * inner, (ids[i] + 1) * inner), i * inner);
       return out as never;
-    },
   });
 }
 

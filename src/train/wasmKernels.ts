@@ -45,23 +45,30 @@ export function registerWasmTrainingKernels(): void {
  * native Transpose kernel (a copy, O(size)) and calls the original kernel without flags; the temporary is freed
  * before returning. Results agree with the flagged kernel to float32 rounding (test/train/wasmKernels.test.ts).
  */
+type KernelFunc = NonNullable<ReturnType<typeof tf.getKernel>>['kernelFunc'];
+
+/**
+ * Replaces wasm's kernel `name` by `wrap(original)`, keeping the original's setup function (which runs when the
+ * backend initialises); does nothing when wasm has no such kernel. The one mechanism for the kernels we speed up.
+ */
+export function overrideWasmKernel(name: string, wrap: (original: KernelFunc) => KernelFunc): void {
+  const original = tf.getKernel(name, 'wasm');
+  if (!original) return;
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ kernelName: name, backendName: 'wasm', setupFunc: original.setupFunc, kernelFunc: wrap(original.kernelFunc) });
+}
+
 function registerTransposeFreeMatMul(): void {
-  const original = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
-  if (!original || !transpose) return;
+  if (!transpose) return;
   const swapLast = (rank: number) => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({
-    kernelName: 'BatchMatMul',
-    backendName: 'wasm',
-    setupFunc: original.setupFunc,
-    kernelFunc: (args) => {
+  overrideWasmKernel('BatchMatMul', (original) => (args) => {
       const { inputs, backend, attrs } = args as unknown as {
         inputs: { a: TensorInfoLike; b: TensorInfoLike };
         backend: { disposeData(id: object): void };
         attrs: { transposeA: boolean; transposeB: boolean };
       };
-      if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
+      if (!attrs.transposeA && !attrs.transposeB) return original(args);
       const temps: TensorInfoLike[] = [];
       const plain = (t: TensorInfoLike, flag: boolean): TensorInfoLike => {
         if (!flag) return t;
@@ -71,11 +78,10 @@ function registerTransposeFreeMatMul(): void {
       };
       const a = plain(inputs.a, attrs.transposeA), b = plain(inputs.b, attrs.transposeB);
       try {
-        return original.kernelFunc({ ...args, inputs: { a, b } as never, attrs: { ...attrs, transposeA: false, transposeB: false } as never });
+        return original({ ...args, inputs: { a, b } as never, attrs: { ...attrs, transposeA: false, transposeB: false } as never });
       } finally {
         for (const t of temps) backend.disposeData(t.dataId);
       }
-    },
   });
 }
 
