@@ -67,3 +67,23 @@ export async function startSession(dist) {
   const browser = await launchChromium();
   return { base, browser, close: async () => { await browser.close(); await server?.close(); } };
 }
+
+/**
+ * A fresh page (its own context, `viewport`) at `base + hash`, with console and request problems noted through
+ * `note(kind, text)`; the e2e files' common opening.
+ */
+export async function openPage(browser, base, hash, note, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  watchProblems(page, note);
+  await page.goto(base + hash, { waitUntil: 'domcontentloaded' });
+  return page;
+}
+
+/** Closes the page's context and fails on any error notice the page still shows. */
+export async function finishPage(page, assertEmpty) {
+  const errors = await page.locator('.notice-error').allTextContents();
+  await page.context().close();
+  assertEmpty(errors);
+}

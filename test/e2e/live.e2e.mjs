@@ -22,7 +22,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startSession, waitReady, watchProblems } from './browser.mjs';
+import { finishPage, openPage, startSession, waitReady } from './browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Waiting for one preset's first spectrum: generous, SwiftShader/wasm on a shared 2-core machine. */
@@ -42,20 +42,11 @@ function presetNames() {
 }
 
 async function open(hash, viewport = { width: 1280, height: 900 }) {
-  const context = await session.browser.newContext({ viewport });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
   const where = current;
-  watchProblems(page, (kind, text) => problems.push(`[${where}] ${kind}: ${text}`));
-  await page.goto(session.base + hash, { waitUntil: 'domcontentloaded' });
-  return page;
+  return openPage(session.browser, session.base, hash, (kind, text) => problems.push(`[${where}] ${kind}: ${text}`), viewport);
 }
 
-async function finish(page) {
-  const errors = await page.locator('.notice-error').allTextContents();
-  await page.context().close();
-  assert.deepEqual(errors, [], 'error notices on the page');
-}
+const finish = (page) => finishPage(page, (errors) => assert.deepEqual(errors, [], 'error notices on the page'));
 
 const presetSelect = (page) => page.locator('section.presets select');
 const freshness = (page) => page.getByTestId('spectrum-freshness');

@@ -16,7 +16,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startSession, waitReady, watchProblems } from './browser.mjs';
+import { finishPage, openPage, startSession, waitReady } from './browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SPECTRUM_MS = 120_000;
@@ -28,19 +28,10 @@ before(async () => { session = await startSession(path.join(root, 'dist')); });
 after(async () => { await session?.close(); });
 
 async function open(hash, where, viewport = { width: 1280, height: 900 }) {
-  const context = await session.browser.newContext({ viewport });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  watchProblems(page, (kind, text) => problems.push(`[${where}] ${kind}: ${text}`));
-  await page.goto(session.base + hash, { waitUntil: 'domcontentloaded' });
-  return page;
+  return openPage(session.browser, session.base, hash, (kind, text) => problems.push(`[${where}] ${kind}: ${text}`), viewport);
 }
 
-async function finish(page) {
-  const errors = await page.locator('.notice-error').allTextContents();
-  await page.context().close();
-  assert.deepEqual(errors, [], 'error notices on the page');
-}
+const finish = (page) => finishPage(page, (errors) => assert.deepEqual(errors, [], 'error notices on the page'));
 
 /** The text labels the field plot drew (its annotations, mirrored into the DOM by LivePlot). */
 const fieldLabel = (page) => page.evaluate(() => document.querySelector('[data-plot="field"] .annotation-text')?.textContent ?? '');
