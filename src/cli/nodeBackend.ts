@@ -17,7 +17,7 @@ import { tf } from '../train/tf';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../train/wasmKernels';
-import type { BackendReport } from '../workers/protocol';
+import type { BackendReport } from '../train/messages';
 import { UsageError } from './errors';
 
 /** What `--backend` accepts. `auto`: wasm, else cpu. `webgpu`: Dawn through the optional 'webgpu' package. */

@@ -1,7 +1,7 @@
 /**
  * The `io` module: reading weight trajectories (.npy, .npz, .safetensors, JSON) and eigenvalue files, writing
- * .npz/.npy and spectra. Pure TypeScript (ES2022 only; no DOM, no Node). Formats and layout rules:
- * docs/file-formats.md.
+ * .npz/.npy. Spectra are exported by src/koopman (report.ts, csv.ts): io sits below koopman. Pure TypeScript (ES2022
+ * only; no DOM, no Node). Formats and layout rules: docs/file-formats.md.
  */
 
 export type { BlobLike, EigenvalueSets, ParamEntry, ReadOptions, Trajectory } from './types';
@@ -19,4 +19,3 @@ export { readNpy, writeNpy } from './npy';
 export { readNpz, DEFAULT_MAX_DECOMPRESSED_BYTES } from './npz';
 export { readSafetensors } from './safetensors';
 export { writeNpz } from './write';
-export { spectrumToCsv, SPECTRUM_CSV_COLUMNS } from './spectrum';

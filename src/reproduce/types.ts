@@ -6,7 +6,7 @@
  */
 import type { ConjugacyVerdict } from '../koopman/conjugacy';
 import type { DistanceSummary } from '../koopman/seedNull';
-import type { BackendReport } from '../workers/protocol';
+import type { BackendReport } from '../train/messages';
 
 /** An eigenvalue as [re, im]. */
 export type Pair = [number, number];

@@ -18,7 +18,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { ModelSpec } from './types';
-import type { BackendName, BackendReport } from '../workers/protocol';
+import type { BackendName, BackendReport } from './messages';
 
 /** The order tried when neither an order nor a model is given (no wasm: it cannot train every model). */
 export const DEFAULT_ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];

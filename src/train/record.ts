@@ -4,7 +4,7 @@
  * reproductions (which fit spectra straight away). Needs the current tfjs backend to be set by the caller.
  */
 import type { SnapshotSet } from '../koopman/snapshots';
-import type { BackendReport, SnapshotMessage, TrainerReply } from '../workers/protocol';
+import type { BackendReport, SnapshotMessage, TrainerReply } from './messages';
 import { TrainingSession } from './session';
 import type { ParamInfo, StepMetrics, TrainConfig } from './types';
 import { DataError } from '../linalg/errors';

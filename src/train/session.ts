@@ -17,7 +17,7 @@
  * A training call that was in flight when the device went is abandoned: `generation` changes, and every await in
  * `advance` checks it so that the old loop never touches the new trainers.
  */
-import type { BackendReport, SnapshotMessage, TrainerReply } from '../workers/protocol';
+import type { BackendReport, SnapshotMessage, TrainerReply } from './messages';
 import { makeDataset } from './data/index';
 import { Trainer, type TrainerState } from './trainer';
 import type { Dataset, DatasetSpec, StepMetrics, TrainConfig } from './types';

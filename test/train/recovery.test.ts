@@ -11,7 +11,7 @@ import { useNodeCpuBackend } from '../../src/cli/nodeBackend';
 import { Trainer } from '../../src/train/trainer';
 import { makeDataset } from '../../src/train/data/index';
 import type { OptimizerSpec, TrainConfig } from '../../src/train/types';
-import type { BackendReport, SnapshotMessage, TrainerReply } from '../../src/workers/protocol';
+import type { BackendReport, SnapshotMessage, TrainerReply } from '../../src/train/messages';
 
 beforeAll(async () => {
   await useNodeCpuBackend();

@@ -12,7 +12,7 @@ import { computeSpectrum } from '../../src/koopman/analyze';
 import { PRESETS, presetConfig } from '../../src/train/presets';
 import { TrainingSession } from '../../src/train/session';
 import { useNodeCpuBackend } from '../../src/cli/nodeBackend';
-import type { SnapshotMessage, TrainerReply } from '../../src/workers/protocol';
+import type { SnapshotMessage, TrainerReply } from '../../src/train/messages';
 
 beforeAll(async () => {
   await useNodeCpuBackend();

@@ -1,9 +1,9 @@
 /**
  * Spectrum and trajectory exports. JSON is the SpectrumReport itself (the same object `koopscope spectrum --json` prints); CSV goes
- * through io's spectrumToCsv, so both tools write the same columns. A report stores non-finite numbers as null
+ * through koopman's spectrumToCsv, so both tools write the same columns. A report stores non-finite numbers as null
  * (JSON has no Infinity): they are rebuilt here as −Infinity for ln|0| and NaN otherwise.
  */
-import { spectrumToCsv } from '../../io';
+import { spectrumToCsv } from '../../koopman/csv';
 import type { SpectrumReport } from '../../koopman/report';
 import type { Spectrum } from '../../koopman/types';
 

@@ -1,6 +1,6 @@
 /** Spectrum export: the canonical JSON (spectrumReport, non-finite numbers as null) and CSV with the documented columns. */
 import { describe, expect, it } from 'vitest';
-import { SPECTRUM_CSV_COLUMNS, spectrumToCsv } from '../../src/io/index';
+import { SPECTRUM_CSV_COLUMNS, spectrumToCsv } from '../../src/koopman/csv';
 import { spectrumReport } from '../../src/koopman/report';
 import type { Spectrum } from '../../src/koopman/types';
 

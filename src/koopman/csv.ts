@@ -1,9 +1,10 @@
 /**
- * Exporting a `Spectrum` (src/koopman/types.ts) as CSV. The JSON export is `spectrumReport` in
- * src/koopman/report.ts: one canonical object for the command line and the app (docs/engine.md).
+ * Exporting a `Spectrum` (./types.ts) as CSV. The JSON export is `spectrumReport` in ./report.ts: one canonical
+ * object for the command line and the app (docs/engine.md). Lives in koopman, not io, because it is about spectra
+ * (io sits below koopman and knows nothing of them).
  */
 
-import type { Spectrum } from '../koopman/types';
+import type { Spectrum } from './types';
 
 export const SPECTRUM_CSV_COLUMNS = ['re', 'im', 'abs', 'arg', 'growth_rate', 'frequency', 'ct_re', 'ct_im', 'amplitude'];
 
