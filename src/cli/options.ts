@@ -6,6 +6,7 @@
 import type { ReadOptions } from '../io/index';
 import type { SpectrumOptions } from '../koopman/analyze';
 import type { RankRule } from '../koopman/types';
+import { parseSeed, seedError } from '../linalg/seed';
 import { UsageError } from './errors';
 
 /** parseArgs option table for the DMD and file options. */
@@ -60,6 +61,16 @@ export function wholeNumber(name: string, v: string | undefined, min: number, ma
     throw new UsageError(`--${name} must be a whole number ${want}, got '${v}'`);
   }
   return Number(v);
+}
+
+/** A seed flag's value under the one seed policy (src/linalg/seed.ts): 0 ≤ seed < 2^31; otherwise a UsageError. */
+export function seedOption(name: string, v: string): number;
+export function seedOption(name: string, v: string | undefined): number | undefined;
+export function seedOption(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const seed = parseSeed(v);
+  if (seed === undefined) throw new UsageError(seedError(`--${name}`, v));
+  return seed;
 }
 
 /**
@@ -144,7 +155,7 @@ export function spectrumOptionsFrom(v: Values, fileDt?: number): SpectrumOptions
     o.dt = float('dt', v.dt);
     if (!(o.dt > 0)) throw new UsageError(`--dt must be positive, got '${v.dt}'`);
   } else if (fileDt !== undefined) o.dt = fileDt;
-  if (v.sketch !== undefined) o.sketch = { dim: wholeNumber('sketch', v.sketch, 1), seed: v.seed !== undefined ? wholeNumber('seed', v.seed, 0) : 0 };
+  if (v.sketch !== undefined) o.sketch = { dim: wholeNumber('sketch', v.sketch, 1), seed: seedOption('seed', v.seed) ?? 0 };
   else if (v.seed !== undefined) throw new UsageError('--seed only applies with --sketch');
   if (v.exact) o.modes = 'exact';
   return o;

@@ -12,6 +12,7 @@
  * &batch=full&steps=1000`. A bad value falls back to that part's default; an invalid combination (cnn on spiral) to
  * the default custom run; either way with a problem. These keys with another preset are ignored (a problem too).
  */
+import { parseSeed } from '../../linalg/seed';
 import { presetNames } from '../../train/presets';
 import { CUSTOM, CUSTOM_KEYS, encodeCustom, observeProblems, parseCustom } from './custom';
 import type { RankRule } from '../../koopman/types';
@@ -62,8 +63,8 @@ const FIELDS: Field<unknown>[] = [
   f({ key: 'preset', part: 'run', prop: 'preset', parse: (s) => (presetNames().includes(s) || s === CUSTOM ? s : undefined) }),
   f({ key: 'quick', part: 'run', prop: 'quick', parse: bool, show: (v) => (v ? '1' : '0') }),
   f({ key: 'lr', part: 'run', prop: 'lr', parse: positive }),
-  f({ key: 'seed', part: 'run', prop: 'initSeed', parse: int(0, 2 ** 31) }),
-  f({ key: 'dataSeed', part: 'run', prop: 'dataSeed', parse: int(0, 2 ** 31) }),
+  f({ key: 'seed', part: 'run', prop: 'initSeed', parse: parseSeed }),
+  f({ key: 'dataSeed', part: 'run', prop: 'dataSeed', parse: parseSeed }),
   f({ key: 'every', part: 'run', prop: 'snapshotEvery', parse: int(1, 10_000) }),
   f({ key: 'runs', part: 'run', prop: 'runs', parse: int(1, 64) }),
   f({ key: 'observe', part: 'run', prop: 'observe', parse: (s) => (/^[\w.,\- ]{1,300}$/.test(s) ? s : undefined) }),

@@ -2,6 +2,7 @@
  * Every preset with its description, or "Custom" (a run built here: CustomBuilder, pre-filled with the preset that
  * was chosen); the quick variant and the seeds (changing any restarts the run).
  */
+import { isSeed } from '../../linalg/seed';
 import { PRESETS } from '../../train/presets';
 import * as A from '../state/actions';
 import { CUSTOM, CUSTOM_BASE } from '../state/custom';
@@ -9,7 +10,6 @@ import { CustomBuilder } from './CustomBuilder';
 import { NumberField } from './NumberField';
 import { useAppShallow } from './useApp';
 
-const whole = (x: number) => Number.isInteger(x) && x >= 0 && x < 2 ** 31;
 
 export function PresetPicker() {
   const run = useAppShallow((st) => st.config.run);
@@ -38,8 +38,8 @@ export function PresetPicker() {
         </label>
       )}
       <div className="fields">
-        <NumberField label="Init seed" value={run.initSeed ?? base?.initSeed} step="1" valid={whole} onCommit={(x) => A.setRunOptions({ initSeed: x })} />
-        <NumberField label="Data seed" value={run.dataSeed ?? base?.dataSeed} step="1" valid={whole} onCommit={(x) => A.setRunOptions({ dataSeed: x })} />
+        <NumberField label="Init seed" value={run.initSeed ?? base?.initSeed} step="1" valid={isSeed} onCommit={(x) => A.setRunOptions({ initSeed: x })} />
+        <NumberField label="Data seed" value={run.dataSeed ?? base?.dataSeed} step="1" valid={isSeed} onCommit={(x) => A.setRunOptions({ dataSeed: x })} />
         <NumberField label="Runs (perturbed inits)" value={run.runs ?? base?.ensemble?.runs ?? 1} step="1"
           valid={(x) => Number.isInteger(x) && x >= 1 && x <= 64} onCommit={(x) => A.setRunOptions({ runs: x })} />
       </div>

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { getKpflowPreset, KPFLOW_PRESETS, runGainSweep, runKpflow, type GainSweepResult, type KpflowResult, type OperatorStats } from '../../kpflow/index';
 import { UsageError } from '../errors';
-import { wholeNumber } from '../options';
+import { seedOption, wholeNumber } from '../options';
 import { progressBar } from '../progress';
 import type { Io } from '../main';
 
@@ -158,7 +158,7 @@ export function run(args: string[], io: Io): number {
   const quick = !!values.quick;
   const config = { ...(quick ? preset.quick : preset.full) };
   const steps = wholeNumber('steps', values.steps, 1, 100000), hidden = wholeNumber('hidden', values.hidden, 1, 256);
-  const seed = wholeNumber('seed', values.seed, 0, 2 ** 31 - 1), checkpoints = wholeNumber('checkpoints', values.checkpoints, 1, 200);
+  const seed = seedOption('seed', values.seed), checkpoints = wholeNumber('checkpoints', values.checkpoints, 1, 200);
   if (steps !== undefined) config.steps = steps;
   if (hidden !== undefined) config.hidden = hidden;
   if (seed !== undefined) config.seed = seed;

@@ -8,7 +8,7 @@ import { getLyapunovPreset, LYAPUNOV_PRESETS, type LyapunovReport, type PresetOv
 import type { QuadraticResult } from '../../lyapunov/quadratic';
 import type { RegressionRun } from '../../lyapunov/regression';
 import { UsageError } from '../errors';
-import { wholeNumber } from '../options';
+import { seedOption, wholeNumber } from '../options';
 import { progressBar } from '../progress';
 import type { Io } from '../main';
 
@@ -152,7 +152,7 @@ export function run(args: string[], io: Io): number {
     lr = Number(values.lr);
     if (!(lr > 0 && Number.isFinite(lr))) throw new UsageError(`--lr must be a positive number, got '${values.lr}'`);
   }
-  const seed = wholeNumber('seed', values.seed, 0, 2 ** 31 - 1);
+  const seed = seedOption('seed', values.seed);
   const overrides: PresetOverrides = {
     quick: !!values.quick, steps: wholeNumber('steps', values.steps, 1), tau: wholeNumber('tau', values.tau, 1),
     k: wholeNumber('k', values.k, 1), runs: wholeNumber('runs', values.runs, 1), hidden: wholeNumber('hidden', values.hidden, 1), seed, lr,

@@ -12,7 +12,7 @@ import { recordRun, type RecordedRun } from '../../train/record';
 import type { TrainConfig } from '../../train/types';
 import { UsageError, UserError } from '../errors';
 import { reserveOutput } from '../safeWrite';
-import { wholeNumber } from '../options';
+import { seedOption, wholeNumber } from '../options';
 import { progressBar } from '../progress';
 import type { Io } from '../main';
 
@@ -62,8 +62,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   const steps = wholeNumber('steps', values.steps, 1) ?? config.steps;
   config.snapshotEvery = wholeNumber('every', values.every, 1) ?? config.snapshotEvery;
-  config.initSeed = wholeNumber('seed', values.seed, 0) ?? config.initSeed;
-  config.dataSeed = wholeNumber('data-seed', values['data-seed'], 0) ?? config.dataSeed;
+  config.initSeed = seedOption('seed', values.seed) ?? config.initSeed;
+  config.dataSeed = seedOption('data-seed', values['data-seed']) ?? config.dataSeed;
   const order = values['batch-order'];
   if (order !== undefined) {
     if (order !== 'shuffled' && order !== 'fixed') throw new UsageError(`--batch-order must be 'shuffled' or 'fixed', got '${order}'`);
