@@ -3,8 +3,8 @@
  * and deflate members. Sizes come from the central directory; the local header is read only to find the data.
  *
  * Zip-bomb protection with bounded memory: a member's declared size is checked against the remaining budget before
- * anything is allocated; deflate data is inflated in 64 KiB input pieces (fflate's streaming `Inflate`) into a buffer
- * of exactly the declared size, and inflation aborts as soon as the output would pass that size. So no member can
+ * anything is allocated; deflate data is inflated in input pieces of 16 KiB to 1 MiB, scaled with the declared size
+ * (`pieceFor`; fflate's streaming `Inflate`), into a buffer of exactly the declared size, and inflation aborts as soon as the output would pass that size. So no member can
  * make us hold more than its declared size (≤ the budget) plus one piece's output, whatever its headers claim.
  * Across members (`checkMembers`, before any inflation): members may not overlap, their declared sizes must fit the
  * budget together, and deflated members may not together expand more than 200:1 past 256 MiB.

@@ -9,8 +9,8 @@ export interface SpectrumReport {
   source: string;
   /** [re, im] pairs sorted by |λ| descending (then imaginary part descending). */
   eigenvalues: [number, number][];
-  /** Per eigenvalue, same order: |λ|, arg λ, ln|λ|/Δt, arg λ/(2πΔt), log(λ)/Δt, |b|. */
-  details: { abs: number; arg: number; growthRate: number; frequency: number; ct: [number, number]; amplitude: number | null }[];
+  /** Per eigenvalue, same order: |λ|, arg λ, ln|λ|/Δt, arg λ/(2πΔt), log(λ)/Δt, |b|; null where not finite. */
+  details: { abs: number; arg: number; growthRate: number | null; frequency: number; ct: [number | null, number | null]; amplitude: number | null }[];
   singularValues: number[];
   rank: number;
   rankRule: Spectrum['rankRule'];
@@ -21,14 +21,15 @@ export interface SpectrumReport {
   dt: number;
   residual: number;
   truncatedEnergy: number;
-  conditionNumber: number;
+  /** null when infinite or NaN (JSON has neither), e.g. a rank-deficient fit. */
+  conditionNumber: number | null;
   sketched: boolean;
   sketch?: Spectrum['sketch'];
   warnings: string[];
 }
 
-/** JSON has no Infinity/NaN: non-finite numbers become null. */
-const num = (x: number): number => (Number.isFinite(x) ? x : (null as unknown as number));
+/** JSON has no Infinity/NaN: non-finite numbers become null (ln|0| = −∞ in growthRate and ct, an infinite condition number). */
+const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 export function spectrumReport(spectrum: Spectrum, source: string): SpectrumReport {
   const r: SpectrumReport = {

@@ -64,7 +64,7 @@ describe('browser smoke', () => {
     }
   });
 
-  it('renders the placeholder page with a WebGPU status', async () => {
+  it('renders the app with its WebGPU status', async () => {
     const host = document.createElement('div');
     document.body.append(host);
     const root = createRoot(host);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SPECTRUM_CSV_COLUMNS, spectrumToCsv } from '../../src/koopman/csv';
 import { spectrumReport } from '../../src/koopman/report';
+import { formatSpectrum } from '../../src/cli/format';
 import type { Spectrum } from '../../src/koopman/types';
 
 const spectrum: Spectrum = {
@@ -24,6 +25,13 @@ describe('spectrum export', () => {
     expect(j.rankRule).toEqual({ kind: 'rank', r: 2 });
     expect(j.warnings).toEqual(['ill-conditioned']);
     expect('sketch' in j).toBe(false);
+  });
+  it('the report itself holds null (its type says number | null) for ln|0| and an infinite condition number', () => {
+    const r = spectrumReport({ ...spectrum, conditionNumber: Infinity }, 'x.npz');
+    expect(r.details[1]!.growthRate).toBeNull();
+    expect(r.details[1]!.ct).toEqual([null, 0]);
+    expect(r.conditionNumber).toBeNull();
+    expect(formatSpectrum(r)).toContain('σ1/σr = n/a');
   });
   it('spectrumToCsv writes a header and one row per eigenvalue', () => {
     const lines = spectrumToCsv(spectrum).split('\n');

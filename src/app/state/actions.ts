@@ -317,11 +317,11 @@ export function eigenvaluesReport(source: string, re: ArrayLike<number>, im: Arr
     source, eigenvalues,
     details: eigenvalues.map(([x, y]) => {
       const abs = Math.hypot(x, y), arg = Math.atan2(y, x);
-      return { abs, arg, growthRate: abs > 0 ? Math.log(abs) : (null as unknown as number), frequency: arg / (2 * Math.PI),
-        ct: [abs > 0 ? Math.log(abs) : (null as unknown as number), arg], amplitude: null };
+      return { abs, arg, growthRate: abs > 0 ? Math.log(abs) : null, frequency: arg / (2 * Math.PI),
+        ct: [abs > 0 ? Math.log(abs) : null, arg], amplitude: null };
     }),
     singularValues: [], rank: eigenvalues.length, rankRule: { kind: 'full' }, delays: 0, runs: 1, pairs: 0,
-    embeddedDim: 0, dt: 1, residual: NaN, truncatedEnergy: 0, conditionNumber: NaN, sketched: false,
+    embeddedDim: 0, dt: 1, residual: NaN, truncatedEnergy: 0, conditionNumber: null, sketched: false,
     warnings: ['eigenvalues read from a file: no fit, so no singular values, residual or amplitudes'],
   };
 }
