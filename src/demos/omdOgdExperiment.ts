@@ -7,13 +7,13 @@ import type { Spectrum } from '../koopman/types';
 import { wasserstein1 } from '../koopman/wasserstein';
 import { bisectionTrajectories, OMD_OGD_DELAYS, ogdTrajectories, omdTrajectories } from './omdOgd';
 
-export interface OmdOgdResult {
+export interface OmdOgdExperimentResult {
   spectra: { omd: Spectrum; ogd: Spectrum; bisection: Spectrum };
   distances: { omd_ogd: number; omd_bisection: number; ogd_bisection: number };
   settings: { delays: number; rank: string; runs: number; T: number; eta: number };
 }
 
-export function runOmdOgd(): OmdOgdResult {
+export function runOmdOgd(): OmdOgdExperimentResult {
   // The paper fits with no truncation (k = −1): all (4 + 1)·2 = 10 triplets. 'full' keeps every triplet above
   // round-off; for OMD and OGD that is all 10 (σ10/σ1 ≈ 1e-8, so the SVD route is required and used).
   const fit = (t: ReturnType<typeof omdTrajectories>) =>

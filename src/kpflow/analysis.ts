@@ -17,7 +17,7 @@
  * weights' offset shows as an eigenvalue near 1).
  */
 import { computeSpectrum } from '../koopman/analyze';
-import { dot } from '../linalg/lanczos';
+import { vecDot } from '../linalg/lanczos';
 import { symmetricEigenvalues } from '../linalg/symeig';
 import type { Cell } from './cells';
 import { cellLabel } from './cells';
@@ -28,7 +28,7 @@ import {
   type OperatorStats, type UnitRank,
 } from './spectral';
 import { makeBatch } from './tasks';
-import { Trainer, type LossGradient } from './train';
+import { KpflowTrainer, type LossGradient } from './train';
 
 export interface RankCheck {
   /** H + nIn + 1: the bound on the rank of each hidden unit's (B·T)×(B·T) block of 𝒦 (Theorem 1). */
@@ -120,7 +120,7 @@ export interface RunHooks {
 export function runKpflow(name: string, config: KpflowConfig, quick: boolean, hooks: RunHooks = {}): KpflowResult {
   const t0 = Date.now();
   const batch = makeBatch({ tasks: config.tasks, batch: config.batch, periods: config.periods, noise: config.noise, seed: config.seed });
-  const trainer = new Trainer({ cell: config.cell, hidden: config.hidden, gain: config.gain, lr: config.lr, clip: config.clip, seed: config.seed + 1 }, batch);
+  const trainer = new KpflowTrainer({ cell: config.cell, hidden: config.hidden, gain: config.gain, lr: config.lr, clip: config.clip, seed: config.seed + 1 }, batch);
   const cell: Cell = trainer.cell;
   const nCk = Math.max(1, config.checkpoints);
   const ckSteps = new Set(Array.from({ length: nCk }, (_, i) => (nCk === 1 ? config.steps : Math.round((i * config.steps) / (nCk - 1)))));
@@ -161,7 +161,7 @@ export function runKpflow(name: string, config: KpflowConfig, quick: boolean, ho
         for (let b = 0; b < B; b++) if (batch.taskOf[b] === k) e.set(g.err.subarray(b * T * H, (b + 1) * T * H), b * T * H);
         return ops.PKPstar.apply(e);
       });
-      const ip = dz.map((a) => dz.map((b) => dot(a, b)));
+      const ip = dz.map((a) => dz.map((b) => vecDot(a, b)));
       for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) cum.ip[i][j] += ip[i][j];
       const cosine = (m: number[][]) => m.map((row, i) => row.map((v, j) => (m[i][i] > 0 && m[j][j] > 0 ? v / Math.sqrt(m[i][i] * m[j][j]) : 0)));
       c.taskAlignment = cosine(ip);

@@ -40,7 +40,7 @@ export function cellLabel(spec: CellSpec): string {
   return `${spec.kind === 'rnn' ? 'vanilla RNN' : 'BasicRNN'} h ← ${dt === 1 ? core : `(1−${dt})·h + ${dt}·(${core})`}`;
 }
 
-export interface Trajectory {
+export interface KpflowTrajectory {
   B: number;
   T: number;
   H: number;
@@ -68,15 +68,15 @@ export interface Cell {
   readonly blocks: readonly ParamBlock[];
   /** Initial θ: vanilla W ~ N(0, gain²/H), U ~ N(0, 1/nIn), b = 0; GRU U(±1/√H) everywhere (PyTorch), W_h times gain. */
   init(rnd: Rng, gain: number): Float64Array;
-  forward(theta: Float64Array, x: Float64Array, B: number, T: number, h0?: Float64Array): Trajectory;
+  forward(theta: Float64Array, x: Float64Array, B: number, T: number, h0?: Float64Array): KpflowTrajectory;
   /** out[oo … oo+H) = J_t v[vo … vo+H), for state t of sample b (J_0 = ∂h_0/∂h₀). */
-  stateJvp(theta: Float64Array, tr: Trajectory, b: number, t: number, v: Float64Array, vo: number, out: Float64Array, oo: number): void;
+  stateJvp(theta: Float64Array, tr: KpflowTrajectory, b: number, t: number, v: Float64Array, vo: number, out: Float64Array, oo: number): void;
   /** out[oo … oo+H) = J_tᵀ u[uo … uo+H). */
-  stateVjp(theta: Float64Array, tr: Trajectory, b: number, t: number, u: Float64Array, uo: number, out: Float64Array, oo: number): void;
+  stateVjp(theta: Float64Array, tr: KpflowTrajectory, b: number, t: number, u: Float64Array, uo: number, out: Float64Array, oo: number): void;
   /** out[oo … oo+H) = (∂f/∂θ)_{b,t} dθ. */
-  paramJvp(theta: Float64Array, tr: Trajectory, b: number, t: number, dTheta: Float64Array, out: Float64Array, oo: number): void;
+  paramJvp(theta: Float64Array, tr: KpflowTrajectory, b: number, t: number, dTheta: Float64Array, out: Float64Array, oo: number): void;
   /** g += (∂f/∂θ)_{b,t}ᵀ u[uo … uo+H). */
-  paramVjpAdd(theta: Float64Array, tr: Trajectory, b: number, t: number, u: Float64Array, uo: number, g: Float64Array): void;
+  paramVjpAdd(theta: Float64Array, tr: KpflowTrajectory, b: number, t: number, u: Float64Array, uo: number, g: Float64Array): void;
 }
 
 export function makeCell(spec: CellSpec, H: number, nIn: number): Cell {
@@ -120,20 +120,20 @@ class VanillaCell implements Cell {
   }
 
   /** The vector W multiplies at state t: h_{t−1} or φ(h_{t−1}) (h₀ or φ(h₀) at t = 0). */
-  private m(tr: Trajectory, b: number, t: number): [Float64Array, number] {
+  private m(tr: KpflowTrajectory, b: number, t: number): [Float64Array, number] {
     if (t === 0) return [this.spec.kind === 'rnn' ? tr.h0 : tr.phi0, b * this.H];
     const o = (b * tr.T + t - 1) * this.H;
     return [this.spec.kind === 'rnn' ? tr.h : tr.cache[0], o];
   }
 
   /** D at state t, entry i: dt·(1 − a_t²) ('rnn') or dt ('basic'). */
-  private d(tr: Trajectory, o: number, i: number): number {
+  private d(tr: KpflowTrajectory, o: number, i: number): number {
     if (this.spec.kind === 'basic') return this.dt;
     const a = tr.cache[0][o + i];
     return this.dt * (1 - a * a);
   }
 
-  forward(theta: Float64Array, x: Float64Array, B: number, T: number, h0?: Float64Array): Trajectory {
+  forward(theta: Float64Array, x: Float64Array, B: number, T: number, h0?: Float64Array): KpflowTrajectory {
     const { H, nIn, oU, ob } = this;
     const { dt, keep } = this, rnn = this.spec.kind === 'rnn';
     const h = new Float64Array(B * T * H);
@@ -141,7 +141,7 @@ class VanillaCell implements Cell {
     const lin = this.spec.kind === 'basic' && this.spec.phi === 'linear';
     const init = h0 ?? new Float64Array(B * H);
     const phi0 = init.map((v) => (lin ? v : Math.tanh(v)));
-    const tr: Trajectory = { B, T, H, nIn, x, h, cache: [c], h0: init, phi0 };
+    const tr: KpflowTrajectory = { B, T, H, nIn, x, h, cache: [c], h0: init, phi0 };
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
         const o = (b * T + t) * H, xo = (b * T + t) * nIn, m = this.m(tr, b, t);
@@ -161,13 +161,13 @@ class VanillaCell implements Cell {
   }
 
   /** φ′ at entry j of state t−1 ('basic'); 1 for 'rnn'. */
-  private dphi(tr: Trajectory, b: number, t: number, j: number): number {
+  private dphi(tr: KpflowTrajectory, b: number, t: number, j: number): number {
     if (this.spec.kind !== 'basic' || this.spec.phi === 'linear') return 1;
     const p = t === 0 ? tr.phi0[b * this.H + j] : tr.cache[0][(b * tr.T + t - 1) * this.H + j];
     return 1 - p * p;
   }
 
-  stateJvp(theta: Float64Array, tr: Trajectory, b: number, t: number, v: Float64Array, vo: number, out: Float64Array, oo: number): void {
+  stateJvp(theta: Float64Array, tr: KpflowTrajectory, b: number, t: number, v: Float64Array, vo: number, out: Float64Array, oo: number): void {
     // J = (1−dt) I + D W diag(φ′(h_{t−1})): 'rnn' D = dt·diag(1 − a_t²), φ′ = 1; 'basic' D = dt·I
     const { H, keep } = this, o = (b * tr.T + t) * H, w = this.scratch;
     for (let j = 0; j < H; j++) w[j] = this.dphi(tr, b, t, j) * v[vo + j];
@@ -178,7 +178,7 @@ class VanillaCell implements Cell {
     }
   }
 
-  stateVjp(theta: Float64Array, tr: Trajectory, b: number, t: number, u: Float64Array, uo: number, out: Float64Array, oo: number): void {
+  stateVjp(theta: Float64Array, tr: KpflowTrajectory, b: number, t: number, u: Float64Array, uo: number, out: Float64Array, oo: number): void {
     const { H } = this, o = (b * tr.T + t) * H, w = this.scratch;
     for (let i = 0; i < H; i++) w[i] = this.d(tr, o, i) * u[uo + i];
     for (let j = 0; j < H; j++) out[oo + j] = 0;
@@ -189,7 +189,7 @@ class VanillaCell implements Cell {
     for (let j = 0; j < H; j++) out[oo + j] = out[oo + j] * this.dphi(tr, b, t, j) + this.keep * u[uo + j];
   }
 
-  paramJvp(_theta: Float64Array, tr: Trajectory, b: number, t: number, dTheta: Float64Array, out: Float64Array, oo: number): void {
+  paramJvp(_theta: Float64Array, tr: KpflowTrajectory, b: number, t: number, dTheta: Float64Array, out: Float64Array, oo: number): void {
     const { H, nIn, oU, ob } = this, o = (b * tr.T + t) * H, xo = (b * tr.T + t) * nIn, m = this.m(tr, b, t);
     for (let i = 0; i < H; i++) {
       let a = dTheta[ob + i];
@@ -200,7 +200,7 @@ class VanillaCell implements Cell {
     }
   }
 
-  paramVjpAdd(_theta: Float64Array, tr: Trajectory, b: number, t: number, u: Float64Array, uo: number, g: Float64Array): void {
+  paramVjpAdd(_theta: Float64Array, tr: KpflowTrajectory, b: number, t: number, u: Float64Array, uo: number, g: Float64Array): void {
     const { H, nIn, oU, ob } = this, o = (b * tr.T + t) * H, xo = (b * tr.T + t) * nIn, m = this.m(tr, b, t);
     for (let i = 0; i < H; i++) {
       const w = this.d(tr, o, i) * u[uo + i];
@@ -239,16 +239,16 @@ class GruCell implements Cell {
     return th;
   }
 
-  private prev(tr: Trajectory, b: number, t: number): [Float64Array, number] {
+  private prev(tr: KpflowTrajectory, b: number, t: number): [Float64Array, number] {
     return t === 0 ? [tr.h0, b * this.H] : [tr.h, (b * tr.T + t - 1) * this.H];
   }
 
-  forward(theta: Float64Array, x: Float64Array, B: number, T: number, h0?: Float64Array): Trajectory {
+  forward(theta: Float64Array, x: Float64Array, B: number, T: number, h0?: Float64Array): KpflowTrajectory {
     const { H, nIn, oWh, ob, obhn } = this, n3 = 3 * H;
     const init = h0 ?? new Float64Array(B * H);
     const h = new Float64Array(B * T * H), R = new Float64Array(B * T * H), Z = new Float64Array(B * T * H);
     const Nn = new Float64Array(B * T * H), S = new Float64Array(B * T * H);
-    const tr: Trajectory = { B, T, H, nIn, x, h, cache: [R, Z, Nn, S], h0: init, phi0: init };
+    const tr: KpflowTrajectory = { B, T, H, nIn, x, h, cache: [R, Z, Nn, S], h0: init, phi0: init };
     const a = this.s1;
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
@@ -274,7 +274,7 @@ class GruCell implements Cell {
     return tr;
   }
 
-  stateJvp(theta: Float64Array, tr: Trajectory, b: number, t: number, v: Float64Array, vo: number, out: Float64Array, oo: number): void {
+  stateJvp(theta: Float64Array, tr: KpflowTrajectory, b: number, t: number, v: Float64Array, vo: number, out: Float64Array, oo: number): void {
     // J v = z⊙v + (1−z)(1−n²)⊙[r⊙(W_hn v) + s⊙r(1−r)⊙(W_hr v)] + (h_{t−1} − n)⊙z(1−z)⊙(W_hz v)
     const { H, oWh } = this, o = (b * tr.T + t) * H, [R, Z, Nn, S] = tr.cache, [hp, po] = this.prev(tr, b, t);
     for (let i = 0; i < H; i++) {
@@ -287,7 +287,7 @@ class GruCell implements Cell {
   }
 
   /** Gate adjoints for an output cotangent u: ga_n, ga_r, g_s, ga_z (scratch s1 = [ga_r, ga_z, ga_n], s2 = g_s). */
-  private gateAdjoints(tr: Trajectory, b: number, t: number, u: Float64Array, uo: number): void {
+  private gateAdjoints(tr: KpflowTrajectory, b: number, t: number, u: Float64Array, uo: number): void {
     const { H } = this, o = (b * tr.T + t) * H, [R, Z, Nn, S] = tr.cache, [hp, po] = this.prev(tr, b, t);
     const g = this.s1, gs = this.s2;
     for (let i = 0; i < H; i++) {
@@ -300,7 +300,7 @@ class GruCell implements Cell {
     }
   }
 
-  stateVjp(theta: Float64Array, tr: Trajectory, b: number, t: number, u: Float64Array, uo: number, out: Float64Array, oo: number): void {
+  stateVjp(theta: Float64Array, tr: KpflowTrajectory, b: number, t: number, u: Float64Array, uo: number, out: Float64Array, oo: number): void {
     const { H, oWh } = this, o = (b * tr.T + t) * H, Z = tr.cache[1];
     this.gateAdjoints(tr, b, t, u, uo);
     const g = this.s1, gs = this.s2;
@@ -312,7 +312,7 @@ class GruCell implements Cell {
     }
   }
 
-  paramJvp(_theta: Float64Array, tr: Trajectory, b: number, t: number, dTheta: Float64Array, out: Float64Array, oo: number): void {
+  paramJvp(_theta: Float64Array, tr: KpflowTrajectory, b: number, t: number, dTheta: Float64Array, out: Float64Array, oo: number): void {
     const { H, nIn, oWh, ob, obhn } = this, o = (b * tr.T + t) * H, xo = (b * tr.T + t) * nIn;
     const [R, Z, Nn, S] = tr.cache, [hp, po] = this.prev(tr, b, t), x = tr.x;
     for (let i = 0; i < H; i++) {
@@ -329,7 +329,7 @@ class GruCell implements Cell {
     }
   }
 
-  paramVjpAdd(_theta: Float64Array, tr: Trajectory, b: number, t: number, u: Float64Array, uo: number, gTheta: Float64Array): void {
+  paramVjpAdd(_theta: Float64Array, tr: KpflowTrajectory, b: number, t: number, u: Float64Array, uo: number, gTheta: Float64Array): void {
     const { H, nIn, oWh, ob, obhn } = this, xo = (b * tr.T + t) * nIn, [hp, po] = this.prev(tr, b, t), x = tr.x;
     this.gateAdjoints(tr, b, t, u, uo);
     const g = this.s1, gs = this.s2;

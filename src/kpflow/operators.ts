@@ -15,14 +15,14 @@
  *    (direct part), and one GD step θ ← θ − η∇_θL moves the states by δh = −η 𝒫𝒦𝒫* Err + O(η²)
  *    (Proposition 1; tested as the "hidden NTK" identity, docs/methods.md#e12 item 5).
  */
-import type { Cell, Trajectory } from './cells';
+import type { Cell, KpflowTrajectory } from './cells';
 import type { SymOperator } from '../linalg/lanczos';
 
 /** A cell, its parameters θ and the trajectory they produce: the point the operators linearise at. */
 export interface Linearization {
   cell: Cell;
   theta: Float64Array;
-  traj: Trajectory;
+  traj: KpflowTrajectory;
 }
 
 export function linearize(cell: Cell, theta: Float64Array, x: Float64Array, B: number, T: number): Linearization {
@@ -192,4 +192,4 @@ export function samplePropagator(lin: Linearization, b: number): Float64Array {
   return P;
 }
 
-const B_T_H = (traj: Trajectory) => traj.B * traj.T * traj.H;
+const B_T_H = (traj: KpflowTrajectory) => traj.B * traj.T * traj.H;

@@ -20,7 +20,7 @@
  */
 import { symmetricEig } from '../linalg/eig';
 import { symmetricEigenvalues } from '../linalg/symeig';
-import { dot, lanczos, orthogonalize, type LanczosResult } from '../linalg/lanczos';
+import { vecDot, lanczos, orthogonalize, type LanczosResult } from '../linalg/lanczos';
 import { normals, seededRng, type Rng } from '../linalg/random';
 import { samplePropagator, type Linearization, type SymOperator } from './operators';
 
@@ -100,7 +100,7 @@ export function operatorStats(op: SymOperator, options: Partial<StatsOptions> = 
     const g = normals(rnd, op.N);
     orthogonalize(g, lz.basis);
     const Ag = op.apply(g);
-    tailTr += dot(g, Ag); tailSq += dot(Ag, Ag);
+    tailTr += vecDot(g, Ag); tailSq += vecDot(Ag, Ag);
   }
   const trace = lz.traceInBasis + (s ? tailTr / s : 0), traceSq = lz.normSqInBasis + (s ? tailSq / s : 0);
   return {
@@ -123,12 +123,12 @@ export function opAlignment(A: SymOperator, B: SymOperator, probes: number, seed
   const N = A.N;
   if (N <= denseLimit) {
     const a = denseMatrix(A), b = denseMatrix(B);
-    return { value: dot(a, b) / Math.sqrt(dot(a, a) * dot(b, b)), stderr: 0, method: 'dense', probes: 0 };
+    return { value: vecDot(a, b) / Math.sqrt(vecDot(a, a) * vecDot(b, b)), stderr: 0, method: 'dense', probes: 0 };
   }
   const rnd = seededRng(seed), ab: number[] = [], aa: number[] = [], bb: number[] = [];
   for (let s = 0; s < probes; s++) {
     const w = normals(rnd, N), Aw = A.apply(w), Bw = B.apply(w);
-    ab.push(dot(Aw, Bw)); aa.push(dot(Aw, Aw)); bb.push(dot(Bw, Bw));
+    ab.push(vecDot(Aw, Bw)); aa.push(vecDot(Aw, Aw)); bb.push(vecDot(Bw, Bw));
   }
   const sum = (x: number[]) => x.reduce((p, c) => p + c, 0);
   const SAB = sum(ab), SAA = sum(aa), SBB = sum(bb);

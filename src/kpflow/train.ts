@@ -88,7 +88,7 @@ export interface TrainSettings {
 }
 
 /** Adam (Kingma & Ba; β₁ = 0.9, β₂ = 0.999, ε = 1e-8) on the concatenation [θ, C, d], full batch. */
-export class Trainer {
+export class KpflowTrainer {
   readonly cell: Cell;
   theta: Float64Array;
   readout: Readout;

@@ -19,7 +19,7 @@ export interface SymOperator {
   apply(q: Float64Array): Float64Array;
 }
 
-export const dot = (a: Float64Array, b: Float64Array): number => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; };
+export const vecDot = (a: Float64Array, b: Float64Array): number => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; };
 
 /**
  * Orthogonalise v against the orthonormal vectors in `basis` by classical Gram–Schmidt, repeating the pass once when
@@ -27,10 +27,10 @@ export const dot = (a: Float64Array, b: Float64Array): number => { let s = 0; fo
  * ‖v‖ after. Twice is enough: a third pass is never needed in floating point (Kahan–Parlett).
  */
 export function orthogonalize(v: Float64Array, basis: Float64Array[]): number {
-  let before = Math.sqrt(dot(v, v));
+  let before = Math.sqrt(vecDot(v, v));
   for (let pass = 0; pass < 2; pass++) {
-    for (const q of basis) { const c = dot(q, v); if (c !== 0) for (let i = 0; i < v.length; i++) v[i] -= c * q[i]; }
-    const after = Math.sqrt(dot(v, v));
+    for (const q of basis) { const c = vecDot(q, v); if (c !== 0) for (let i = 0; i < v.length; i++) v[i] -= c * q[i]; }
+    const after = Math.sqrt(vecDot(v, v));
     if (after >= Math.SQRT1_2 * before) return after;
     before = after;
   }
@@ -55,15 +55,15 @@ export function lanczos(op: SymOperator, k: number, seed: number): LanczosResult
   k = Math.min(k, N);
   const rnd = seededRng(seed);
   let q = normals(rnd, N);
-  const n0 = Math.sqrt(dot(q, q));
+  const n0 = Math.sqrt(vecDot(q, q));
   for (let i = 0; i < N; i++) q[i] /= n0;
   const Q: Float64Array[] = [], alpha: number[] = [], beta: number[] = [];
   let lastBeta = 0, normSq = 0;
   for (let j = 0; j < k; j++) {
     Q.push(q);
     const w = op.apply(q);
-    normSq += dot(w, w);
-    const a = dot(q, w);
+    normSq += vecDot(w, w);
+    const a = vecDot(q, w);
     alpha.push(a);
     const prev = j > 0 ? Q[j - 1] : undefined, bPrev = j > 0 ? beta[j - 1] : 0;
     for (let i = 0; i < N; i++) w[i] -= a * q[i] + (prev ? bPrev * prev[i] : 0); // three-term recurrence

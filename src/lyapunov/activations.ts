@@ -9,7 +9,7 @@
 import { OptionError } from '../linalg/errors';
 export type ActivationName = 'tanh' | 'sigmoid' | 'softplus' | 'sin' | 'relu';
 
-export interface Activation {
+export interface LyapunovActivation {
   name: ActivationName;
   /** Writes σ(a), σ′(a), σ″(a). */
   eval(a: number, out: { s: number; d1: number; d2: number }): void;
@@ -19,7 +19,7 @@ export interface Activation {
 
 const sigmoid = (a: number) => (a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a)));
 
-export const ACTIVATIONS: Record<ActivationName, Activation> = {
+export const LYAPUNOV_ACTIVATIONS: Record<ActivationName, LyapunovActivation> = {
   tanh: {
     name: 'tanh', description: 'tanh(a); σ′ = 1 − σ², σ″ = −2σσ′',
     eval(a, o) { const s = Math.tanh(a); o.s = s; o.d1 = 1 - s * s; o.d2 = -2 * s * o.d1; },
@@ -46,10 +46,10 @@ export const ACTIVATIONS: Record<ActivationName, Activation> = {
   },
 };
 
-export const ACTIVATION_NAMES = Object.keys(ACTIVATIONS) as ActivationName[];
+export const ACTIVATION_NAMES = Object.keys(LYAPUNOV_ACTIVATIONS) as ActivationName[];
 
-export function getActivation(name: string): Activation {
-  const a = (ACTIVATIONS as Record<string, Activation | undefined>)[name];
+export function getActivation(name: string): LyapunovActivation {
+  const a = (LYAPUNOV_ACTIVATIONS as Record<string, LyapunovActivation | undefined>)[name];
   if (!a) throw new OptionError(`unknown activation '${name}'; known: ${ACTIVATION_NAMES.join(', ')}`);
   return a;
 }

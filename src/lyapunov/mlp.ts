@@ -14,7 +14,7 @@
  * derivative R{·} = d/dε(·)(w + εv)|₀ of every forward and backward quantity, O(M·P) per product, never forming
  * the P × P Hessian.
  */
-import { getActivation, type Activation, type ActivationName } from './activations';
+import { getActivation, type LyapunovActivation, type ActivationName } from './activations';
 
 export interface MlpShape {
   dIn: number;
@@ -23,7 +23,7 @@ export interface MlpShape {
 }
 
 /** Regression data: x is M × dIn and y is M × dOut, both row-major. */
-export interface Dataset {
+export interface LyapunovDataset {
   M: number;
   x: Float64Array;
   y: Float64Array;
@@ -41,8 +41,8 @@ export function layout(s: MlpShape): { W1: number; b1: number; W2: number; b2: n
  */
 export class Mlp {
   readonly shape: MlpShape;
-  readonly data: Dataset;
-  readonly activation: Activation;
+  readonly data: LyapunovDataset;
+  readonly activation: LyapunovActivation;
   readonly P: number;
   private readonly off: ReturnType<typeof layout>;
   // cache at the last evaluated point (M × H and M × dOut, row-major): σ, σ′, σ″ at the pre-activations, the
@@ -63,7 +63,7 @@ export class Mlp {
   /** C at the last evaluated point. */
   loss = NaN;
 
-  constructor(shape: MlpShape, activation: ActivationName, data: Dataset) {
+  constructor(shape: MlpShape, activation: ActivationName, data: LyapunovDataset) {
     const { dIn, hidden: H, dOut } = shape;
     if (!(dIn >= 1 && H >= 1 && dOut >= 1)) throw new Error(`bad network shape ${dIn}–${H}–${dOut}`);
     if (data.x.length !== data.M * dIn || data.y.length !== data.M * dOut) {

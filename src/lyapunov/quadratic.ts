@@ -13,6 +13,7 @@
  */
 import { computeSpectrum } from '../koopman/analyze';
 import { symmetricEig } from '../linalg/eig';
+import { quadraticHessian } from '../linalg/quadratic';
 import { benettin, ftleSeries, ftleWindow, type TangentSystem } from './benettin';
 import { seededRng } from '../linalg/random';
 
@@ -26,7 +27,7 @@ export const E6_BASIS: readonly number[] = [
   -0.9922080387189374, 0.10757683652624495, 0.06285246331310235,
 ];
 
-export interface QuadraticSpec {
+export interface LyapunovQuadraticSpec {
   /** Curvatures h_i (eigenvalues of H). */
   curvatures: number[];
   /** Learning rate η. */
@@ -67,20 +68,6 @@ export interface QuadraticResult {
   /** DMD of the weights of the same dynamics: eigenvalues λ (sorted by |λ| descending) next to ln|λ|. */
   dmd: { runs: number; T: number; eigenvalues: [number, number][]; lnAbs: number[]; maxErrorVsMultipliers: number; residual: number };
   seconds: number;
-}
-
-/** Row-major symmetric H = Q diag(h) Qᵀ. */
-export function quadraticHessian(curvatures: readonly number[], basis: readonly number[]): Float64Array {
-  const d = curvatures.length;
-  const H = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let m = 0; m < d; m++) s += basis[i * d + m] * curvatures[m] * basis[j * d + m];
-      H[i * d + j] = s; H[j * d + i] = s;
-    }
-  }
-  return H;
 }
 
 /** GD on ½wᵀHw as a TangentSystem (J = I − ηH, state-independent). `trace` receives each w_n before the step. */
@@ -125,7 +112,7 @@ function logAbsDet(m: Float64Array, n: number): number {
   return s;
 }
 
-export function runQuadratic(spec: QuadraticSpec, onProgress?: (fraction: number, phase: string) => void): QuadraticResult {
+export function runQuadratic(spec: LyapunovQuadraticSpec, onProgress?: (fraction: number, phase: string) => void): QuadraticResult {
   const t0 = Date.now();
   const d = spec.curvatures.length;
   const basis = spec.basis ?? (d === 3 ? E6_BASIS : Array.from({ length: d * d }, (_, i) => (Math.floor(i / d) === i % d ? 1 : 0)));

@@ -13,7 +13,7 @@ import { lanczos, type SymOperator } from '../linalg/lanczos';
 import type { ActivationName } from './activations';
 import { benettin, ftleSeries, type TangentSystem } from './benettin';
 import { covariantVectors } from './clv';
-import { Mlp, layout, type Dataset, type MlpShape } from './mlp';
+import { Mlp, layout, type LyapunovDataset, type MlpShape } from './mlp';
 import { orthonormalFrame } from './qr';
 import { seededRng, type Rng } from '../linalg/random';
 
@@ -74,7 +74,7 @@ export interface RegressionRun {
 }
 
 /** The regression task: M points x_m evenly spaced on [−1, 1], y_m = sin(π x_m). */
-export function regressionData(samples: number): Dataset {
+export function regressionData(samples: number): LyapunovDataset {
   if (!(Number.isInteger(samples) && samples >= 2)) throw new Error(`samples must be an integer ≥ 2, got ${samples}`);
   const x = Float64Array.from({ length: samples }, (_, m) => -1 + (2 * m) / (samples - 1));
   return { M: samples, x, y: x.map((v) => Math.sin(Math.PI * v)) };

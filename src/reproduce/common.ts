@@ -68,4 +68,4 @@ export function publishedNull(a: { re: ArrayLike<number>; im: ArrayLike<number> 
 }
 
 /** Number formatting for verdict lines. */
-export const fmt = (x: number, digits = 4): string => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));
+export const fmtPrecision = (x: number, digits = 4): string => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));

@@ -23,7 +23,7 @@ import type { BackendName, BackendReport } from './messages';
 /** The order tried when neither an order nor a model is given (no wasm: it cannot train every model). */
 export const DEFAULT_ORDER: BackendName[] = ['webgpu', 'webgl', 'cpu'];
 
-export type ModelKind = ModelSpec['kind'];
+export type ModelSpecKind = ModelSpec['kind'];
 
 /** What the policy needs to know about the browser. */
 export interface BackendEnv {
@@ -34,17 +34,17 @@ export interface BackendEnv {
 }
 
 /** Model kinds the wasm backend can train, with the kernels ./wasmKernels.ts registers (test/train/wasmKernels.test.ts). */
-const WASM_TRAINABLE: ReadonlySet<ModelKind> = new Set<ModelKind>(['mlp', 'quadratic', 'rnn', 'gru', 'transformer', 'cnn']);
+const WASM_TRAINABLE: ReadonlySet<ModelSpecKind> = new Set<ModelSpecKind>(['mlp', 'quadratic', 'rnn', 'gru', 'transformer', 'cnn']);
 
 /** Whether tfjs-backend-wasm 4.22 has every kernel (and gradient kernel) that training `model` needs. */
-export function wasmCanTrain(model: ModelKind | undefined): boolean {
+export function wasmCanTrain(model: ModelSpecKind | undefined): boolean {
   return model !== undefined && WASM_TRAINABLE.has(model);
 }
 
-const MODEL_NAMES: Record<ModelKind, string> = {
+const MODEL_NAMES: Record<ModelSpecKind, string> = {
   mlp: 'MLP', cnn: 'CNN', transformer: 'transformer', rnn: 'RNN', gru: 'GRU', quadratic: 'quadratic',
 };
-const modelName = (model: ModelKind | undefined) => (model ? `this ${MODEL_NAMES[model] ?? model}` : 'this model');
+const modelName = (model: ModelSpecKind | undefined) => (model ? `this ${MODEL_NAMES[model] ?? model}` : 'this model');
 
 /**
  * The backends to try, best first, for training `model` in `env` (undefined model: unknown, so no wasm). Always ends
@@ -53,7 +53,7 @@ const modelName = (model: ModelKind | undefined) => (model ? `this ${MODEL_NAMES
  *   software or no WebGPU: (wasm) → webgl → cpu
  * (wasm) only for models wasm can train; webgl only when a context can be created.
  */
-export function backendOrder(model: ModelKind | undefined, env: BackendEnv): BackendName[] {
+export function backendOrder(model: ModelSpecKind | undefined, env: BackendEnv): BackendName[] {
   const wasm = wasmCanTrain(model);
   const order: BackendName[] = [];
   if (env.webgpu === 'hardware') order.push('webgpu');
@@ -77,7 +77,7 @@ export interface WebGpuProbe {
  * Why `chosen` was picked for `model`, in plain words, from what the policy saw (`webgpu`, `webgl`) and what failed
  * before it (`skipped`). Pure, so the wording is tested without a browser.
  */
-export function policyReason(chosen: BackendName, model: ModelKind | undefined, webgpu: WebGpuProbe, webgl: boolean, skipped: BackendReport['skipped'] = []): string {
+export function policyReason(chosen: BackendName, model: ModelSpecKind | undefined, webgpu: WebGpuProbe, webgl: boolean, skipped: BackendReport['skipped'] = []): string {
   const parts: string[] = [];
   const gpu = webgpu.kind === 'hardware'
     ? `WebGPU adapter ${webgpu.adapter ?? 'unknown'} is hardware`
@@ -121,7 +121,7 @@ async function webgpuAdapter(): Promise<{ adapter?: GpuAdapterLike; why?: string
 }
 
 /** Requests a WebGPU adapter and says whether it is hardware or a software fallback. */
-export async function probeWebGpu(): Promise<WebGpuProbe> {
+export async function probeWebGpuBackend(): Promise<WebGpuProbe> {
   const { adapter, why } = await webgpuAdapter();
   if (!adapter) return { kind: 'none', why };
   const info = adapter.info ?? {};
@@ -161,7 +161,7 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
 
 export interface ChooseOptions {
   /** The model to be trained: decides whether wasm is a candidate (default policy) or allowed (explicit order). */
-  model?: ModelKind;
+  model?: ModelSpecKind;
 }
 
 /**
@@ -173,7 +173,7 @@ export async function chooseBackend(order?: BackendName[], options: ChooseOption
   const { model } = options;
   const skipped: BackendReport['skipped'] = [];
   if (!order) {
-    const webgpu = await probeWebGpu();
+    const webgpu = await probeWebGpuBackend();
     const webgl = probeWebGl();
     const policy = backendOrder(model, { webgpu: webgpu.kind, webgl });
     for (const name of policy) {
@@ -186,7 +186,7 @@ export async function chooseBackend(order?: BackendName[], options: ChooseOption
   for (const name of order) {
     let reason = '';
     if (name === 'webgpu') {
-      const webgpu = await probeWebGpu();
+      const webgpu = await probeWebGpuBackend();
       if (webgpu.kind === 'none') { skipped.push({ name, why: webgpu.why! }); continue; }
       reason = `WebGPU adapter ${webgpu.adapter}${webgpu.kind === 'software' ? ' (software fallback: slow)' : ''}`;
     }

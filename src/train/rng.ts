@@ -46,7 +46,7 @@ export function mixSeed(seed: number, salt: string | number): number {
   return splitmix32(h ^ s.length);
 }
 
-export class Rng {
+export class Sfc32 {
   private a: number;
   private b: number;
   private c: number;
@@ -103,7 +103,7 @@ export class Rng {
 
   /** Uniform integer in [0, n), unbiased (rejection sampling); n a positive integer ≤ 2³². */
   int(n: number): number {
-    if (!Number.isInteger(n) || n < 1 || n > 0x1_0000_0000) throw new Error(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > 0x1_0000_0000) throw new Error(`Sfc32.int: n must be an integer in [1, 2^32], got ${n}`);
     if (n === 0x1_0000_0000) return this.nextUint32();
     const limit = 0x1_0000_0000 - (0x1_0000_0000 % n); // largest multiple of n ≤ 2³²
     let x: number;
@@ -131,7 +131,7 @@ export class Rng {
   }
 }
 
-/** Shorthand for `new Rng(seed)`. */
-export function rng(seed: number): Rng {
-  return new Rng(seed);
+/** Shorthand for `new Sfc32(seed)`. */
+export function rng(seed: number): Sfc32 {
+  return new Sfc32(seed);
 }

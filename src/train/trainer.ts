@@ -25,7 +25,7 @@ import { tf } from './tf';
 import { buildModel, type Model } from './models/index';
 import { crossEntropy, correctCount } from './loss';
 import { type Optimizer, type OptimizerState, assignAll, makeOptimizer, minimize, readFlat, readFresh } from './optim';
-import { Rng, mixSeed } from './rng';
+import { Sfc32, mixSeed } from './rng';
 import type { Dataset, ParamInfo, StepMetrics, TrainConfig } from './types';
 
 /** Steps between two reads of the loss (divergence checks) inside one `train` call. */
@@ -214,7 +214,7 @@ export class Trainer {
   /** The row order of epoch e: the identity for batchOrder 'fixed', else a permutation seeded by (dataSeed, e). */
   private epochOrder(epoch: number, n: number): Int32Array {
     if (this.config.batchOrder === 'fixed') return Int32Array.from({ length: n }, (_, i) => i);
-    return new Rng(mixSeed(this.batchSeed, epoch)).permutation(n);
+    return new Sfc32(mixSeed(this.batchSeed, epoch)).permutation(n);
   }
 
   /**
@@ -352,7 +352,7 @@ export class Trainer {
   private perturb(p: number): void {
     if (!(Number.isFinite(p) && p >= 0 && p < 1)) throw new Error(`ensemble.perturbation must be in [0, 1), got ${p}`);
     this.model.params.forEach(({ name, variable }) => {
-      const rng = new Rng(mixSeed(this.config.initSeed, `perturb:${this.run}:${name}`));
+      const rng = new Sfc32(mixSeed(this.config.initSeed, `perturb:${this.run}:${name}`));
       const factor = new Float32Array(variable.size);
       for (let i = 0; i < factor.length; i++) factor[i] = 1 + p * rng.uniform(-1, 1);
       tf.tidy(() => variable.assign(tf.mul(variable, tf.tensor(factor, variable.shape))));

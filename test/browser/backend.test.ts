@@ -8,7 +8,7 @@
  * next test switches. Timings are never asserted.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { chooseBackend, probeWebGpu } from '../../src/train/backend';
+import { chooseBackend, probeWebGpuBackend } from '../../src/train/backend';
 import { buildModel } from '../../src/train/models/index';
 import { makeOptimizer, minimize } from '../../src/train/optim';
 import { tf } from '../../src/train/tf';
@@ -66,7 +66,7 @@ describe('backend door in the browser', () => {
   });
 
   it('default policy: an MLP goes to wasm (SwiftShader adapter is a software fallback)', async () => {
-    const gpu = await probeWebGpu();
+    const gpu = await probeWebGpuBackend();
     const r = await chooseBackend(undefined, { model: 'mlp' });
     if (gpu.kind === 'hardware') {
       expect(r.name).toBe('webgpu');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeCell, type CellSpec } from '../../src/kpflow/cells';
 import { normals, seededRng } from '../../src/linalg/random';
 import { makeBatch } from '../../src/kpflow/tasks';
-import { lossAndGradient, Trainer } from '../../src/kpflow/train';
+import { lossAndGradient, KpflowTrainer } from '../../src/kpflow/train';
 import { getKpflowPreset, KPFLOW_PRESETS } from '../../src/kpflow/presets';
 import { runKpflow } from '../../src/kpflow/analysis';
 
@@ -62,7 +62,7 @@ describe.each([['rnn', { kind: 'rnn' }], ['rnn dt 0.2', { kind: 'rnn', dt: 0.2 }
 describe('training', () => {
   it('Adam on Memory-Pro (vanilla RNN) cuts the loss by more than half in 80 steps', () => {
     const batch = makeBatch({ tasks: ['memory-pro'], batch: 8, periods: { stimulus: 8, memory: 8, response: 8 }, noise: 0, seed: 1 });
-    const tr = new Trainer({ cell: { kind: 'rnn' }, hidden: 16, gain: 0.9, lr: 0.01, clip: 1, seed: 2 }, batch);
+    const tr = new KpflowTrainer({ cell: { kind: 'rnn' }, hidden: 16, gain: 0.9, lr: 0.01, clip: 1, seed: 2 }, batch);
     const first = tr.train();
     for (let i = 0; i < 79; i++) tr.train();
     expect(tr.evaluate().loss).toBeLessThan(0.5 * first);
@@ -75,7 +75,7 @@ describe('training', () => {
         const c = getKpflowPreset(name).quick;
         expect(c.cell.kind !== 'gru' && c.cell.dt).toBe(0.2);
         const batch = makeBatch({ tasks: c.tasks, batch: c.batch, periods: c.periods, noise: c.noise, seed });
-        const tr = new Trainer({ cell: c.cell, hidden: c.hidden, gain: c.gain, lr: c.lr, clip: c.clip, seed: seed + 1 }, batch);
+        const tr = new KpflowTrainer({ cell: c.cell, hidden: c.hidden, gain: c.gain, lr: c.lr, clip: c.clip, seed: seed + 1 }, batch);
         for (let i = 0; i < c.steps; i++) tr.train();
         expect(tr.evaluate().loss).toBeLessThan(0.03);
       }

@@ -6,12 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { benettin, ftleSeries, ftleWindow } from '../../src/lyapunov/benettin';
 import { Mlp } from '../../src/lyapunov/mlp';
-import { E6_BASIS, runQuadratic, type QuadraticSpec } from '../../src/lyapunov/quadratic';
+import { E6_BASIS, runQuadratic, type LyapunovQuadraticSpec } from '../../src/lyapunov/quadratic';
 import { GdSystem } from '../../src/lyapunov/regression';
 import { expectArrayClose } from '../matchers';
 import { fixtures, toColumnMajor } from './fixtures';
 
-const E6: QuadraticSpec = { curvatures: [1, 3, 10], eta: 0.05, steps: 5000, taus: [50, 500, 5000], seriesTau: 50, dmd: { runs: 5, T: 80 }, seed: 0 };
+const E6: LyapunovQuadraticSpec = { curvatures: [1, 3, 10], eta: 0.05, steps: 5000, taus: [50, 500, 5000], seriesTau: 50, dmd: { runs: 5, T: 80 }, seed: 0 };
 
 describe('GD on a quadratic (docs/methods.md E6)', () => {
   const r = runQuadratic(E6);

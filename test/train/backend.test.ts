@@ -6,17 +6,17 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeCpuBackend, useNodeWasmBackend } from '../../src/cli/nodeBackend';
-import { backendOrder, chooseBackend, policyReason, wasmCanTrain, type BackendEnv, type ModelKind } from '../../src/train/backend';
+import { backendOrder, chooseBackend, policyReason, wasmCanTrain, type BackendEnv, type ModelSpecKind } from '../../src/train/backend';
 import { buildModel } from '../../src/train/models/index';
 import { makeOptimizer, minimize } from '../../src/train/optim';
 import { tf } from '../../src/train/tf';
 import type { Dataset, ModelSpec } from '../../src/train/types';
 
-const KINDS: ModelKind[] = ['mlp', 'cnn', 'transformer', 'rnn', 'gru', 'quadratic'];
+const KINDS: ModelSpecKind[] = ['mlp', 'cnn', 'transformer', 'rnn', 'gru', 'quadratic'];
 const env = (webgpu: BackendEnv['webgpu'], webgl = true): BackendEnv => ({ webgpu, webgl });
 
 describe('backendOrder: the policy table', () => {
-  const table: [ModelKind | undefined, BackendEnv, string[]][] = [
+  const table: [ModelSpecKind | undefined, BackendEnv, string[]][] = [
     // hardware WebGPU: webgpu first for every model; wasm only as the last resort before cpu
     ['mlp', env('hardware'), ['webgpu', 'webgl', 'wasm', 'cpu']],
     ['cnn', env('hardware'), ['webgpu', 'webgl', 'wasm', 'cpu']],
@@ -109,7 +109,7 @@ function data(task: Dataset['task'], inputShape: number[], x: Float32Array | Int
 }
 const n = 4;
 const fill = (len: number) => Float32Array.from({ length: len }, (_, i) => Math.sin(1.7 * i));
-const tiny: Record<ModelKind, [ModelSpec, Dataset]> = {
+const tiny: Record<ModelSpecKind, [ModelSpec, Dataset]> = {
   mlp: [{ kind: 'mlp', hidden: [4], activation: 'gelu', bias: true }, data('classification', [2], fill(2 * n), Int32Array.from([0, 1, 0, 1]), n, 2)],
   cnn: [{ kind: 'cnn', channels: [1, 2], hidden: 4 }, data('classification', [8, 8, 1], fill(64 * n), Int32Array.from([0, 1, 0, 1]), n, 2)],
   transformer: [{ kind: 'transformer', dModel: 8, dMlp: 8, heads: 2, dHead: 4 },
@@ -120,7 +120,7 @@ const tiny: Record<ModelKind, [ModelSpec, Dataset]> = {
 };
 
 /** One Adam step of `kind` on the current backend; throws what the backend throws. */
-function oneStep(kind: ModelKind): number {
+function oneStep(kind: ModelSpecKind): number {
   const [spec, d] = tiny[kind];
   const model = buildModel(spec, d, 1);
   const vars = model.params.map((p) => p.variable);

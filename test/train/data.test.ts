@@ -9,22 +9,22 @@ import {
   parseMnistLabels, type MnistSources,
 } from '../../src/train/data';
 import { loadMnistFiles, readMnistFile } from '../../src/train/node/mnistFiles';
-import { mixSeed, Rng } from '../../src/train/rng';
+import { mixSeed, Sfc32 } from '../../src/train/rng';
 import type { Dataset, DatasetSpec } from '../../src/train/types';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-describe('Rng', () => {
+describe('Sfc32', () => {
   it('is deterministic for a seed and differs between seeds', () => {
-    const a = new Rng(42), b = new Rng(42), c = new Rng(43);
+    const a = new Sfc32(42), b = new Sfc32(42), c = new Sfc32(43);
     const sa = Array.from({ length: 20 }, () => a.uniform());
     expect(Array.from({ length: 20 }, () => b.uniform())).toEqual(sa);
     expect(Array.from({ length: 20 }, () => c.uniform())).not.toEqual(sa);
-    expect(new Rng(-1).nextUint32()).not.toBe(new Rng(1).nextUint32());
-    expect(new Rng(2 ** 40).nextUint32()).not.toBe(new Rng(0).nextUint32());
+    expect(new Sfc32(-1).nextUint32()).not.toBe(new Sfc32(1).nextUint32());
+    expect(new Sfc32(2 ** 40).nextUint32()).not.toBe(new Sfc32(0).nextUint32());
   });
   it('uniform, normal and int have the right moments and ranges', () => {
-    const r = new Rng(7);
+    const r = new Sfc32(7);
     const N = 100_000;
     let su = 0, sn = 0, sn2 = 0, outside = 0;
     const counts = new Array(7).fill(0);
@@ -43,13 +43,13 @@ describe('Rng', () => {
     expect(sn2 / N).toBeCloseTo(1, 1);
     for (const c of counts) expect(Math.abs(c / N - 1 / 7)).toBeLessThan(0.01);
     expect(() => r.int(0)).toThrow(/integer/);
-    expect(() => new Rng(0.5)).toThrow(/safe integer/);
+    expect(() => new Sfc32(0.5)).toThrow(/safe integer/);
   });
   it('shuffle is a permutation, deterministic for a seed', () => {
-    const p = new Rng(3).shuffle(Array.from({ length: 50 }, (_, i) => i));
+    const p = new Sfc32(3).shuffle(Array.from({ length: 50 }, (_, i) => i));
     expect([...p].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    expect(new Rng(3).shuffle(Array.from({ length: 50 }, (_, i) => i))).toEqual(p);
-    expect(new Rng(4).shuffle(Array.from({ length: 50 }, (_, i) => i))).not.toEqual(p);
+    expect(new Sfc32(3).shuffle(Array.from({ length: 50 }, (_, i) => i))).toEqual(p);
+    expect(new Sfc32(4).shuffle(Array.from({ length: 50 }, (_, i) => i))).not.toEqual(p);
   });
   it('mixSeed separates streams', () => {
     expect(mixSeed(1, 'data')).toBe(mixSeed(1, 'data'));

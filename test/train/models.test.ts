@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/train/tf';
 import { useNodeCpuBackend } from '../../src/cli/nodeBackend';
-import { buildModel, quadraticHessian, seededOrthogonal, type Model } from '../../src/train/models/index';
+import { buildModel, seededQuadraticHessian, seededOrthogonal, type Model } from '../../src/train/models/index';
 import { makeOptimizer, minimize } from '../../src/train/optim';
-import { Rng } from '../../src/train/rng';
+import { Sfc32 } from '../../src/train/rng';
 import type { Dataset, ModelSpec, OptimizerSpec } from '../../src/train/types';
 
 beforeAll(async () => {
@@ -21,7 +21,7 @@ function dataset(task: 'classification' | 'regression', inputShape: number[], x:
 
 /** XOR of signs in 2-D: label 1 when x₁x₂ > 0. */
 function xor(n: number): Dataset {
-  const r = new Rng(5);
+  const r = new Sfc32(5);
   const x = new Float32Array(2 * n), y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     x[2 * i] = r.uniform(-1, 1);
@@ -33,7 +33,7 @@ function xor(n: number): Dataset {
 
 /** 8×8 one-channel images, class = which half holds a bright bar. */
 function bars(n: number): Dataset {
-  const r = new Rng(9);
+  const r = new Sfc32(9);
   const x = new Float32Array(n * 64), y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     y[i] = i % 2;
@@ -52,7 +52,7 @@ function modular(p: number): Dataset {
 
 /** Sequences (n, T, 1) of U[−1, 1] inputs; targets the running sum at every step, or only the last one. */
 function sums(n: number, T: number, everyStep: boolean): Dataset {
-  const r = new Rng(3);
+  const r = new Sfc32(3);
   const x = new Float32Array(n * T), y = new Float32Array(everyStep ? n * T : n);
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -186,7 +186,7 @@ describe('models: parameters', () => {
       for (let k = 0; k < d; k++) s += Q[k * d + i] * Q[k * d + j];
       expect(s).toBeCloseTo(i === j ? 1 : 0, 12);
     }
-    const H = quadraticHessian(c, 11);
+    const H = seededQuadraticHessian(c, 11);
     let trace = 0, frob = 0;
     for (let i = 0; i < d; i++) {
       trace += H[i * d + i];

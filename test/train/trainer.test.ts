@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/train/tf';
 import { useNodeCpuBackend } from '../../src/cli/nodeBackend';
 import { Trainer } from '../../src/train/trainer';
-import { quadraticHessian } from '../../src/train/models/index';
-import { Rng } from '../../src/train/rng';
+import { seededQuadraticHessian } from '../../src/train/models/index';
+import { Sfc32 } from '../../src/train/rng';
 import { makeDataset } from '../../src/train/data/index';
 import type { Dataset, ModelSpec, OptimizerSpec, TrainConfig } from '../../src/train/types';
 
@@ -18,7 +18,7 @@ const none: Dataset = {
 
 /** Two gaussian blobs in 2-D (labels 0/1), nTrain + nTest rows. */
 function blobs(nTrain: number, nTest: number): Dataset {
-  const r = new Rng(21);
+  const r = new Sfc32(21);
   const make = (n: number) => {
     const x = new Float32Array(2 * n), y = new Int32Array(n);
     for (let i = 0; i < n; i++) {
@@ -53,7 +53,7 @@ function quadConfig(optimizer: OptimizerSpec, over: Partial<TrainConfig> = {}): 
 /** H as used on the device (float32), as float64 rows. */
 function hessian(curvatures: number[], dataSeed: number): number[][] {
   const d = curvatures.length;
-  const H = Float32Array.from(quadraticHessian(curvatures, dataSeed));
+  const H = Float32Array.from(seededQuadraticHessian(curvatures, dataSeed));
   return Array.from({ length: d }, (_, i) => Array.from(H.subarray(i * d, (i + 1) * d)));
 }
 const matVec = (H: number[][], w: ArrayLike<number>) => H.map((row) => row.reduce((s, h, j) => s + h * w[j], 0));

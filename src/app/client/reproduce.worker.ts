@@ -5,7 +5,7 @@
  */
 import { getExperiment } from '../../reproduce';
 import type { ExperimentResult } from '../../reproduce/types';
-import { chooseBackend, type ModelKind } from '../../train/backend';
+import { chooseBackend, type ModelSpecKind } from '../../train/backend';
 import type { ReproduceRequest } from './demo';
 import { serveJob } from './jobWorker';
 
@@ -16,7 +16,7 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 }
 
 /** The model each experiment trains, so the backend choice skips wasm for the CNN (no Conv2DBackpropFilter). */
-const MODEL: Record<string, ModelKind> = { 'fcn-width': 'mlp', 'cnn-early': 'cnn', grokking: 'transformer', quadratic: 'quadratic', momentum: 'quadratic' };
+const MODEL: Record<string, ModelSpecKind> = { 'fcn-width': 'mlp', 'cnn-early': 'cnn', grokking: 'transformer', quadratic: 'quadratic', momentum: 'quadratic' };
 
 serveJob<ReproduceRequest, ExperimentResult>(async (m, job) => {
   const experiment = getExperiment(m.name);

@@ -4,23 +4,23 @@ import { runOmdOgd } from '../../demos/omdOgdExperiment';
 import { UsageError } from '../errors';
 import type { Io } from '../main';
 
-export const DEMOS: Record<string, string> = {
+export const DEMO_COMMANDS: Record<string, string> = {
   'omd-ogd': 'paper 1: online mirror descent vs online gradient descent (conjugate) and bisection (not)',
 };
 
 export const usage = `usage: koopscope demo NAME [--json]
 
 demos:
-${Object.entries(DEMOS).map(([k, v]) => `  ${k.padEnd(10)} ${v}`).join('\n')}`;
+${Object.entries(DEMO_COMMANDS).map(([k, v]) => `  ${k.padEnd(10)} ${v}`).join('\n')}`;
 
 const pairs = (s: { eigenvalues: { re: number; im: number }[] }) => s.eigenvalues.map((e) => [e.re, e.im]);
 
 export function run(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
   if (values.help) { io.out(usage); return 0; }
-  if (positionals.length !== 1) throw new UsageError(`demo needs one NAME: ${Object.keys(DEMOS).join(', ')}`);
+  if (positionals.length !== 1) throw new UsageError(`demo needs one NAME: ${Object.keys(DEMO_COMMANDS).join(', ')}`);
   const name = positionals[0];
-  if (name !== 'omd-ogd') throw new UsageError(`unknown demo '${name}'; available: ${Object.keys(DEMOS).join(', ')}`);
+  if (name !== 'omd-ogd') throw new UsageError(`unknown demo '${name}'; available: ${Object.keys(DEMO_COMMANDS).join(', ')}`);
   const r = runOmdOgd();
   const warnings = Object.fromEntries(Object.entries(r.spectra).map(([k, s]) => [k, s.warnings]));
   if (values.json) {

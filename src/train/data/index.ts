@@ -1,13 +1,13 @@
 /**
  * The data sets of the training side (contracts in ../types.ts). Pure TypeScript: runs in workers and in Node.
  *
- * `makeDataset(spec, seed)` builds the data set; every random draw comes from `new Rng(mixSeed(seed, 'data'))`, so
+ * `makeDataset(spec, seed)` builds the data set; every random draw comes from `new Sfc32(mixSeed(seed, 'data'))`, so
  * the same spec and seed always give the same arrays, and a trainer can take its batch order from another stream of
  * the same seed (e.g. `mixSeed(dataSeed, 'batches')`) without correlating with the data. MNIST is not random (the
  * first images in file order) and needs the raw IDX bytes in `sources.mnist`.
  */
 import type { Dataset, DatasetSpec } from '../types';
-import { mixSeed, Rng } from '../rng';
+import { mixSeed, Sfc32 } from '../rng';
 import { mnistDataset, type MnistSources } from './mnist';
 import { modularDataset } from './modular';
 import { syntheticDataset } from './synthetic';
@@ -31,7 +31,7 @@ export function emptyDataset(spec: DatasetSpec = { kind: 'none' }): Dataset {
 /** Builds the data set of `spec` with data seed `seed`. Throws a clear Error for a bad spec or missing MNIST bytes. */
 export function makeDataset(spec: DatasetSpec, seed: number, sources?: DataSources): Dataset {
   if (spec === null || typeof spec !== 'object') throw new Error(`Dataset spec must be an object, got ${String(spec)}`);
-  const rng = () => new Rng(mixSeed(seed, 'data'));
+  const rng = () => new Sfc32(mixSeed(seed, 'data'));
   switch (spec.kind) {
     case 'spiral':
     case 'circles':

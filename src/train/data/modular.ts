@@ -6,7 +6,7 @@
  * shuffle. Paper 1: p = 113, trainFraction 0.3 → 3830 training and 8939 test pairs.
  */
 import type { Dataset, DatasetSpec } from '../types';
-import type { Rng } from '../rng';
+import type { Sfc32 } from '../rng';
 import { checkCount, checkFraction, shuffleSplit } from './split';
 
 export type ModularSpec = Extract<DatasetSpec, { kind: 'modular' }>;
@@ -16,7 +16,7 @@ export function modularTrainCount(p: number, trainFraction: number): number {
   return Math.min(p * p - 1, Math.max(1, Math.floor(trainFraction * p * p)));
 }
 
-export function modularDataset(spec: ModularSpec, rng: Rng): Dataset {
+export function modularDataset(spec: ModularSpec, rng: Sfc32): Dataset {
   const p = checkCount('modular: p', spec.p, 2);
   checkFraction('modular: trainFraction', spec.trainFraction);
   if (p > 4096) throw new Error(`modular: p = ${p} is too large (p² pairs are materialised; p ≤ 4096)`);

@@ -1,5 +1,5 @@
 /** Shared helpers of the data generators: argument checks and the seeded train/test split. Pure TypeScript. */
-import type { Rng } from '../rng';
+import type { Sfc32 } from '../rng';
 
 type Rows = Float32Array | Int32Array;
 
@@ -27,7 +27,7 @@ export interface Split<X extends Rows, Y extends Rows> {
  * shuffled order).
  */
 export function shuffleSplit<X extends Rows, Y extends Rows>(
-  x: X, xWidth: number, y: Y, yWidth: number, n: number, nTrain: number, rng: Rng,
+  x: X, xWidth: number, y: Y, yWidth: number, n: number, nTrain: number, rng: Sfc32,
 ): Split<X, Y> {
   const perm = rng.permutation(n);
   return {

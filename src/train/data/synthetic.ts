@@ -1,6 +1,6 @@
 /**
  * Synthetic data sets: the TensorFlow Playground's 2-D classification toys and small regression problems. Pure
- * TypeScript; every random number comes from the seeded `Rng`.
+ * TypeScript; every random number comes from the seeded `Sfc32`.
  *
  * Scale and noise (all kinds): inputs lie in about [−1, 1] (the Playground's [−6, 6] divided by 5 for the toys), and
  * `noise` is the standard deviation of isotropic Gaussian noise added to every input coordinate (classification) or
@@ -11,7 +11,7 @@
  * nTest = round(n · testFraction), clamped so that at least one training row remains.
  */
 import type { Dataset, DatasetSpec } from '../types';
-import type { Rng } from '../rng';
+import type { Sfc32 } from '../rng';
 import { checkCount, checkFraction, checkNoise, shuffleSplit } from './split';
 
 export type SyntheticSpec = Extract<DatasetSpec, { kind: 'spiral' | 'circles' | 'xor' | 'gaussians' | 'regression1d' | 'regression2d' }>;
@@ -39,7 +39,7 @@ function classCounts(n: number, k: number): number[] {
 }
 
 /** Generates the n points of a 2-D toy (class-sorted, not yet shuffled): x (n, 2), y (n) labels. */
-export function generateToy(spec: ToySpec, rng: Rng): { x: Float32Array; y: Int32Array; classes: number } {
+export function generateToy(spec: ToySpec, rng: Sfc32): { x: Float32Array; y: Int32Array; classes: number } {
   const { n, noise } = spec;
   const k = spec.kind === 'gaussians' ? (spec.classes ?? 2) : 2;
   const x = new Float32Array(n * 2);
@@ -108,7 +108,7 @@ export function trainCount(n: number, testFraction: number): number {
 }
 
 /** A synthetic data set for `spec`, every random draw from `rng` (generation first, then the split's shuffle). */
-export function syntheticDataset(spec: SyntheticSpec, rng: Rng): Dataset {
+export function syntheticDataset(spec: SyntheticSpec, rng: Sfc32): Dataset {
   const testFraction = checkSynthetic(spec);
   const n = spec.n;
   const nTrain = trainCount(n, testFraction);

@@ -11,7 +11,7 @@ import { buildRnn } from './rnn';
 import { buildTransformer } from './transformer';
 
 export type { Model, Param } from './model';
-export { type QuadraticModel, quadraticHessian, seededOrthogonal } from './quadratic';
+export { type QuadraticModel, seededQuadraticHessian, seededOrthogonal } from './quadratic';
 
 /**
  * The model of `spec` for `dataset`, initial weights seeded by `initSeed` and multiplied by `initScale`. `dataSeed`

@@ -1,5 +1,5 @@
 /**
- * Seeded weight initialisation in plain TypeScript: every initial weight is drawn by the shared `Rng` (src/train/rng.ts)
+ * Seeded weight initialisation in plain TypeScript: every initial weight is drawn by the shared `Sfc32` (src/train/rng.ts)
  * into a Float32Array and only then uploaded, so an init is the same on every backend (tfjs's seeded `tf.random*`
  * ops are not promised to agree across backends).
  *
@@ -7,7 +7,7 @@
  * shift the draws of the others.
  */
 import { tf } from '../tf';
-import { Rng, mixSeed } from '../rng';
+import { Sfc32, mixSeed } from '../rng';
 import type { Activation } from '../types';
 
 export interface Param {
@@ -32,7 +32,7 @@ export function ruleFor(activation: Activation, fanIn: number, fanOut: number): 
 export function initValues(size: number, rule: InitRule, initSeed: number, name: string, scale = 1): Float32Array {
   const out = new Float32Array(size);
   if (rule.kind === 'zeros') return out;
-  const rng = new Rng(mixSeed(initSeed, `init:${name}`));
+  const rng = new Sfc32(mixSeed(initSeed, `init:${name}`));
   if (rule.kind === 'normal') {
     for (let i = 0; i < size; i++) out[i] = scale * rng.normal(0, rule.std);
     return out;

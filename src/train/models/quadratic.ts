@@ -6,8 +6,9 @@
  * init seed sees the same landscape). w₀ ~ N(0, 1) per coordinate from the init seed, times initScale. One parameter,
  * 'w' (d). The inputs and targets of a batch are ignored.
  */
+import { quadraticHessian } from '../../linalg/quadratic';
 import { tf } from '../tf';
-import { Rng, mixSeed } from '../rng';
+import { Sfc32, mixSeed } from '../rng';
 import type { ModelSpec } from '../types';
 import { ParamBuilder } from './init';
 import type { Model } from './model';
@@ -21,7 +22,7 @@ export interface QuadraticModel extends Model {
 
 /** A seeded d × d orthogonal matrix (row-major, float64): modified Gram–Schmidt on the columns of a Gaussian matrix. */
 export function seededOrthogonal(d: number, seed: number): Float64Array {
-  const rng = new Rng(seed);
+  const rng = new Sfc32(seed);
   const cols: Float64Array[] = [];
   while (cols.length < d) {
     const v = new Float64Array(d);
@@ -41,26 +42,15 @@ export function seededOrthogonal(d: number, seed: number): Float64Array {
   return Q;
 }
 
-/** H = Q diag(c) Qᵀ (row-major, symmetric by construction: each pair i < j is computed once). */
-export function quadraticHessian(curvatures: number[], seed: number): Float64Array {
-  const d = curvatures.length;
-  const Q = seededOrthogonal(d, mixSeed(seed, 'quadratic'));
-  const H = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = i; j < d; j++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += Q[i * d + k] * curvatures[k] * Q[j * d + k];
-      H[i * d + j] = s;
-      H[j * d + i] = s;
-    }
-  }
-  return H;
+/** H = Q diag(c) Qᵀ (linalg/quadratic.ts) with Q = seededOrthogonal(d, mixSeed(seed, 'quadratic')). */
+export function seededQuadraticHessian(curvatures: number[], seed: number): Float64Array {
+  return quadraticHessian(curvatures, seededOrthogonal(curvatures.length, mixSeed(seed, 'quadratic')));
 }
 
 export function buildQuadratic(spec: QuadraticSpec, initSeed: number, initScale: number, dataSeed: number): QuadraticModel {
   const d = spec.curvatures.length;
   if (d < 1 || !spec.curvatures.every(Number.isFinite)) throw new Error('quadratic: curvatures must be a non-empty list of finite numbers');
-  const hessian = Float32Array.from(quadraticHessian(spec.curvatures, dataSeed));
+  const hessian = Float32Array.from(seededQuadraticHessian(spec.curvatures, dataSeed));
   const H = tf.keep(tf.tensor2d(hessian, [d, d]));
   const b = new ParamBuilder(initSeed, initScale);
   const w = b.add('w', [d], { kind: 'normal', std: 1 });
