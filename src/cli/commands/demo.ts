@@ -1,4 +1,5 @@
 /** `koopscope demo NAME [--json]`: the papers' small experiments, computed from scratch. */
+import { formatEigenvalue } from '../../linalg/complexText';
 import { parseArgs } from 'node:util';
 import { runOmdOgd } from '../../demos/omdOgdExperiment';
 import { UsageError } from '../errors';
@@ -30,7 +31,7 @@ export function run(args: string[], io: Io): number {
     }));
     return 0;
   }
-  const fmt = (s: typeof r.spectra.omd) => s.eigenvalues.map((e) => (e.im === 0 ? e.re.toFixed(5) : `${e.re.toFixed(5)}${e.im >= 0 ? '+' : '−'}${Math.abs(e.im).toFixed(5)}i`)).join(' ');
+  const fmt = (s: typeof r.spectra.omd) => s.eigenvalues.map((e) => formatEigenvalue(e.re, e.im, (x) => x.toFixed(5))).join(' ');
   io.out([
     'Paper 1, OMD vs OGD (f(x) = Σ tan x, η = 0.01, 100 steps, 5×5 initial conditions, 4 delays, no truncation)',
     `OMD eigenvalues:       ${fmt(r.spectra.omd)}`,

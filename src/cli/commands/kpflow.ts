@@ -5,6 +5,7 @@
  * alignment(𝒫𝒦𝒫*, 𝒫𝒫*), task alignments for the multi-task preset, the rank bound of 𝒦 for the vanilla cells, and
  * the Koopman spectrum of the same run's recurrent weights.
  */
+import { formatEigenvalue } from '../../linalg/complexText';
 import { parseArgs } from 'node:util';
 import { getKpflowPreset, KPFLOW_PRESETS, runGainSweep, runKpflow, type GainSweepResult, type KpflowResult, type OperatorStats } from '../../kpflow/index';
 import { UsageError } from '../errors';
@@ -98,7 +99,7 @@ export function formatKpflow(r: KpflowResult): string {
   }
   const kp = r.koopman;
   lines.push('', `Koopman spectrum of the recurrent weights (${kp.snapshots} snapshots every ${kp.every} steps, ${kp.dim} parameters, rank ${kp.rank}, ${kp.route} route, uncentered):`);
-  lines.push('  ' + kp.eigenvalues.map(([re, im]) => (im === 0 ? re.toFixed(4) : `${re.toFixed(4)}${im >= 0 ? '+' : '−'}${Math.abs(im).toFixed(4)}i`)).join(' '));
+  lines.push('  ' + kp.eigenvalues.map(([re, im]) => formatEigenvalue(re, im, (x) => x.toFixed(4))).join(' '));
   for (const w2 of kp.warnings) lines.push(`  warning: ${w2}`);
   lines.push('', `loss: ${f3(r.losses[0])} → ${f3(r.losses[r.losses.length - 1])}`, `runtime: ${r.seconds.toFixed(1)} s`);
   return lines.join('\n');

@@ -2,6 +2,7 @@
  * `koopscope lyapunov --preset NAME [--quick] [--json] [overrides]`: the Lyapunov view of training (paper 3). The
  * computation is pure (src/lyapunov); this shell parses flags, shows a progress bar on a terminal and prints.
  */
+import { formatEigenvalue } from '../../linalg/complexText';
 import { parseArgs } from 'node:util';
 import { INDICATOR_LABEL, type EnsembleResult } from '../../lyapunov/experiment';
 import { getLyapunovPreset, LYAPUNOV_PRESETS, type LyapunovReport, type PresetOverrides } from '../../lyapunov/presets';
@@ -45,7 +46,7 @@ function formatQuadratic(r: QuadraticResult): string[] {
       `             bound ${row(w.bound)}   ${w.withinBound ? 'PASS' : 'FAIL'}`);
   }
   L.push('', `DMD of the same weights (${r.dmd.runs} runs × ${r.dmd.T} steps, rank ${r.dim}; run 0 is the FTLE run):`,
-    `  λ       ${r.dmd.eigenvalues.map(([re, im]) => (im === 0 ? f(re, 6) : `${f(re, 4)}${im < 0 ? '−' : '+'}${f(Math.abs(im), 4)}i`).padStart(11)).join(' ')}`,
+    `  λ       ${r.dmd.eigenvalues.map(([re, im]) => formatEigenvalue(re, im, (x) => f(x, 4), (x) => f(x, 6)).padStart(11)).join(' ')}`,
     `  ln|λ|   ${row(r.dmd.lnAbs, 6)}`,
     `  max |λ − (1 − ηh)| = ${r.dmd.maxErrorVsMultipliers.toExponential(2)}  ${r.dmd.maxErrorVsMultipliers < 1e-8 ? 'PASS' : 'FAIL'}`,
     '', `exponents over training (windows of ${r.series.tau} steps; first and last three):`);

@@ -4,6 +4,7 @@
  * sets the backend, passes the MNIST reader and paper 1's published eigenvalue files when they are on disk, shows a
  * progress bar on a terminal and prints the result.
  */
+import { formatEigenvalue } from '../../linalg/complexText';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,7 +68,7 @@ function publishedReader(dir: string | undefined) {
 }
 
 const num = (x: number) => (Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(3) : x.toFixed(5));
-const eig = ([re, im]: Pair) => (im === 0 ? num(re) : `${num(re)}${im >= 0 ? '+' : '−'}${num(Math.abs(im))}i`);
+const eig = ([re, im]: Pair) => formatEigenvalue(re, im, num);
 const p4 = (x: number | null) => (x === null ? 'n/a' : Number.isFinite(x) ? x.toPrecision(4) : String(x));
 
 export function formatResult(r: ExperimentResult): string {

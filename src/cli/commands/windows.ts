@@ -3,6 +3,7 @@
  * trajectory and the W1 distance between consecutive windows (paper 1's CNN early-phase analysis: the distance
  * falls while training dynamics change, then levels off).
  */
+import { formatComplex } from '../../linalg/complexText';
 import { parseArgs } from 'node:util';
 import { spectrumReport } from '../../koopman/report';
 import { windowSpectra } from '../../koopman/window';
@@ -65,7 +66,7 @@ export function run(args: string[], io: Io): number {
   const lines = [`${traj.source}: ${wins.length} windows of ${length} snapshots, stride ${stride}`, '  window (steps)          W1 to previous   |λ|max    leading eigenvalue'];
   for (const r of rows) {
     const [re, im] = r.spectrum.eigenvalues[0];
-    lines.push(`  ${`${r.startStep}–${r.endStep}`.padEnd(22)}  ${(r.w1FromPrevious === null ? '—' : r.w1FromPrevious.toExponential(3)).padStart(14)}   ${r.spectrum.details[0].abs.toFixed(5)}   ${re.toFixed(5)}${im >= 0 ? '+' : '−'}${Math.abs(im).toFixed(5)}i`);
+    lines.push(`  ${`${r.startStep}–${r.endStep}`.padEnd(22)}  ${(r.w1FromPrevious === null ? '—' : r.w1FromPrevious.toExponential(3)).padStart(14)}   ${r.spectrum.details[0].abs.toFixed(5)}   ${formatComplex(re, im, (x) => x.toFixed(5))}`);
   }
   io.out(lines.join('\n'));
   return 0;
