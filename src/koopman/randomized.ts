@@ -19,6 +19,7 @@
  * them and are refused. Accuracy is measured a posteriori: ρ_i = ‖A u_i − σ_i v_i‖ (the other half of the triplet
  * residual is zero by construction) bounds |σ_i − σ̂_i| ≤ ρ_i for some exact singular value σ̂_i.
  */
+import { xorshift32 } from '../linalg/random';
 import { thinSvd } from '../linalg/eig';
 import type { PairProblem, Projected } from './dmd';
 import type { FloatArray } from '../linalg/gram';
@@ -250,8 +251,8 @@ export function pairProblemRandomized(
   }
 
   // seeded start (xorshift32, uniform in [−1, 1])
-  let state = (o.seed ?? 12345) >>> 0 || 1;
-  const rnd = () => { state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0; return state / 2147483648 - 1; };
+  const next = xorshift32((o.seed ?? 12345) >>> 0 || 1);
+  const rnd = () => next() / 2147483648 - 1;
   const omega = Float64Array.from({ length: n * k }, rnd);
   let Q = mulX(omega, k, 0);
   orthonormalize(Q, m, k);

@@ -25,7 +25,7 @@ import { tf } from './tf';
 import { buildModel, type Model } from './models/index';
 import { crossEntropy, correctCount } from './loss';
 import { type Optimizer, type OptimizerState, assignAll, makeOptimizer, minimize, readFlat, readFresh } from './optim';
-import { Sfc32, mixSeed } from './rng';
+import { Sfc32, mixSeed } from '../linalg/random';
 import type { Dataset, ParamInfo, StepMetrics, TrainConfig } from './types';
 
 /** Steps between two reads of the loss (divergence checks) inside one `train` call. */

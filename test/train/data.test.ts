@@ -9,7 +9,7 @@ import {
   parseMnistLabels, type MnistSources,
 } from '../../src/train/data';
 import { loadMnistFiles, readMnistFile } from '../../src/train/node/mnistFiles';
-import { mixSeed, Sfc32 } from '../../src/train/rng';
+import { mixSeed, Sfc32 } from '../../src/linalg/random';
 import type { Dataset, DatasetSpec } from '../../src/train/types';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

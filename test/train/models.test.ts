@@ -3,7 +3,7 @@ import { tf } from '../../src/train/tf';
 import { useNodeCpuBackend } from '../../src/cli/nodeBackend';
 import { buildModel, seededQuadraticHessian, seededOrthogonal, type Model } from '../../src/train/models/index';
 import { makeOptimizer, minimize } from '../../src/train/optim';
-import { Sfc32 } from '../../src/train/rng';
+import { Sfc32 } from '../../src/linalg/random';
 import type { Dataset, ModelSpec, OptimizerSpec } from '../../src/train/types';
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { tf } from '../../src/train/tf';
 import { useNodeCpuBackend } from '../../src/cli/nodeBackend';
 import { Trainer } from '../../src/train/trainer';
 import { seededQuadraticHessian } from '../../src/train/models/index';
-import { Sfc32 } from '../../src/train/rng';
+import { Sfc32 } from '../../src/linalg/random';
 import { makeDataset } from '../../src/train/data/index';
 import type { Dataset, ModelSpec, OptimizerSpec, TrainConfig } from '../../src/train/types';
 

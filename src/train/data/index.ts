@@ -7,7 +7,7 @@
  * first images in file order) and needs the raw IDX bytes in `sources.mnist`.
  */
 import type { Dataset, DatasetSpec } from '../types';
-import { mixSeed, Sfc32 } from '../rng';
+import { mixSeed, Sfc32 } from '../../linalg/random';
 import { mnistDataset, type MnistSources } from './mnist';
 import { modularDataset } from './modular';
 import { syntheticDataset } from './synthetic';

@@ -6,7 +6,7 @@
  * shuffle. Paper 1: p = 113, trainFraction 0.3 → 3830 training and 8939 test pairs.
  */
 import type { Dataset, DatasetSpec } from '../types';
-import type { Sfc32 } from '../rng';
+import type { Sfc32 } from '../../linalg/random';
 import { checkCount, checkFraction, shuffleSplit } from './split';
 
 export type ModularSpec = Extract<DatasetSpec, { kind: 'modular' }>;

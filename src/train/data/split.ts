@@ -1,5 +1,5 @@
 /** Shared helpers of the data generators: argument checks and the seeded train/test split. Pure TypeScript. */
-import type { Sfc32 } from '../rng';
+import type { Sfc32 } from '../../linalg/random';
 
 type Rows = Float32Array | Int32Array;
 

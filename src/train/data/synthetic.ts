@@ -11,7 +11,7 @@
  * nTest = round(n · testFraction), clamped so that at least one training row remains.
  */
 import type { Dataset, DatasetSpec } from '../types';
-import type { Sfc32 } from '../rng';
+import type { Sfc32 } from '../../linalg/random';
 import { checkCount, checkFraction, checkNoise, shuffleSplit } from './split';
 
 export type SyntheticSpec = Extract<DatasetSpec, { kind: 'spiral' | 'circles' | 'xor' | 'gaussians' | 'regression1d' | 'regression2d' }>;

@@ -1,5 +1,5 @@
 /**
- * Seeded weight initialisation in plain TypeScript: every initial weight is drawn by the shared `Sfc32` (src/train/rng.ts)
+ * Seeded weight initialisation in plain TypeScript: every initial weight is drawn by the shared `Sfc32` (src/linalg/random.ts)
  * into a Float32Array and only then uploaded, so an init is the same on every backend (tfjs's seeded `tf.random*`
  * ops are not promised to agree across backends).
  *
@@ -7,7 +7,7 @@
  * shift the draws of the others.
  */
 import { tf } from '../tf';
-import { Sfc32, mixSeed } from '../rng';
+import { Sfc32, mixSeed } from '../../linalg/random';
 import type { Activation } from '../types';
 
 export interface Param {

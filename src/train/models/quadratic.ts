@@ -8,7 +8,7 @@
  */
 import { quadraticHessian } from '../../linalg/quadratic';
 import { tf } from '../tf';
-import { Sfc32, mixSeed } from '../rng';
+import { Sfc32, mixSeed } from '../../linalg/random';
 import type { ModelSpec } from '../types';
 import { ParamBuilder } from './init';
 import type { Model } from './model';
