@@ -4,7 +4,7 @@
  * src/koopman/conjugacy.ts: with several seeds, the label-permutation test over seeds (docs/conjugacy.md); with one
  * spectrum per side, a reference contrast (--reference C) or no verdict.
  */
-import { parseArgs } from 'node:util';
+import { commandArgs } from '../command';
 import { basename } from 'node:path';
 import { judgeAgainstReference, noTest, testSeedGroups, type ConjugacyVerdict } from '../../koopman/conjugacy';
 import { betweenSeedNull, summarizeDistances } from '../../koopman/seedNull';
@@ -59,10 +59,9 @@ function checkEigenvalueSets(name: string, sets: ComplexPoints[]): void {
 }
 
 export function run(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args, options: { ...spectrumFlags, reference: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true,
-  });
-  if (values.help) { io.out(usage); return 0; }
+  const parsed = commandArgs(args, { ...spectrumFlags, reference: { type: 'string' } }, usage, io);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length !== 2) throw new UsageError(`compare needs two files A and B, got ${positionals.length} (see koopscope compare --help)`);
   const a = side(positionals[0], values), b = side(positionals[1], values);
   const ref = values.reference !== undefined ? side(values.reference, values) : undefined;

@@ -1,6 +1,6 @@
 /** `koopscope demo NAME [--json]`: the papers' small experiments, computed from scratch. */
+import { commandArgs } from '../command';
 import { formatEigenvalue } from '../../linalg/complexText';
-import { parseArgs } from 'node:util';
 import { runOmdOgd } from '../../demos/omdOgdExperiment';
 import { UsageError } from '../errors';
 import type { Io } from '../main';
@@ -17,8 +17,9 @@ ${Object.entries(DEMO_COMMANDS).map(([k, v]) => `  ${k.padEnd(10)} ${v}`).join('
 const pairs = (s: { eigenvalues: { re: number; im: number }[] }) => s.eigenvalues.map((e) => [e.re, e.im]);
 
 export function run(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
-  if (values.help) { io.out(usage); return 0; }
+  const parsed = commandArgs(args, { json: { type: 'boolean' } }, usage, io);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`demo needs one NAME: ${Object.keys(DEMO_COMMANDS).join(', ')}`);
   const name = positionals[0];
   if (name !== 'omd-ogd') throw new UsageError(`unknown demo '${name}'; available: ${Object.keys(DEMO_COMMANDS).join(', ')}`);

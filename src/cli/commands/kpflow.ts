@@ -5,8 +5,8 @@
  * alignment(𝒫𝒦𝒫*, 𝒫𝒫*), task alignments for the multi-task preset, the rank bound of 𝒦 for the vanilla cells, and
  * the Koopman spectrum of the same run's recurrent weights.
  */
+import { commandArgs } from '../command';
 import { formatEigenvalue } from '../../linalg/complexText';
-import { parseArgs } from 'node:util';
 import { getKpflowPreset, KPFLOW_PRESETS, runGainSweep, runKpflow, type GainSweepResult, type KpflowResult, type OperatorStats } from '../../kpflow/index';
 import { UsageError } from '../errors';
 import { seedOption, wholeNumber } from '../options';
@@ -139,15 +139,13 @@ function gainList(value: string): number[] {
 }
 
 export function run(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: {
-      preset: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, list: { type: 'boolean' },
-      steps: { type: 'string' }, hidden: { type: 'string' }, seed: { type: 'string' }, checkpoints: { type: 'string' },
-      gain: { type: 'string' }, 'gain-sweep': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) { io.out(usage); return 0; }
+  const parsed = commandArgs(args, {
+    preset: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, list: { type: 'boolean' },
+    steps: { type: 'string' }, hidden: { type: 'string' }, seed: { type: 'string' }, checkpoints: { type: 'string' },
+    gain: { type: 'string' }, 'gain-sweep': { type: 'string' },
+  }, usage, io);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (values.list) {
     io.out(KPFLOW_PRESETS.map((p) => `${p.name.padEnd(17)} ${p.description}`).join('\n'));
     return 0;

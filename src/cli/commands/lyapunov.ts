@@ -2,8 +2,8 @@
  * `koopscope lyapunov --preset NAME [--quick] [--json] [overrides]`: the Lyapunov view of training (paper 3). The
  * computation is pure (src/lyapunov); this shell parses flags, shows a progress bar on a terminal and prints.
  */
+import { commandArgs } from '../command';
 import { formatEigenvalue } from '../../linalg/complexText';
-import { parseArgs } from 'node:util';
 import { INDICATOR_LABEL, type EnsembleResult } from '../../lyapunov/experiment';
 import { getLyapunovPreset, LYAPUNOV_PRESETS, type LyapunovReport, type PresetOverrides } from '../../lyapunov/presets';
 import type { QuadraticResult } from '../../lyapunov/quadratic';
@@ -131,15 +131,13 @@ export function formatLyapunov(rep: LyapunovReport): string {
 }
 
 export function run(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: {
-      preset: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, list: { type: 'boolean' },
-      steps: { type: 'string' }, tau: { type: 'string' }, k: { type: 'string' }, runs: { type: 'string' }, hidden: { type: 'string' },
-      seed: { type: 'string' }, lr: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) { io.out(usage); return 0; }
+  const parsed = commandArgs(args, {
+    preset: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, list: { type: 'boolean' },
+    steps: { type: 'string' }, tau: { type: 'string' }, k: { type: 'string' }, runs: { type: 'string' }, hidden: { type: 'string' },
+    seed: { type: 'string' }, lr: { type: 'string' },
+  }, usage, io);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (values.list) {
     io.out(LYAPUNOV_PRESETS.map((p) => `${p.name.padEnd(20)} ${p.description}\n${' '.repeat(21)}runtime: quick ${p.runtime.quick}; full ${p.runtime.full}; options: ${p.accepts.map((a) => `--${a}`).join(' ')}`).join('\n'));
     return 0;

@@ -4,11 +4,11 @@
  * sets the backend, passes the MNIST reader and paper 1's published eigenvalue files when they are on disk, shows a
  * progress bar on a terminal and prints the result.
  */
+import { asUsage, commandArgs } from '../command';
 import { formatEigenvalue } from '../../linalg/complexText';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { readTrajectoryFile } from '../../io/index';
 import { EXPERIMENTS, getExperiment, type ExperimentResult, type Pair } from '../../reproduce/index';
 import { mergeGrokking } from '../../reproduce/grokking';
@@ -103,15 +103,13 @@ export function formatResult(r: ExperimentResult): string {
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: {
-      quick: { type: 'boolean' }, json: { type: 'boolean' }, seeds: { type: 'string' }, list: { type: 'boolean' },
-      'seed-offset': { type: 'string' }, merge: { type: 'boolean' },
-      'paper-data': { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) { io.out(usage); return 0; }
+  const parsed = commandArgs(args, {
+    quick: { type: 'boolean' }, json: { type: 'boolean' }, seeds: { type: 'string' }, list: { type: 'boolean' },
+    'seed-offset': { type: 'string' }, merge: { type: 'boolean' },
+    'paper-data': { type: 'string' }, backend: { type: 'string' },
+  }, usage, io);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (values.list) {
     const w = Math.max(...EXPERIMENTS.map((e) => e.name.length));
     io.out(EXPERIMENTS.map((e) => `${e.name.padEnd(w)}  ${e.description}\n${' '.repeat(w)}  runtime: quick ${e.runtime.quick}; full ${e.runtime.full}`).join('\n'));
@@ -119,13 +117,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   if (values.merge) return mergeParts(positionals, values['paper-data'], !!values.json, io);
   if (positionals.length !== 1) throw new UsageError(`reproduce needs one experiment NAME: ${EXPERIMENTS.map((e) => e.name).join(', ')}`);
-  let experiment;
-  try {
-    experiment = getExperiment(positionals[0]);
-  } catch (e) {
-    if (e instanceof UserError) throw new UsageError(e.message);
-    throw e;
-  }
+  const experiment = asUsage(() => getExperiment(positionals[0]));
   const seeds = wholeNumber('seeds', values.seeds, 1);
   const seedOffset = wholeNumber('seed-offset', values['seed-offset'], 0);
   if ((seeds !== undefined || seedOffset !== undefined) && !experiment.seeded) {

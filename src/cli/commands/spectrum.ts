@@ -1,5 +1,5 @@
 /** `koopscope spectrum FILE [options]`: the DMD spectrum of a trajectory file. */
-import { parseArgs } from 'node:util';
+import { commandArgs } from '../command';
 import { computeSpectrum } from '../../koopman/analyze';
 import { spectrumReport, type SpectrumReport } from '../../koopman/report';
 import { timesAfterDropping } from '../../koopman/snapshots';
@@ -63,8 +63,9 @@ export function spectrumOfFile(path: string, values: Record<string, unknown>): S
 }
 
 export function run(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args, options: { ...spectrumFlags, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
-  if (values.help) { io.out(usage); return 0; }
+  const parsed = commandArgs(args, spectrumFlags, usage, io);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`spectrum needs exactly one FILE, got ${positionals.length} (see koopscope spectrum --help)`);
   const report = spectrumOfFile(positionals[0], values);
   io.out(values.json ? JSON.stringify(report) : formatSpectrum(report));

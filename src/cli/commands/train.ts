@@ -2,8 +2,8 @@
  * `koopscope train --preset NAME --out run.npz`: trains a preset headless in Node (tfjs wasm, or cpu) and writes the
  * weight trajectory in our .npz schema (docs/file-formats.md), ready for `spectrum`, `compare` and `windows`.
  */
+import { asUsage, commandArgs } from '../command';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { writeNpz, type Trajectory } from '../../io/index';
 import { backendFlag, useNodeBackend } from '../nodeBackend';
 import { readMnistFile } from '../../train/node/mnistFiles';
@@ -34,16 +34,14 @@ Trains a preset in Node (TensorFlow.js, wasm backend by default) and records the
   --json             print a JSON summary instead of text`;
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: {
-      preset: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string' }, every: { type: 'string' },
-      seed: { type: 'string' }, 'data-seed': { type: 'string' }, runs: { type: 'string' }, 'batch-order': { type: 'string' },
-      quick: { type: 'boolean' }, backend: { type: 'string' },
-      list: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) { io.out(usage); return 0; }
+  const parsed = commandArgs(args, {
+    preset: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string' }, every: { type: 'string' },
+    seed: { type: 'string' }, 'data-seed': { type: 'string' }, runs: { type: 'string' }, 'batch-order': { type: 'string' },
+    quick: { type: 'boolean' }, backend: { type: 'string' },
+    list: { type: 'boolean' }, json: { type: 'boolean' },
+  }, usage, io);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (values.list) {
     const w = Math.max(...PRESETS.map((p) => p.name.length));
     io.out(PRESETS.map((p) => `${p.name.padEnd(w)}  ${p.description}`).join('\n'));
@@ -53,13 +51,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (!values.preset) throw new UsageError('train needs --preset NAME (see koopscope train --list)');
   if (!values.out) throw new UsageError('train needs --out FILE.npz');
   if (!values.out.endsWith('.npz')) throw new UsageError(`--out must name an .npz file, got '${values.out}'`);
-  let config: TrainConfig;
-  try {
-    config = presetConfig(values.preset, values.quick);
-  } catch (e) {
-    if (e instanceof UserError) throw new UsageError(e.message);
-    throw e;
-  }
+  const preset = values.preset;
+  const config: TrainConfig = asUsage(() => presetConfig(preset, values.quick));
   const steps = wholeNumber('steps', values.steps, 1) ?? config.steps;
   config.snapshotEvery = wholeNumber('every', values.every, 1) ?? config.snapshotEvery;
   config.initSeed = seedOption('seed', values.seed) ?? config.initSeed;
@@ -111,13 +104,7 @@ async function trainAndWrite(values: TrainValues, config: TrainConfig, steps: nu
     data, steps: run.steps, metrics: { loss: run.losses },
     meta: { preset: values.preset, quick: !!values.quick, config, backend: backend.name, diverged: diverged ?? null, evaluation: evaluation ?? null },
   };
-  let bytes: Uint8Array;
-  try {
-    bytes = writeNpz(traj, { perParameter: true });
-  } catch (e) {
-    if (e instanceof UserError) throw new UsageError(`${values.out}: cannot be written: ${e.message}`);
-    throw e;
-  }
+  const bytes = asUsage(() => writeNpz(traj, { perParameter: true }), `${values.out}: cannot be written: `);
   out.commit(bytes);
   const summary = {
     preset: values.preset, out: values.out, backend: backend.name, runs: R, snapshots: T, parameters: N, steps: run.steps[T - 1],

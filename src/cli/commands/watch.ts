@@ -9,13 +9,13 @@
  * JSON or float32 and checked (src/io/stream.ts), never evaluated. A bad request gets one JSON line
  * {"error": "…"} and never brings the server down.
  */
+import { commandArgs } from '../command';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { readTrajectoryFile, writeNpz, type Trajectory } from '../../io/index';
 import {
   checkRunId, decodeFrames, encodeFrames, parseRegistration, sameRun, StreamError, type Frame, type Registration,
@@ -450,14 +450,12 @@ export async function startWatchServer(opts: WatchOptions = {}): Promise<WatchSe
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: {
-      port: { type: 'string' }, host: { type: 'string' }, record: { type: 'string' }, 'record-every': { type: 'string' },
-      'max-mb': { type: 'string' }, 'max-memory-mb': { type: 'string' }, app: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) { io.out(usage); return 0; }
+  const parsed = commandArgs(args, {
+    port: { type: 'string' }, host: { type: 'string' }, record: { type: 'string' }, 'record-every': { type: 'string' },
+    'max-mb': { type: 'string' }, 'max-memory-mb': { type: 'string' }, app: { type: 'string' },
+  }, usage, io);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length) throw new UsageError(`watch takes no positional arguments, got '${positionals[0]}'`);
   const mb = (name: string, v: string | undefined, d: number) => (wholeNumber(name, v, 1, 1 << 20) ?? d) * 2 ** 20;
   // a fixed token (from the environment, not a flag, so it stays out of `ps`) lets a restarted server take back its trainers

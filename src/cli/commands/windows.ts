@@ -3,8 +3,8 @@
  * trajectory and the W1 distance between consecutive windows (paper 1's CNN early-phase analysis: the distance
  * falls while training dynamics change, then levels off).
  */
+import { commandArgs } from '../command';
 import { formatComplex } from '../../linalg/complexText';
-import { parseArgs } from 'node:util';
 import { spectrumReport } from '../../koopman/report';
 import { windowSpectra } from '../../koopman/window';
 import { UsageError, UserError } from '../errors';
@@ -23,11 +23,9 @@ windows. Each slide costs s rows of inner products (streaming update), not a new
 ${SPECTRUM_USAGE.replace(/\n  --window a:b[^\n]*/, '')}`;
 
 export function run(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: { ...spectrumFlags, length: { type: 'string' }, stride: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) { io.out(usage); return 0; }
+  const parsed = commandArgs(args, { ...spectrumFlags, length: { type: 'string' }, stride: { type: 'string' } }, usage, io);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`windows needs exactly one FILE, got ${positionals.length}`);
   if (values.window !== undefined) throw new UsageError('windows takes --length and --stride, not --window');
   if (values.length === undefined) throw new UsageError('windows needs --length L (snapshots per window)');
