@@ -48,6 +48,25 @@ export async function trainEnsemble(
   return { set: r.set, finalLoss: r.finalLoss, diverged: r.diverged, seconds: r.seconds };
 }
 
+/** One training job of a seeded experiment: the group (`key`) whose spectra it adds to, its seed and its config. */
+export interface SeedJob { key: string; seed: number; config: TrainConfig; steps: number }
+
+/**
+ * The seed loop every trained experiment shares: trains `jobs` in order, reporting progress as
+ * (jobs done + this job's fraction) / jobs with the label `${key} seed ${seed}`, and hands each result to `collect`.
+ */
+export async function trainJobs(
+  jobs: readonly SeedJob[], opts: Pick<RunOptions, 'loadBytes' | 'backend' | 'onProgress'>,
+  collect: (job: SeedJob, trained: Trained) => void,
+): Promise<void> {
+  for (let j = 0; j < jobs.length; j++) {
+    const job = jobs[j];
+    const tr = await trainEnsemble(job.config, job.steps, opts,
+      (f) => opts.onProgress?.((j + f) / jobs.length, `${job.key} seed ${job.seed}`));
+    collect(job, tr);
+  }
+}
+
 export function nullReport(label: string, group: Pair[][], paper?: NullReport['paper']): NullReport {
   const n = betweenSeedNull(group.map(toPoints));
   return { label: `${label} (${n.values.length} pairs)`, values: Array.from(n.values), summary: n.summary, ...(paper ? { paper } : {}) };

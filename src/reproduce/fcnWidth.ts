@@ -14,8 +14,7 @@ import type { SnapshotSet } from '../koopman/snapshots';
 import { wasserstein1 } from '../koopman/wasserstein';
 import { summarizeDistances } from '../koopman/seedNull';
 import { presetConfig } from '../train/presets';
-import type { TrainConfig } from '../train/types';
-import { nullReport, pairsOf, pickSeeds, publishedNull, publishedRowwise, groupReport, overallVerdict, toPoints, trainEnsemble } from './common';
+import { nullReport, pairsOf, pickSeeds, publishedNull, publishedRowwise, groupReport, overallVerdict, toPoints, trainJobs, type SeedJob } from './common';
 import { FCN_FILES, PAPER_SOURCE, PUBLISHED_FCN, QUOTED_SOURCE } from './published';
 import type { DistanceReport, ExperimentBody, ExperimentDefinition, NullReport, Pair, RunOptions } from './types';
 
@@ -72,8 +71,7 @@ export const fcnWidth: ExperimentDefinition = {
     const spectra: Record<string, Pair[][]> = {};
     const losses: Record<string, number[]> = {};
     const trainSeconds: Record<string, number> = {};
-    const jobs = seeds.length * S.widths.length;
-    let job = 0;
+    const jobs: SeedJob[] = [];
     for (const h of S.widths) {
       const key = `h=${h}`;
       spectra[key] = [];
@@ -81,20 +79,20 @@ export const fcnWidth: ExperimentDefinition = {
       trainSeconds[key] = 0;
       for (const seed of seeds) {
         const base = presetConfig(`fcn-h${h}`);
-        const config: TrainConfig = {
+        jobs.push({ key, seed, steps: S.steps, config: {
           ...base,
           data: { kind: 'mnist', train: S.train, test: 100, normalize: 'paper' },
           dataSeed: seed, initSeed: seed, steps: S.steps,
           ensemble: { runs: S.runs, perturbation: 0.001 },
-        };
-        const j = job;
-        const tr = await trainEnsemble(config, S.steps, opts, (f) => opts.onProgress?.((j + f) / jobs, `h=${h} seed ${seed}`));
-        job++;
-        trainSeconds[key] += tr.seconds;
-        losses[key].push(tr.finalLoss);
-        spectra[key].push(fitFcn(tr.set, S.delays[h], S.rank));
+        } });
       }
     }
+    const delayOf: Record<string, number> = Object.fromEntries(S.widths.map((h) => [`h=${h}`, S.delays[h]]));
+    await trainJobs(jobs, opts, ({ key }, tr) => {
+      trainSeconds[key] += tr.seconds;
+      losses[key].push(tr.finalLoss);
+      spectra[key].push(fitFcn(tr.set, delayOf[key], S.rank));
+    });
 
     // published rows, when the host has the files
     const pub: Record<number, { re: ArrayLike<number>; im: ArrayLike<number> }[] | undefined> = {};

@@ -10,9 +10,8 @@
  * (the app, WebGPU) or a very long run; --quick uses p = 19 and a small model.
  */
 import { computeSpectrum } from '../koopman/analyze';
-import type { TrainConfig } from '../train/types';
 import { presetConfig } from '../train/presets';
-import { nullReport, pairsOf, pickSeeds, publishedNull, publishedRowwise, groupReport, overallVerdict, trainEnsemble } from './common';
+import { nullReport, pairsOf, pickSeeds, publishedNull, publishedRowwise, groupReport, overallVerdict, trainJobs, type SeedJob } from './common';
 import { GROKKING_FILES, PAPER_SOURCE, PUBLISHED_GROKKING, QUOTED_SOURCE } from './published';
 import type { Check, DistanceReport, ExperimentBody, ExperimentDefinition, ExperimentResult, NullReport, Pair, RunOptions } from './types';
 import { OptionError } from '../linalg/errors';
@@ -55,27 +54,25 @@ export const grokking: ExperimentDefinition = {
     const groups = { grokking: 'grokking', constrained: 'grokking-constrained' } as const;
     const spectra: Record<string, Pair[][]> = { grokking: [], constrained: [] };
     const finalLoss: Record<string, number[]> = { grokking: [], constrained: [] };
-    const jobs = seeds.length * 2;
-    let job = 0;
+    const jobs: SeedJob[] = [];
     for (const seed of seeds) {
       for (const [key, preset] of Object.entries(groups)) {
         const base = presetConfig(preset);
-        const config: TrainConfig = {
+        jobs.push({ key, seed, steps: S.steps, config: {
           ...base,
           model: { kind: 'transformer', ...S.model },
           data: { kind: 'modular', p: S.p, trainFraction: 0.3 },
           dataSeed: seed, initSeed: seed, steps: S.steps,
           ensemble: { runs: S.runs, perturbation: 0.001 },
-        };
-        const j = job;
-        const tr = await trainEnsemble(config, S.steps, opts, (f) => opts.onProgress?.((j + f) / jobs, `${key} seed ${seed}`));
-        job++;
-        finalLoss[key].push(tr.finalLoss);
-        spectra[key].push(pairsOf(computeSpectrum(tr.set, {
-          pca: S.pca, pcaFit: 'pairs', delays: S.delays, rank: { kind: 'rank', r: S.rank },
-        }).spectrum));
+        } });
       }
     }
+    await trainJobs(jobs, opts, ({ key }, tr) => {
+      finalLoss[key].push(tr.finalLoss);
+      spectra[key].push(pairsOf(computeSpectrum(tr.set, {
+        pca: S.pca, pcaFit: 'pairs', delays: S.delays, rank: { kind: 'rank', r: S.rank },
+      }).spectrum));
+    });
     return grokkingBody(S, seeds, spectra, finalLoss, opts.published, opts.backend?.name ?? 'cpu');
   },
 };
