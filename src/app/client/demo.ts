@@ -1,32 +1,26 @@
 /**
- * The gallery's workers: the OMD vs OGD demo in a one-shot module worker (demo.worker.ts), and `koopscope reproduce`'s
- * experiments (src/reproduce) in reproduce.worker.ts, with the pure formatting of their results for the gallery.
+ * The gallery's workers: the OMD vs OGD demo in a one-shot job worker (src/workers/demo.worker.ts), and `koopscope
+ * reproduce`'s experiments (src/reproduce) in src/workers/reproduce.worker.ts, with the pure formatting of their
+ * results for the gallery.
  */
-import type { SpectrumReport } from '../../koopman/report';
 import type { DistanceReport, ExperimentResult, NullReport } from '../../reproduce/types';
+import type { OmdOgdResult, ReproduceRequest } from '../../workers/jobRequests';
 import { startJob, type JobHandle } from './job';
 
-/** The OMD vs OGD demo's result (demo.worker.ts). */
-export interface OmdOgdResult {
-  spectra: { omd: SpectrumReport; ogd: SpectrumReport; bisection: SpectrumReport };
-  distances: { omd_ogd: number; omd_bisection: number; ogd_bisection: number };
-}
+export type { OmdOgdResult, ReproduceRequest };
 
 /** Paper 1's OMD vs OGD (~0.4 s of float64 linear algebra) in a one-shot module worker (job.ts). */
 export function runOmdOgdInWorker(): Promise<OmdOgdResult> {
-  return startJob<OmdOgdResult>(() => new Worker(new URL('./demo.worker.ts', import.meta.url), { type: 'module' }),
+  return startJob<OmdOgdResult>(() => new Worker(new URL('../../workers/demo.worker.ts', import.meta.url), { type: 'module' }),
     { type: 'run' }, { label: 'OMD vs OGD demo' }).done;
 }
 
 // ------------------------------------------------------------------------------------------- reproduce worker
 
-/** To reproduce.worker.ts. `dataBaseUrl`: the folder holding the MNIST IDX files (default ./data/mnist/ of the page). */
-export type ReproduceRequest = { type: 'run'; name: string; quick: true; dataBaseUrl?: string };
-
 /** Runs experiment `name` (quick) in a fresh module worker (job.ts); `onProgress` gets fractions in [0, 1]. */
 export function reproduceInWorker(name: string, onProgress: (fraction: number, phase?: string) => void): JobHandle<ExperimentResult> {
   const dataBaseUrl = new URL('./data/mnist/', document.baseURI).href;
-  return startJob<ExperimentResult>(() => new Worker(new URL('./reproduce.worker.ts', import.meta.url), { type: 'module' }),
+  return startJob<ExperimentResult>(() => new Worker(new URL('../../workers/reproduce.worker.ts', import.meta.url), { type: 'module' }),
     { type: 'run', name, quick: true, dataBaseUrl } satisfies ReproduceRequest, { label: name, onProgress });
 }
 

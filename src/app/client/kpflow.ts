@@ -1,16 +1,14 @@
 /**
- * The KPFlow panel's worker client (kpflow.worker.ts runs src/kpflow, the same code as `koopscope kpflow`) and the
+ * The KPFlow panel's worker client (src/workers/kpflow.worker.ts runs src/kpflow, the same code as `koopscope kpflow`) and the
  * pure figure builders for its plots (tested in Node).
  */
 import type { Data, Layout } from 'plotly.js';
 import type { KpflowCheckpoint, KpflowResult } from '../../kpflow/analysis';
 import type { PanelFigure } from '../plots/PanelPlot';
+import type { KpflowCheckpointMessage, KpflowRequest } from '../../workers/jobRequests';
 import { startJob, type JobHandle } from './job';
 
-export type KpflowRequest = { type: 'run'; preset: string; quick: boolean };
-
-/** The worker's own message besides progress/result/failed: each checkpoint's analysis as soon as it is computed. */
-export type KpflowCheckpointMessage = { type: 'checkpoint'; checkpoint: KpflowCheckpoint };
+export type { KpflowCheckpointMessage, KpflowRequest };
 
 /** Runs a preset in a fresh module worker (job.ts: one run per worker, cancelled by terminating it). */
 export function kpflowInWorker(
@@ -18,7 +16,7 @@ export function kpflowInWorker(
   onProgress: (fraction: number, phase?: string) => void,
   onCheckpoint: (c: KpflowCheckpoint) => void,
 ): JobHandle<KpflowResult> {
-  return startJob<KpflowResult, KpflowCheckpointMessage>(() => new Worker(new URL('./kpflow.worker.ts', import.meta.url), { type: 'module' }),
+  return startJob<KpflowResult, KpflowCheckpointMessage>(() => new Worker(new URL('../../workers/kpflow.worker.ts', import.meta.url), { type: 'module' }),
     { type: 'run', preset, quick } satisfies KpflowRequest, { label: preset, onProgress, onMessage: (m) => onCheckpoint(m.checkpoint) });
 }
 

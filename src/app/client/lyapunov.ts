@@ -1,5 +1,5 @@
 /**
- * The Lyapunov panel's worker client (lyapunov.worker.ts runs src/lyapunov, the same code as `koopscope lyapunov`)
+ * The Lyapunov panel's worker client (src/workers/lyapunov.worker.ts runs src/lyapunov, the same code as `koopscope lyapunov`)
  * and the pure figure builders for its plots (tested in Node: test/app/lyapunovFigures.test.ts).
  */
 import type { Data, Layout } from 'plotly.js';
@@ -8,13 +8,14 @@ import type { LyapunovReport } from '../../lyapunov/presets';
 import type { QuadraticResult } from '../../lyapunov/quadratic';
 import type { RegressionRun } from '../../lyapunov/regression';
 import type { PanelFigure } from '../plots/PanelPlot';
+import type { LyapunovRequest } from '../../workers/jobRequests';
 import { startJob, type JobHandle } from './job';
 
-export type LyapunovRequest = { type: 'run'; preset: string; quick: boolean };
+export type { LyapunovRequest };
 
 /** Runs a preset in a fresh module worker (job.ts: one run per worker, cancelled by terminating it). */
 export function lyapunovInWorker(preset: string, quick: boolean, onProgress: (fraction: number, phase?: string) => void): JobHandle<LyapunovReport> {
-  return startJob<LyapunovReport>(() => new Worker(new URL('./lyapunov.worker.ts', import.meta.url), { type: 'module' }),
+  return startJob<LyapunovReport>(() => new Worker(new URL('../../workers/lyapunov.worker.ts', import.meta.url), { type: 'module' }),
     { type: 'run', preset, quick } satisfies LyapunovRequest, { label: preset, onProgress });
 }
 

@@ -4,7 +4,7 @@
  * a fake engine (or none: then only the state changes).
  */
 import type { Engine } from '../client/engine';
-import { readFileInWorker } from '../readFileInWorker';
+import { readFileInWorker } from '../client/readFileInWorker';
 import { download, exportName, reportToCsv, reportToJson, trajectoryName } from './exporting';
 import { pushNotice, withoutRunNotices } from './replies';
 import { trainConfigFor } from './runConfig';
