@@ -9,7 +9,8 @@
 import { useMemo, useState } from 'react';
 import { KPFLOW_PRESETS } from '../../kpflow/presets';
 import type { KpflowCheckpoint, KpflowResult } from '../../kpflow/analysis';
-import { alignmentFigure, eigenFigure, kpflowInWorker, koopmanFigure, rankFigure, unitRankFigure } from '../client/kpflow';
+import { kpflowInWorker } from '../client/kpflow';
+import { alignmentFigure, eigenFigure, koopmanFigure, rankFigure, unitRankFigure } from '../plots/kpflowFigures';
 import { PanelPlot as Plot, type PanelFigure } from '../plots/PanelPlot';
 import { PresetJobControls } from './PresetJobControls';
 import { useWorkerJob } from './useWorkerJob';

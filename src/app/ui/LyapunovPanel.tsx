@@ -11,10 +11,10 @@
 import { useMemo, useState } from 'react';
 import { INDICATOR_LABEL, type CorrelationRow, type EnsembleResult } from '../../lyapunov/experiment';
 import { LYAPUNOV_PRESETS, type LyapunovReport } from '../../lyapunov/presets';
+import { lyapunovInWorker } from '../client/lyapunov';
 import {
-  ensembleExponentFigure, ensembleGroups, lyapunovInWorker, quadraticFigure, regressionExponentFigure, regressionLossFigure, rhoFigure,
-  scatterFigure,
-} from '../client/lyapunov';
+  ensembleExponentFigure, ensembleGroups, quadraticFigure, regressionExponentFigure, regressionLossFigure, rhoFigure, scatterFigure,
+} from '../plots/lyapunovFigures';
 import { PanelPlot, type PanelFigure } from '../plots/PanelPlot';
 import { PresetJobControls } from './PresetJobControls';
 import { useWorkerJob } from './useWorkerJob';
