@@ -13,11 +13,11 @@ import { runOmdOgdInWorker } from '../client/demo';
 import { ordinal } from '../../koopman/recorder';
 import { emptyLive, emptyScrub, store, type AppStore, type DmdConfig, type Notice, type RunConfig, type RunEntry, type ViewConfig } from './store';
 
-let engine: Engine | undefined;
+let engine: Engine<DmdConfig> | undefined;
 let target: AppStore = store;
 
 /** Attach the worker engine (App does it once) and, for tests, another store. */
-export function attachEngine(e: Engine | undefined, s: AppStore = store): void {
+export function attachEngine(e: Engine<DmdConfig> | undefined, s: AppStore = store): void {
   engine = e;
   target = s;
   scrubInFlight = false;
