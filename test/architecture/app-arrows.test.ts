@@ -4,7 +4,8 @@
  * plots draws (reading the store through hooks); state holds the store and the actions; client starts and talks to
  * the workers (src/workers) and gets callbacks and configuration passed in, importing nothing else of the page.
  * Every reference counts as an arrow: `import … from`, `import type`, `export … from`, a bare `import 'x'`, a
- * dynamic `import('x')` and a worker's `new URL('x', import.meta.url)`. Also: only plots imports plotly.
+ * dynamic `import('x')` and a worker's `new URL('x', import.meta.url)`. Also: only plots imports plotly, and the workers
+ * (src/workers) import nothing of the page.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -82,6 +83,16 @@ describe('src/app folder arrows', () => {
       const to = nodeOf(existsSync(target) && statSync(target).isDirectory() ? join(target, 'index.ts') : target);
       if (to === undefined || to === from) continue;
       expect(ALLOWED[from], `${from} -> ${to} ('${spec}')`).toContain(to);
+    }
+  });
+
+  it('src/workers (every worker entry point) never refers to src/app', () => {
+    const workers = files(join(root, 'src/workers'));
+    expect(workers.length).toBeGreaterThan(5);
+    for (const f of workers) {
+      for (const spec of references(readFileSync(f, 'utf8')).filter((x) => x.startsWith('.'))) {
+        expect(nodeOf(join(dirname(f), spec)), `${relative(root, f)}: '${spec}'`).toBeUndefined();
+      }
     }
   });
 
