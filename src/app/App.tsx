@@ -7,8 +7,9 @@ import { useEffect } from 'react';
 import { WorkerEngine } from './client/engine';
 import { attachEngine, startRun } from './state/actions';
 import { coalescingHandlers } from './state/coalesce';
+import { configureMessage } from './state/runConfig';
 import { pushNotice } from './state/replies';
-import { store } from './state/store';
+import { store, type DmdConfig } from './state/store';
 import { startUrlSync } from './state/urlSync';
 import { Controls } from './ui/Controls';
 import { DemosGallery } from './ui/DemosGallery';
@@ -28,7 +29,7 @@ import { ShortcutsOverlay, useShortcuts } from './ui/Shortcuts';
 function useEngine(): void {
   useEffect(() => {
     const stopSync = startUrlSync();
-    let engine: WorkerEngine | undefined;
+    let engine: WorkerEngine<DmdConfig> | undefined;
     const replies = coalescingHandlers(store);
     try {
       engine = new WorkerEngine({
@@ -38,7 +39,7 @@ function useEngine(): void {
           store.setState({ status: { ...store.getState().status, playing: false } });
           pushNotice(store, { kind: 'error', text: `The ${which === 'trainer' ? 'training' : 'Koopman'} worker stopped: ${message}. Reset or pick a preset to start again.` });
         },
-      });
+      }, configureMessage);
       attachEngine(engine);
       startRun();
     } catch (e) {

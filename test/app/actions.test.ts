@@ -293,3 +293,23 @@ describe('trained ensembles and export', () => {
     expect(store.getState()).toBe(before);
   });
 });
+
+describe('createActions', () => {
+  it('instances over two stores are isolated, and the job clients can be faked', async () => {
+    const s1 = makeStore(), s2 = makeStore();
+    const spectrum = report([[0.9, 0], [0.5, 0.1]]);
+    const a1 = A.createActions(s1, {
+      runOmdOgd: async () => ({ spectra: { omd: spectrum, ogd: spectrum, bisection: spectrum }, distances: { omd_ogd: 0.01, omd_bisection: 0.5, ogd_bisection: 0.5 } }),
+    });
+    const a2 = A.createActions(s2);
+    a1.toggleHelp(true);
+    expect(s1.getState().help).toBe(true);
+    expect(s2.getState().help).toBe(false);
+    await a1.runOmdOgdDemo();
+    expect(s1.getState().runList.map((r) => r.name)).toEqual(['OMD (paper 1)', 'OGD (paper 1)', 'bisection (paper 1)']);
+    expect(s2.getState().runList).toEqual([]);
+    a2.addNotice({ kind: 'info', text: 'only here' });
+    expect(s2.getState().notices.map((n) => n.text)).toEqual(['only here']);
+    expect(s1.getState().notices.some((n) => n.text === 'only here')).toBe(false);
+  });
+});

@@ -1,10 +1,10 @@
 /**
- * client/job.ts (page side) and client/jobWorker.ts (worker side) with a fake worker: the page's handle and the
+ * client/job.ts (page side) and src/workers/job.ts (worker side) with a fake worker: the page's handle and the
  * worker's switchboard are wired back to back, so the replies are the ones serveJob really writes.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { startJob, type JobWorker } from '../../src/app/client/job';
-import { serveJob, type JobContext, type JobScope } from '../../src/app/client/jobWorker';
+import { byTime, serveJob, type JobContext, type JobScope } from '../../src/workers/job';
 
 type Extra = { type: 'checkpoint'; step: number };
 
@@ -108,5 +108,45 @@ describe('startJob + serveJob', () => {
     await tick();
     expect(settled).not.toHaveBeenCalled();
     expect(onProgress).toHaveBeenCalledTimes(1);
+  });
+
+  it('serves another request type, answers other messages with failed, transfers the result\'s buffers; a failure keeps its code', async () => {
+    const posted: [unknown, Transferable[] | undefined][] = [];
+    const scope: JobScope = { onmessage: null, postMessage: (m, t) => posted.push([m, t]) };
+    const data = new Float32Array(4);
+    serveJob<{ type: 'read'; fail?: boolean }, { data: Float32Array }>((q) => {
+      if (q.fail) throw Object.assign(new Error('bad'), { code: 'unknown-format' });
+      return { data };
+    }, scope, { request: 'read', rejectOthers: true, transfer: (r) => [r.data.buffer as ArrayBuffer] });
+    scope.onmessage?.({ data: { type: 'parse' } } as MessageEvent);
+    expect(posted[0]).toEqual([{ type: 'failed', error: { name: 'Error', message: "Unsupported message type 'parse'" } }, undefined]);
+    scope.onmessage?.({ data: { type: 'read' } } as MessageEvent);
+    await tick();
+    expect(posted[1]).toEqual([{ type: 'result', result: { data } }, [data.buffer]]);
+
+    const failed: unknown[] = [];
+    const scope2: JobScope = { onmessage: null, postMessage: (m) => failed.push(m) };
+    serveJob(() => { throw Object.assign(new Error('x.npy: bad'), { code: 'unknown-format' }); }, scope2);
+    scope2.onmessage?.({ data: { type: 'run' } } as MessageEvent);
+    await tick();
+    expect(failed).toEqual([{ type: 'failed', error: { name: 'Error', message: 'x.npy: bad', code: 'unknown-format' } }]);
+  });
+
+  it('byTime sends a report per phase change, then at most one per interval, and 1 always', () => {
+    let t = 0;
+    const send = byTime(50, () => t);
+    expect(send(0, 'read')).toBe(true);
+    t = 10; expect(send(0.1, 'read')).toBe(false);
+    t = 20; expect(send(0, 'parse')).toBe(true);
+    t = 30; expect(send(1, 'parse')).toBe(true);
+    t = 90; expect(send(0.5, 'parse')).toBe(true);
+  });
+
+  it('toError maps every failure; an undeserialisable message rejects', async () => {
+    const f = fakeWorker(() => undefined);
+    const h = startJob<number>(() => f.worker, { type: 'run' }, { label: 'q', toError: (why) => new RangeError(why.kind) });
+    f.worker.onmessageerror?.({} as MessageEvent);
+    await expect(h.done).rejects.toThrow(RangeError);
+    await expect(h.done).rejects.toThrow(/^unreadable$/);
   });
 });

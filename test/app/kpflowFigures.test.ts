@@ -1,6 +1,6 @@
 /** The KPFlow panel's pure figure builders (src/app/client/kpflow.ts) on a tiny real run. */
 import { describe, expect, it } from 'vitest';
-import { alignmentFigure, eigenFigure, koopmanFigure, rankFigure, unitRankFigure } from '../../src/app/client/kpflow';
+import { alignmentFigure, eigenFigure, koopmanFigure, rankFigure, unitRankFigure } from '../../src/app/plots/kpflowFigures';
 import { getKpflowPreset } from '../../src/kpflow/presets';
 import { runKpflow } from '../../src/kpflow/analysis';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ensembleExponentFigure, ensembleGroups, quadraticFigure, regressionExponentFigure, regressionLossFigure, rhoFigure, scatterFigure,
-} from '../../src/app/client/lyapunov';
+} from '../../src/app/plots/lyapunovFigures';
 import { runEnsemble } from '../../src/lyapunov/experiment';
 import { getLyapunovPreset } from '../../src/lyapunov/presets';
 import type { QuadraticResult } from '../../src/lyapunov/quadratic';

@@ -1,6 +1,6 @@
 /** The gallery's formatting of a `koopscope reproduce` result (src/app/client/demo.ts): pure, no worker. */
 import { describe, expect, it } from 'vitest';
-import { checksLine, distanceRows, fmtNum, meanStd, percent, settingRows } from '../../src/app/client/demo';
+import { checksLine, distanceRows, fmtNum, meanStd, percent, settingRows } from '../../src/app/ui/reproduceFormat';
 import type { ExperimentResult } from '../../src/reproduce/types';
 
 const summary = (mean: number, std: number | null, count: number) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { writeNpy } from '../../src/io';
-import { readFileInWorker, WorkerReadError } from '../../src/app/readFileInWorker';
+import { readFileInWorker, WorkerReadError } from '../../src/app/client/readFileInWorker';
 
 // A ~200 MB float32 trajectory chosen as a File is read and parsed in a dedicated module worker: the page keeps
 // running timers while it happens, and the data arrives by transfer.
@@ -84,7 +84,7 @@ describe('readFileInWorker', () => {
   });
 
   it('answers an unknown message with a failure naming its type', async () => {
-    const worker = new Worker(new URL('../../src/app/fileReader.worker.ts', import.meta.url), { type: 'module' });
+    const worker = new Worker(new URL('../../src/workers/fileReader.worker.ts', import.meta.url), { type: 'module' });
     try {
       const reply = await new Promise<unknown>((resolve) => {
         worker.onmessage = (event: MessageEvent<unknown>) => resolve(event.data);

@@ -12,12 +12,16 @@
  *
  * Koopman requests with an answer (`spectrumAt`, `seedSpectra`, `export`) go through `ask`: each gets an id, and
  * the reply with that id (or `failed` with it) settles its promise instead of reaching the handlers.
+ *
+ * The engine knows nothing of the page's state: the DMD options are opaque (`D`, the store's DmdConfig in the app)
+ * and become the Koopman worker's `configure` message through the function the page passes in.
  */
-import type { DmdConfig } from '../state/store';
 import type { TrainConfig } from '../../train/types';
 import type { KoopmanReply, KoopmanRequest, TrainerReply, TrainerRequest, WireError } from '../../workers/protocol';
-import { configureMessage } from '../state/runConfig';
 import { MNIST_WEB_DIR } from '../../train/data/mnist';
+
+/** The Koopman worker's `configure` message. */
+export type ConfigureMessage = Extract<KoopmanRequest, { type: 'configure' }>;
 
 /** Run and configuration generations (workers/protocol.ts): the page's `status.recording` and `status.configured`. */
 export interface Generation { gen: number; cfg: number }
@@ -42,16 +46,16 @@ export interface Questions {
   export: Omit<Extract<Asked, { type: 'export' }>, 'id'>;
 }
 
-/** What actions.ts drives; tests give a fake. */
-export interface Engine {
+/** What actions.ts drives; tests give a fake. `D`: the DMD options (state/store's DmdConfig). */
+export interface Engine<D = unknown> {
   /**
    * (Re)start a run as generation `g.gen`: fresh trainer worker, new channel, Koopman worker reconfigured (as
    * configuration `g.cfg`). The trainer loads MNIST from the page's ./data/mnist/.
    */
-  start(config: TrainConfig, dmd: DmdConfig, speed: number, g?: Generation): void;
+  start(config: TrainConfig, dmd: D, speed: number, g?: Generation): void;
   send(m: Exclude<TrainerRequest, { type: 'init' }>): void;
   /** New DMD options, as configuration generation `cfg`. */
-  configure(dmd: DmdConfig, cfg?: number): void;
+  configure(dmd: D, cfg?: number): void;
   /** Ask the Koopman worker; rejects with the worker's error (or when it stops). */
   ask<K extends keyof Answers>(m: Questions[K] & { type: K }): Promise<Answers[K]>;
   dispose(): void;
@@ -62,14 +66,18 @@ export function wireToError(e: WireError): Error {
   return Object.assign(new Error(e.message), { name: e.name, ...(e.code ? { code: e.code } : {}) });
 }
 
-export class WorkerEngine implements Engine {
+export class WorkerEngine<D> implements Engine<D> {
   private trainer?: Worker;
   private koopman?: Worker;
   private queue: TrainerRequest[] | undefined;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (r: KoopmanReply) => void; reject: (e: Error) => void }>();
 
-  constructor(private readonly handlers: EngineHandlers) {}
+  /** `configureMessage`: DMD options `dmd` as the `configure` message of configuration generation `cfg`. */
+  constructor(
+    private readonly handlers: EngineHandlers,
+    private readonly configureMessage: (dmd: D, cfg?: number) => ConfigureMessage,
+  ) {}
 
   private koopmanWorker(): Worker {
     if (this.koopman) return this.koopman;
@@ -108,7 +116,7 @@ export class WorkerEngine implements Engine {
     });
   }
 
-  start(config: TrainConfig, dmd: DmdConfig, speed: number, g?: Generation): void {
+  start(config: TrainConfig, dmd: D, speed: number, g?: Generation): void {
     this.trainer?.terminate();
     const koopman = this.koopmanWorker();
     const trainer = new Worker(new URL('../../workers/trainer.worker.ts', import.meta.url), { type: 'module' });
@@ -126,7 +134,7 @@ export class WorkerEngine implements Engine {
     const { port1, port2 } = new MessageChannel();
     const connect: KoopmanRequest = { type: 'connect', port: port2, ...(g ? { gen: g.gen } : {}) };
     koopman.postMessage(connect, [port2]);
-    koopman.postMessage(configureMessage(dmd, g?.cfg));
+    koopman.postMessage(this.configureMessage(dmd, g?.cfg));
     const dataBaseUrl = new URL(MNIST_WEB_DIR, document.baseURI).href;
     const init: TrainerRequest = { type: 'init', config, koopmanPort: port1, dataBaseUrl, ...(g ? { gen: g.gen } : {}) };
     trainer.postMessage(init, [port1]);
@@ -143,8 +151,8 @@ export class WorkerEngine implements Engine {
     else this.trainer?.postMessage(m);
   }
 
-  configure(dmd: DmdConfig, cfg?: number): void {
-    this.koopmanWorker().postMessage(configureMessage(dmd, cfg));
+  configure(dmd: D, cfg?: number): void {
+    this.koopmanWorker().postMessage(this.configureMessage(dmd, cfg));
   }
 
   dispose(): void {

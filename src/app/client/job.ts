@@ -1,18 +1,16 @@
 /**
  * One long computation in its own module worker, from the page's side: the worker gets one request, answers with
- * `progress`… (and any extra messages of its own) then `result` or `failed` (errors as data: jobWorker.ts writes these
- * replies). `done` resolves with the result or rejects with a one-line Error "LABEL: message"; `cancel()` terminates
- * the worker at once, after which `done` never settles and no callback runs. One job per worker, terminated when it
- * settles. Used by the Lyapunov and KPFlow panels and the demos gallery (demo.ts); the React side is
- * ui/useWorkerJob.ts.
+ * `progress`… (and any extra messages of its own) then `result` or `failed` (errors as data: src/workers/job.ts, the
+ * protocol and its worker side, writes these replies). `done` resolves with the result or rejects with a one-line
+ * Error "LABEL: message" (or the job's own `toError`); `cancel()` terminates the worker at once, after which `done`
+ * never settles and no callback runs. One job per worker, terminated when it settles. Used by every request/progress/
+ * result worker: the Lyapunov and KPFlow panels, the demos gallery (demo.ts) and file reading (readFileInWorker.ts);
+ * the React side is ui/useWorkerJob.ts.
  */
+import type { WireError } from '../../workers/protocol';
+import type { JobReply } from '../../workers/job';
 
-/** What a job worker posts. `X`: its extra messages (e.g. KPFlow's checkpoints), each with a `type` of its own. */
-export type JobReply<R, X extends { type: string } = never> =
-  | { type: 'progress'; fraction: number; phase?: string }
-  | { type: 'result'; result: R }
-  | { type: 'failed'; error: { name: string; message: string } }
-  | X;
+export type { JobReply };
 
 /** A running job. */
 export interface JobHandle<R> {
@@ -29,12 +27,36 @@ export interface JobOptions<X> {
   onProgress?: (fraction: number, phase?: string) => void;
   /** Every message that is not progress, result or failed. */
   onMessage?: (message: X) => void;
+  /** The Error `done` rejects with (default: one line starting with the label, see JobFailure). */
+  toError?: (failure: JobFailure) => Error;
+}
+
+/**
+ * Why a job did not finish: the worker's `failed` reply, a crash (the ErrorEvent's message, possibly empty), a message
+ * that could not be deserialised, or a worker that could not be created (the exception's message).
+ */
+export type JobFailure =
+  | { kind: 'failed'; error: WireError }
+  | { kind: 'stopped'; message: string }
+  | { kind: 'unreadable' }
+  | { kind: 'start'; message: string };
+
+/** The default errors: "LABEL: message", "LABEL: the worker stopped: …", "LABEL: the worker could not start: …". */
+export function jobError(label: string, f: JobFailure): Error {
+  switch (f.kind) {
+    case 'failed': return new Error(`${label}: ${f.error.message}`);
+    case 'stopped': return new Error(`${label}: the worker stopped: ${f.message || 'unknown error'}`);
+    case 'unreadable': return new Error(`${label}: the worker sent a message that could not be read`);
+    case 'start': return new Error(`${label}: the worker could not start: ${f.message}`);
+  }
 }
 
 /** The part of a Worker a job uses (tests pass a fake). */
 export interface JobWorker {
   onmessage: ((e: MessageEvent) => void) | null;
   onerror: ((e: ErrorEvent) => void) | null;
+  /** Absent on fakes that never fail to deserialise. */
+  onmessageerror?: ((e: MessageEvent) => void) | null;
   postMessage(message: unknown): void;
   terminate(): void;
 }
@@ -50,11 +72,12 @@ export function startJob<R, X extends { type: string } = never>(
   create: () => JobWorker, request: unknown, options: JobOptions<X>,
 ): JobHandle<R> {
   const { label, onProgress, onMessage } = options;
+  const toError = options.toError ?? ((f: JobFailure) => jobError(label, f));
   let worker: JobWorker;
   try {
     worker = create();
   } catch (e) {
-    return { done: Promise.reject(new Error(`${label}: the worker could not start: ${messageOf(e)}`)), cancel: () => undefined };
+    return { done: Promise.reject(toError({ kind: 'start', message: messageOf(e) })), cancel: () => undefined };
   }
   let cancelled = false;
   const done = new Promise<R>((resolve, reject) => {
@@ -63,13 +86,14 @@ export function startJob<R, X extends { type: string } = never>(
       const m = e.data;
       if (m.type === 'progress') onProgress?.((m as { fraction: number }).fraction, (m as { phase?: string }).phase);
       else if (m.type === 'result') resolve((m as { result: R }).result);
-      else if (m.type === 'failed') reject(new Error(`${label}: ${(m as { error: { message: string } }).error.message}`));
+      else if (m.type === 'failed') reject(toError({ kind: 'failed', error: (m as { error: WireError }).error }));
       else onMessage?.(m as X);
     };
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault(); // reported through `done`, not as an uncaught error on the page
-      if (!cancelled) reject(new Error(`${label}: the worker stopped: ${e.message || 'unknown error'}`));
+      if (!cancelled) reject(toError({ kind: 'stopped', message: e.message }));
     };
+    worker.onmessageerror = () => { if (!cancelled) reject(toError({ kind: 'unreadable' })); };
     worker.postMessage(request);
   });
   const stop = () => worker.terminate();

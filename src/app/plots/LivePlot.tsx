@@ -4,13 +4,15 @@
  * store, and when its slice of the state changes it redraws after a coming animation frame (one plot per frame
  * across all plots, in a task of its own: frames.ts), at most once per MIN_REDRAW_MS (spectrum, loss) or
  * SECONDARY_REDRAW_MS (σ, W1), only while the plot is near the viewport (an export brings it up to date first), and
- * never through a React re-render. Plotly draws the same figure only for export (registry.ts).
+ * never through a React re-render (when to redraw: redrawScheduler.ts; this hook does the drawing and the DOM). Plotly
+ * draws the same figure only for export (registry.ts).
  */
 import { useEffect, useId, useRef, type CSSProperties, type RefObject } from 'react';
 import { store, type AppState } from '../state/store';
 import type { Figure } from './figures';
 import { DARK, drawFigure, hoverText, LIGHT, nearestPoint, plainText, type HoverPoint } from './canvasFigure';
 import { requestDraw } from './frames';
+import { createRedrawScheduler, type RedrawScheduler } from './redrawScheduler';
 import { exportPlot, registerPlot, type ImageFormat, type PlotKind } from './registry';
 
 /**
@@ -25,12 +27,18 @@ export const MIN_REDRAW_MS = 50;
  */
 export const SECONDARY_REDRAW_MS = 250;
 /**
- * And at least this many times the last redraw's cost, so a heavy plot keeps its share of the main thread under
- * about a third (a canvas redraw takes a few ms; this only bites on a very slow machine).
+ * And at least REDRAW_COST_FACTOR times the last redraw's cost, so a heavy plot keeps its share of the main thread
+ * under about a third (a canvas redraw takes a few ms; this only bites on a very slow machine), at most MAX_REDRAW_MS.
  */
-export const REDRAW_COST_FACTOR = 3;
-/** The cost-based wait never exceeds this (a slow first draw must not hold back the next). */
-export const MAX_REDRAW_MS = 1000;
+export { MAX_REDRAW_MS, REDRAW_COST_FACTOR } from './redrawScheduler';
+
+/** The browser's clock, timers and the shared frame queue (frames.ts), for the scheduler. */
+const browserClock = {
+  now: () => performance.now(),
+  setTimeout: (fn: () => void, ms: number): unknown => setTimeout(fn, ms),
+  clearTimeout: (id: unknown) => clearTimeout(id as ReturnType<typeof setTimeout>),
+  requestDraw,
+};
 
 export interface PlotSpec {
   kind: PlotKind;
@@ -121,55 +129,15 @@ function useLivePlot(
     tip.hidden = true;
     el.append(canvas, labels, tip);
     let labelText = '';
-    let disposed = false;
-    /** Cancels the queued draw (frames.ts), when one is queued. */
-    let queued: (() => void) | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let dirty = true;
-    let lastDraw = -Infinity;
-    let lastCost = 0;
     let revision = 0;
     let hoverPoints: HoverPoint[] = [];
     let prev = spec.select(store.getState());
-    /** Near the viewport (IntersectionObserver): a plot scrolled away is not redrawn until it comes back. */
-    let visible = true;
-    /** Resolves callers of `refresh` (an export) once the pending redraw is done. */
-    let flushed: (() => void)[] = [];
-    const minWait = spec.minRedrawMs ?? MIN_REDRAW_MS;
+    // The page follows the system colour scheme (app.css: color-scheme: light dark); so do the plots.
+    const dark = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
 
-    /** An urgent change is pending: draw at the next frame, not after the interval. */
-    let urgent = false;
-    const schedule = () => {
-      if (urgent && timer !== undefined) { clearTimeout(timer); timer = undefined; }
-      // the first draw always happens (the empty state, the export's target); later ones only when seen
-      if (disposed || queued || timer !== undefined || (!visible && revision > 0 && !flushed.length)) return;
-      const wait = urgent ? 0 : lastDraw + Math.min(MAX_REDRAW_MS, Math.max(minWait, REDRAW_COST_FACTOR * lastCost)) - performance.now();
-      if (wait > 0) {
-        timer = setTimeout(() => {
-          timer = undefined;
-          schedule();
-        }, wait);
-      } else {
-        queued = requestDraw(draw, spec.first);
-      }
-    };
-
-    const settle = () => {
-      const waiting = flushed;
-      flushed = [];
-      for (const done of waiting) done();
-    };
-
-    const draw = () => {
-      queued = undefined;
-      if (disposed) return;
-      if (!dirty) {
-        settle();
-        return;
-      }
-      dirty = false;
-      urgent = false;
-      lastDraw = performance.now();
+    /** Draws the current state; true when a figure was drawn. Never throws: a bad state must not stop later draws. */
+    const paint = (): boolean => {
+      const before = revision;
       try {
         const fig = spec.figure(store.getState());
         if (summaryRef.current) summaryRef.current.textContent = fig.summary;
@@ -183,21 +151,20 @@ function useLivePlot(
         }
         drawnFigures.set(el, fig);
       } catch (err) {
-        console.error(`Koopscope: drawing the ${spec.kind} plot failed`, err); // a bad state must not stop later draws
+        console.error(`Koopscope: drawing the ${spec.kind} plot failed`, err);
       }
-      lastCost = performance.now() - lastDraw;
-      el.dataset.cost = lastCost.toFixed(1); // ms, figure + drawing (bench/app-browser.mjs reports it)
-      el.dataset.drawn = String(revision);
-      settle();
+      return revision > before;
     };
+    const scheduler: RedrawScheduler = createRedrawScheduler(paint, browserClock, {
+      minWait: spec.minRedrawMs ?? MIN_REDRAW_MS,
+      first: spec.first,
+      onCost: (ms) => {
+        el.dataset.cost = ms.toFixed(1); // ms, figure + drawing (bench/app-browser.mjs reports it)
+        el.dataset.drawn = String(revision);
+      },
+    });
 
-    // The page follows the system colour scheme (app.css: color-scheme: light dark); so do the plots.
-    const dark = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
-    const redrawSoon = () => {
-      dirty = true;
-      urgent = true;
-      schedule();
-    };
+    const redrawSoon = () => scheduler.invalidate(true);
     dark?.addEventListener('change', redrawSoon);
 
     // the canvas follows its container (a window resize, a panel opened): redraw at the new size
@@ -214,10 +181,7 @@ function useLivePlot(
 
     const intersection = typeof IntersectionObserver === 'function'
       ? new IntersectionObserver((entries) => {
-        const seen = entries.at(-1)?.isIntersecting ?? true;
-        if (seen === visible) return;
-        visible = seen;
-        if (visible && dirty) schedule();
+        scheduler.setVisible(entries.at(-1)?.isIntersecting ?? true);
       }, { rootMargin: '200px' })
       : undefined;
     intersection?.observe(el);
@@ -241,28 +205,13 @@ function useLivePlot(
       const next = spec.select(state);
       if (sameValues(next, prev)) return;
       prev = next;
-      dirty = true;
-      if (spec.urgent?.(state, prevState)) urgent = true;
-      schedule();
+      scheduler.invalidate(spec.urgent?.(state, prevState) ?? false);
     });
     // an export draws what is pending first, seen or not
-    const refresh = () => new Promise<void>((resolve) => {
-      if (disposed || (!dirty && !queued && timer === undefined)) {
-        resolve();
-        return;
-      }
-      flushed.push(resolve);
-      if (timer !== undefined) {
-        clearTimeout(timer);
-        timer = undefined;
-      }
-      if (!queued) queued = requestDraw(draw, spec.first);
-    });
-    const unregister = registerPlot(spec.kind, el, refresh, () => drawnFigures.get(el));
-    schedule();
+    const unregister = registerPlot(spec.kind, el, scheduler.refresh, () => drawnFigures.get(el));
 
     return () => {
-      disposed = true;
+      scheduler.dispose();
       unsubscribe();
       unregister();
       dark?.removeEventListener('change', redrawSoon);
@@ -270,9 +219,6 @@ function useLivePlot(
       intersection?.disconnect();
       canvas.removeEventListener('pointermove', onMove);
       canvas.removeEventListener('pointerleave', onLeave);
-      settle();
-      queued?.();
-      if (timer !== undefined) clearTimeout(timer);
       canvas.remove();
       labels.remove();
       tip.remove();

@@ -5,7 +5,7 @@
  * Two kinds of state live here:
  * - configuration and run status (low rate): React renders these;
  * - live data (spectra, losses, W1 timeline: up to ~10 updates/s): only the plot modules read them, through
- *   `store.subscribe` and throttled imperative plotly updates, never through React re-renders. Components must not
+ *   `store.subscribe` and throttled canvas redraws (plots/), never through React re-renders. Components must not
  *   select `live` (see ui/plots). `scrub.recorded` changes with every snapshot: the scrubber reads it throttled too.
  * Everything that reproduces a run (preset, overrides, DMD options, view) is `config`, serialised to the URL hash
  * (url.ts); trajectories are never put in URLs.

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { toggleHelp } from '../state/actions';
 import { formatRate, stepsPerSecond } from '../state/liveStatus';
 import type { AppState } from '../state/store';
-import { describeWebGpu, probeWebGpu, type WebGpuStatus } from '../webgpu';
+import { describeWebGpu, probeWebGpu, type WebGpuStatus } from '../client/webgpu';
 import { useAppShallow, useThrottledApp } from './useApp';
 
 /** Training rate while playing (read twice a second through a subscription: the loss points change 20 times a second). */

@@ -1,6 +1,6 @@
 /**
  * The KPFlow panel (paper 2): pick an RNN preset, Run trains it and analyses KPFlow's operators in a worker
- * (client/kpflow.worker.ts, the same code as `koopscope kpflow`), with progress and Cancel; the plots show effective
+ * (src/workers/kpflow.worker.ts, the same code as `koopscope kpflow`), with progress and Cancel; the plots show effective
  * ranks / participation ratios (our full-space rule), the KPFlow package's unit-space ranks with the hidden-state PCA
  * dimension, leading eigenvalues, misdirection and task alignment over training, next to the
  * Koopman spectrum of the same run. Self-contained: local state and its own worker; errors show in an alert and
@@ -9,7 +9,8 @@
 import { useMemo, useState } from 'react';
 import { KPFLOW_PRESETS } from '../../kpflow/presets';
 import type { KpflowCheckpoint, KpflowResult } from '../../kpflow/analysis';
-import { alignmentFigure, eigenFigure, kpflowInWorker, koopmanFigure, rankFigure, unitRankFigure } from '../client/kpflow';
+import { kpflowInWorker } from '../client/kpflow';
+import { alignmentFigure, eigenFigure, koopmanFigure, rankFigure, unitRankFigure } from '../plots/kpflowFigures';
 import { PanelPlot as Plot, type PanelFigure } from '../plots/PanelPlot';
 import { PresetJobControls } from './PresetJobControls';
 import { useWorkerJob } from './useWorkerJob';

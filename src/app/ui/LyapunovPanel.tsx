@@ -1,6 +1,6 @@
 /**
  * The Lyapunov panel (paper 3): pick a preset; Run computes finite-time Lyapunov exponents of gradient descent in a
- * worker (client/lyapunov.worker.ts, the same code as `koopscope lyapunov`), with progress and Cancel. Plots:
+ * worker (src/workers/lyapunov.worker.ts, the same code as `koopscope lyapunov`), with progress and Cancel. Plots:
  * the quadratic check (FTLEs → ln|1 − ηh| with DMD's ln|λ| of the same run), one regression run's exponents, loss
  * and CLV angles, or the many-runs experiment: λ₁ over training and the scatter of λ₁ at a chosen checkpoint
  * against the final loss (slider), with Spearman ρ per checkpoint for every indicator beside the baseline (the
@@ -11,10 +11,10 @@
 import { useMemo, useState } from 'react';
 import { INDICATOR_LABEL, type CorrelationRow, type EnsembleResult } from '../../lyapunov/experiment';
 import { LYAPUNOV_PRESETS, type LyapunovReport } from '../../lyapunov/presets';
+import { lyapunovInWorker } from '../client/lyapunov';
 import {
-  ensembleExponentFigure, ensembleGroups, lyapunovInWorker, quadraticFigure, regressionExponentFigure, regressionLossFigure, rhoFigure,
-  scatterFigure,
-} from '../client/lyapunov';
+  ensembleExponentFigure, ensembleGroups, quadraticFigure, regressionExponentFigure, regressionLossFigure, rhoFigure, scatterFigure,
+} from '../plots/lyapunovFigures';
 import { PanelPlot, type PanelFigure } from '../plots/PanelPlot';
 import { PresetJobControls } from './PresetJobControls';
 import { useWorkerJob } from './useWorkerJob';

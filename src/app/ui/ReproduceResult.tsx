@@ -3,7 +3,7 @@
  * paper's value where it has one) and, folded away, the settings and how this quick run differs from the paper.
  */
 import type { ExperimentResult } from '../../reproduce/types';
-import { checksLine, distanceRows, percent, settingRows, verdictLines } from '../client/demo';
+import { checksLine, distanceRows, percent, settingRows, verdictLines } from './reproduceFormat';
 
 export function ReproduceProgress({ fraction, phase }: { fraction: number; phase?: string }) {
   const pct = percent(fraction);

@@ -6,8 +6,8 @@
  * fresh quick run. The files load when the section is first opened (a separate chunk per file), not with the page.
  */
 import { checkRecorded, formatDuration, sortRecorded, type RecordedEntry } from '../../reproduce/recorded';
-import { verdictSummary } from '../client/demo';
 import { ReproduceResult } from './ReproduceResult';
+import { verdictSummary } from './reproduceFormat';
 import { useWorkerJob } from './useWorkerJob';
 
 const FILES = import.meta.glob<unknown>('../../reproduce/recorded/*.json', { import: 'default' });

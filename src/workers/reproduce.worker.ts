@@ -1,13 +1,13 @@
 /**
  * One `koopscope reproduce` experiment (src/reproduce, the same code as the command line) off the main thread:
- * `{type:'run', name, quick}` → `progress`… → `result` | `failed` (jobWorker.ts). One run per worker; the page cancels
+ * `{type:'run', name, quick}` → `progress`… → `result` | `failed` (job.ts). One run per worker; the page cancels
  * by terminating it. MNIST comes from `dataBaseUrl` (./data/mnist/, prepared by scripts/prepare-data.mjs).
  */
-import { getExperiment } from '../../reproduce';
-import type { ExperimentResult } from '../../reproduce/types';
-import { chooseBackend, type ModelSpecKind } from '../../train/backend';
-import type { ReproduceRequest } from './demo';
-import { serveJob } from './jobWorker';
+import { getExperiment } from '../reproduce';
+import type { ExperimentResult } from '../reproduce/types';
+import { chooseBackend, type ModelSpecKind } from '../train/backend';
+import { serveJob } from './job';
+import type { ReproduceRequest } from './jobRequests';
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const r = await fetch(url);

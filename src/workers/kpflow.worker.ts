@@ -1,12 +1,12 @@
 /**
  * One `koopscope kpflow` run (src/kpflow, pure float64, no tfjs) off the main thread: `{type:'run', preset, quick}`
- * → `progress`… `checkpoint`… → `result` | `failed` (jobWorker.ts). One run per worker; the page cancels by
+ * → `progress`… `checkpoint`… → `result` | `failed` (job.ts). One run per worker; the page cancels by
  * terminating it.
  */
-import type { KpflowResult } from '../../kpflow/analysis';
-import { getKpflowPreset, runKpflow } from '../../kpflow/index';
-import type { KpflowCheckpointMessage, KpflowRequest } from './kpflow';
-import { serveJob } from './jobWorker';
+import type { KpflowResult } from '../kpflow/analysis';
+import { getKpflowPreset, runKpflow } from '../kpflow/index';
+import { serveJob } from './job';
+import type { KpflowCheckpointMessage, KpflowRequest } from './jobRequests';
 
 serveJob<KpflowRequest, KpflowResult, KpflowCheckpointMessage>((m, job) => {
   const preset = getKpflowPreset(m.preset);

@@ -1,11 +1,11 @@
 /**
  * Paper 1's OMD vs OGD experiment (src/demos/omdOgdExperiment.ts, ~0.4 s of linear algebra) off the main thread.
- * Replies (jobWorker.ts) with the three spectra as SpectrumReports and the W1 distances, or `failed`.
+ * Replies (job.ts) with the three spectra as SpectrumReports and the W1 distances, or `failed`.
  */
-import { runOmdOgd } from '../../demos/omdOgdExperiment';
-import { spectrumReport } from '../../koopman/report';
-import type { OmdOgdResult } from './demo';
-import { serveJob } from './jobWorker';
+import { runOmdOgd } from '../demos/omdOgdExperiment';
+import { spectrumReport } from '../koopman/report';
+import { serveJob } from './job';
+import type { OmdOgdResult } from './jobRequests';
 
 serveJob<{ type: 'run' }, OmdOgdResult>(() => {
   const r = runOmdOgd();
