@@ -21,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { finishPage, launchChromium, openPage, tableRows } from './browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const dist = path.join(root, 'dist');
+/** The built app koopscope watch serves: scripts/e2e.mjs's (--dist), else ./dist. */
+const dist = process.env.E2E_DIST ?? path.join(root, 'dist');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'koopscope-watch-e2e-'));
 const T = 240_000;
 const WINDOW = 64; // the page's default DMD window (store.ts DEFAULT_DMD); the CLI is given the same snapshots

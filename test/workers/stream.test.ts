@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFrames } from '../../src/io/stream';
 import { Backoff, framesToMessages, restartMessage, runStream, snapshotsUrl, type StreamHost, type StreamReply } from '../../src/workers/stream';
-import { parseSummary, streamTarget, upsertRun } from '../../src/app/client/watch';
+import { applyStreamReply, parseSummary, streamTarget, upsertRun, watchStore } from '../../src/app/client/watch';
+import { makeStore, initialState } from '../../src/app/state/store';
 import type { SnapshotMessage } from '../../src/workers/protocol';
 
 const N = 3;
@@ -140,5 +141,23 @@ describe('the page side: summaries', () => {
     const a = parseSummary(summary), b = parseSummary({ ...summary, run: 'other' });
     const runs = upsertRun(upsertRun([], a), b);
     expect(upsertRun(runs, { ...a, count: 9 }).map((r) => [r.run, r.count])).toEqual([['big', 9], ['other', 2]]);
+  });
+});
+
+describe('the page side: stream replies', () => {
+  it('one notice while the stream has trouble (replaced in place), gone when it is live again; other runs ignored', () => {
+    const st = makeStore({ ...initialState(), watch: { run: 'seed-0', gen: 3 }, status: { ...initialState().status, recording: 3 } });
+    const reply = (state: 'live' | 'retrying' | 'failed', message?: string, extra: object = {}) =>
+      applyStreamReply({ type: 'stream', run: 'seed-0', state, next: 5, step: 40, gen: 3, ...(message ? { message } : {}), ...extra }, st);
+    reply('retrying', 'seed-0: the koopscope watch server does not answer (x); retrying in 1 s');
+    reply('retrying', 'seed-0: the koopscope watch server does not answer (x); retrying in 2 s');
+    expect(st.getState().notices.map((n) => [n.kind, n.text])).toEqual([['warning', 'seed-0: the koopscope watch server does not answer (x); retrying in 2 s']]);
+    expect(st.getState().status.step).toBe(40);
+    expect(watchStore.getState().stream).toMatchObject({ state: 'retrying', next: 5 });
+    reply('failed', 'late', { gen: 2 }); // an earlier generation's stream
+    applyStreamReply({ type: 'stream', run: 'other', state: 'failed', next: 0, step: null, message: 'other' }, st);
+    expect(st.getState().notices.length).toBe(1);
+    reply('live');
+    expect(st.getState().notices).toEqual([]);
   });
 });

@@ -83,6 +83,8 @@ export function applyStreamReply(r: StreamReply & { gen?: number }, s: AppStore 
   if (!watch || watch.run !== r.run || (r.gen !== undefined && r.gen !== status.recording)) return; // an earlier stream
   const { type: _type, ...rest } = r;
   watchStore.setState({ stream: rest });
+  // the header's step follows the stream even when the trainer sends no loss (no `metrics` then)
+  if (r.step !== null && r.step > status.step) s.setState({ status: { ...status, step: r.step } });
   if (r.state === 'live') dropNotice(s, STREAM_NOTICE);
   else pushNotice(s, { kind: r.state === 'failed' ? 'error' : 'warning', text: r.message ?? `${r.run}: the stream stopped`, key: STREAM_NOTICE, run: true });
 }
