@@ -4,10 +4,11 @@
  * server's runs and shows one live through the stream worker and the Koopman worker. Run with `node scripts/e2e.mjs`
  * (it builds dist/ and dist-cli/), or alone after those builds: `node --test test/e2e/watch.e2e.mjs`.
  *
- *   w. two training scripts at once (PyTorch MLPs when a python3 has torch, else a NumPy one): both runs appear in
+ *   w. two training scripts at once (PyTorch MLPs when a python3 has torch, else a NumPy one; seed-1 sketched to 16
+ *      values): both runs appear in
  *      the page's list as they register (SSE), the first is shown live (its spectrum drawn), and once they close the
  *      spectrum table of seed-0 equals `koopscope spectrum DIR/seed-0.npz --window a:b --json` of the same 64
- *      snapshots (float32 data: 1e-4);
+ *      snapshots (float32 data: 1e-4); the sketched run is shown too, and seed-0's spectrum joins the run list;
  *   x. the server stopped mid-run: one notice says so, the page stays usable (the run list and the last spectrum
  *      stay, and new DMD options refit the window held in the page).
  */
@@ -42,6 +43,7 @@ import sys, time
 sys.path.insert(0, ${JSON.stringify(path.join(root, 'python'))})
 from koopscope_recorder import Recorder
 url, run, seed, steps, pause = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+sketch = int(sys.argv[6]) if len(sys.argv) > 6 else None
 try:
     import torch
 except ImportError:
@@ -51,7 +53,7 @@ if torch is not None:
     model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.5)
     x = torch.randn(64, 4); y = torch.sin(x.sum(1, keepdim=True))
-    rec = Recorder(url, params=model.named_parameters(), every=2, run=run, meta={"torch": torch.__version__})
+    rec = Recorder(url, params=model.named_parameters(), every=2, run=run, sketch=sketch, meta={"torch": torch.__version__})
     for t in range(steps):
         loss = torch.nn.functional.mse_loss(model(x), y)
         opt.zero_grad(); loss.backward(); opt.step()
@@ -61,7 +63,7 @@ else:
     import numpy as np
     rng = np.random.default_rng(seed)
     w = rng.standard_normal((4, 1)).astype(np.float32); x = rng.standard_normal((64, 4)).astype(np.float32); y = x.sum(1, keepdims=True)
-    rec = Recorder(url, params=[("w", w)], every=2, run=run, meta={"numpy": np.__version__})
+    rec = Recorder(url, params=[("w", w)], every=2, run=run, sketch=sketch, meta={"numpy": np.__version__})
     for t in range(steps):
         g = x.T @ (x @ w - y) / len(x); w -= 0.05 * g
         rec.step(float(((x @ w - y) ** 2).mean()))
@@ -85,8 +87,9 @@ async function startWatch(record) {
 }
 
 /** Runs train.py for `run`; resolves when it exits (rejects on a non-zero status, with its stderr). */
-function train(url, run, seed, steps, pause) {
-  const child = spawn(python, [path.join(tmp, 'train.py'), url, run, String(seed), String(steps), String(pause)], { stdio: ['ignore', 'pipe', 'pipe'] });
+function train(url, run, seed, steps, pause, sketch) {
+  const child = spawn(python, [path.join(tmp, 'train.py'), url, run, String(seed), String(steps), String(pause), ...(sketch ? [String(sketch)] : [])],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (c) => { err += c; });
   const done = new Promise((ok, fail) => child.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`train.py ${run} exited ${code}: ${err}`)))));
@@ -118,7 +121,7 @@ describe('Koopscope page served by koopscope watch', { concurrency: false, skip:
     const page = await openPage(browser, server.url, `#v=1&rank=r${RANK}&table=1`, (kind, text) => problems.push(`[w] ${kind}: ${text}`));
     await page.locator('[data-testid="watched-runs"]').waitFor({ timeout: 60_000 });
     const steps = 300;
-    const runs = [train(server.url, 'seed-0', 0, steps, 0.01), train(server.url, 'seed-1', 1, steps, 0.01)];
+    const runs = [train(server.url, 'seed-0', 0, steps, 0.01), train(server.url, 'seed-1', 1, steps, 0.01, 16)]; // seed-1 sketched: 16 values a snapshot
     // both appear while they train (SSE `run` events), and one is shown live: its spectrum drawn, labelled as watched
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="watched-runs"] li').length === 2, undefined, { timeout: 60_000 });
     assert.deepEqual((await watchedNames(page)).sort(), ['seed-0', 'seed-1']);
@@ -151,6 +154,13 @@ describe('Koopscope page served by koopscope watch', { concurrency: false, skip:
     });
     // the loss curve got the frames' losses
     await page.waitForFunction(() => Number(document.querySelector('[data-plot="loss"] .koop-plot-area')?.dataset.drawn ?? 1) > 0, undefined, { timeout: 10_000 });
+    // the sketched run: 16 values a snapshot, shown the same way
+    assert.match(await page.locator('[data-testid="watched-runs"] li[data-run="seed-1"]').textContent(), /sketch of 16 \(N = \d+\)/);
+    await page.locator('[data-testid="watched-runs"] li[data-run="seed-1"] button').click();
+    await page.waitForFunction(({ live, steps }) => new RegExp(`ending at step ${steps}:`).test(document.querySelector(`${live} table.spectrum caption`)?.textContent ?? '')
+      && /seed-1 \(watched\)/.test(document.querySelector('[aria-label="Run status"] dd')?.textContent ?? ''), { live, steps }, { timeout: 60_000, polling: 200 });
+    // Compare: the spectra shown before (seed-0's, the first run's) joined the run list as the shown run changed
+    assert.ok((await page.locator('section.run-list > ul li').allTextContents()).some((t) => /seed-0 \(watched\) @ step 300/.test(t)), 'seed-0 is not in the run list');
     await finishPage(page, (errors) => assert.deepEqual(errors, [], 'error notices on the page'));
     assert.deepEqual(problems.filter((p) => p.startsWith('[w]')), [], 'console errors or failed requests');
     await server.stop();
