@@ -1,7 +1,7 @@
 """Recorder overhead per recorded step (python/koopscope_recorder.py) next to a PyTorch training step, one CPU
 thread; run by bench/watch.ts (which starts a koopscope watch server and passes its URL and token).
 
-usage: watch.py URL TOKEN [--quick]; prints one JSON line {sizes: [{params, train_ms, ...}], torch, numpy}.
+usage: watch.py URL TOKEN [--quick] [--sizes=1m,12m,100m] [--reps=n]; prints one JSON line {sizes: [{params, train_ms, ...}], torch, numpy}.
 Each cost is the median over recorded steps of the time rec.step() takes (every=1: every step records):
   sketch_ms      sketch=1024 streamed: read the weights, S·x with cached hashes, send 4 KiB
   sketch_first_ms  the first sketched snapshot (hashes computed, and cached when they fit the 512 MiB cache)
@@ -91,6 +91,11 @@ def measure(hidden, reps):
     return out
 
 
-sizes = [(1024, 200)] + ([] if quick else [(4096, 2048)])
-print(json.dumps({'sizes': [measure(h, 8 if quick else 15) for h in sizes], 'torch': torch.__version__,
+# 100m: 784-8192-12000-10, 104.8M parameters (a CPU training step takes about a minute on one thread: run it alone,
+# with few repetitions, e.g. --sizes=100m --reps=3)
+SIZES = {'1m': (1024, 200), '12m': (4096, 2048), '100m': (8192, 12000)}
+chosen = next((a[8:].split(',') for a in sys.argv if a.startswith('--sizes=')), ['1m'] if quick else ['1m', '12m'])
+reps = next((int(a[7:]) for a in sys.argv if a.startswith('--reps=')), 8 if quick else 15)
+sizes = [SIZES[s] for s in chosen]
+print(json.dumps({'sizes': [measure(h, reps) for h in sizes], 'torch': torch.__version__,
                   'numpy': np.__version__}))

@@ -69,7 +69,7 @@ const tap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'koopscope-e2e-')), 
 const args = ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap',
   `--test-reporter-destination=${tap}`, ...(grep ? [`--test-name-pattern=${grep}`] : []), ...files];
 const child = spawn(process.execPath, args, {
-  cwd: root, stdio: 'inherit', env: { ...process.env, E2E_URL: server.url, CHROMIUM_PATH: chromiumPath() },
+  cwd: root, stdio: 'inherit', env: { ...process.env, E2E_URL: server.url, E2E_DIST: dist, CHROMIUM_PATH: chromiumPath() },
 });
 const code = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0))));
 await server.close();

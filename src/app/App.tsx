@@ -5,6 +5,7 @@
  */
 import { useEffect } from 'react';
 import { WorkerEngine } from './client/engine';
+import { startWatchClient } from './state/watch';
 import { attachEngine, startRun } from './state/actions';
 import { coalescingHandlers } from './state/coalesce';
 import { configureMessage } from './state/runConfig';
@@ -30,6 +31,7 @@ function useEngine(): void {
   useEffect(() => {
     const stopSync = startUrlSync();
     let engine: WorkerEngine<DmdConfig> | undefined;
+    let stopWatch: (() => void) | false = false;
     const replies = coalescingHandlers(store);
     try {
       engine = new WorkerEngine({
@@ -42,10 +44,11 @@ function useEngine(): void {
       }, configureMessage);
       attachEngine(engine);
       startRun();
+      stopWatch = startWatchClient(engine); // served by koopscope watch: its runs, the first one shown live
     } catch (e) {
       pushNotice(store, { kind: 'error', text: `Workers are not available in this browser: ${(e as Error).message}` });
     }
-    return () => { replies.flush(); attachEngine(undefined); engine?.dispose(); stopSync(); };
+    return () => { if (stopWatch) stopWatch(); replies.flush(); attachEngine(undefined); engine?.dispose(); stopSync(); };
   }, []);
 }
 

@@ -3,14 +3,15 @@
  * the page has no import cycles between its parts. Root files (App.tsx, main.tsx) wire everything; ui renders;
  * plots draws (reading the store through hooks); state holds the store and the actions; client starts and talks to
  * the workers (src/workers) and gets callbacks and configuration passed in, importing nothing else of the page.
- * Every reference counts as an arrow: `import … from`, `import type`, `export … from`, a bare `import 'x'`, a
- * dynamic `import('x')` and a worker's `new URL('x', import.meta.url)`. Also: only plots imports plotly, and the workers
+ * Every reference counts as an arrow (imports.ts, the scanner the core's arrows test uses too): `import … from`,
+ * `import type`, `export … from`, a bare `import 'x'`, a dynamic `import('x')` and a worker's `new URL('x', import.meta.url)`. Also: only plots imports plotly, and the workers
  * (src/workers) import nothing of the page.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { imports as references, sourceFiles as files } from './imports';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const APP = join(root, 'src/app');
@@ -25,27 +26,6 @@ const ALLOWED: Record<Node, Node[]> = {
 };
 /** The only code files directly in src/app. */
 const ROOT_FILES = ['App.tsx', 'main.tsx', 'vite-env.d.ts'];
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : /\.tsx?$/.test(p) ? [p] : [];
-  });
-}
-
-/** Every module a source refers to (comments stripped first, so prose that shows an import is not one). */
-function references(src: string): string[] {
-  const code = src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const out: string[] = [];
-  const patterns = [
-    /\b(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
-    /\bnew\s+URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url/g,
-  ];
-  for (const re of patterns) for (const m of code.matchAll(re)) out.push(m[1]);
-  return out;
-}
 
 /** The folder of src/app a path is in ('root' for files directly in src/app), or undefined outside src/app. */
 function nodeOf(path: string): Node | string | undefined {

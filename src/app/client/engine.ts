@@ -19,6 +19,7 @@
 import type { TrainConfig } from '../../train/types';
 import type { KoopmanReply, KoopmanRequest, TrainerReply, TrainerRequest, WireError } from '../../workers/protocol';
 import { MNIST_WEB_DIR } from '../../train/data/mnist';
+import type { StreamReply, StreamRequest, StreamTarget } from '../../workers/stream';
 
 /** The Koopman worker's `configure` message. */
 export type ConfigureMessage = Extract<KoopmanRequest, { type: 'configure' }>;
@@ -58,6 +59,11 @@ export interface Engine<D = unknown> {
   configure(dmd: D, cfg?: number): void;
   /** Ask the Koopman worker; rejects with the worker's error (or when it stops). */
   ask<K extends keyof Answers>(m: Questions[K] & { type: K }): Promise<Answers[K]>;
+  /**
+   * Show a run streamed by `koopscope watch` (at `origin`) as generation `g.gen`: a stream worker takes the trainer's
+   * place (workers/stream.ts); its `metrics` go to the trainer handler, its `stream` replies to `onStream`.
+   */
+  watch?(target: StreamTarget, origin: string, dmd: D, g: Generation, onStream: (r: StreamReply) => void): void;
   dispose(): void;
 }
 
@@ -117,6 +123,7 @@ export class WorkerEngine<D> implements Engine<D> {
   }
 
   start(config: TrainConfig, dmd: D, speed: number, g?: Generation): void {
+    this.stopStream();
     this.trainer?.terminate();
     const koopman = this.koopmanWorker();
     const trainer = new Worker(new URL('../../workers/trainer.worker.ts', import.meta.url), { type: 'module' });
@@ -140,6 +147,36 @@ export class WorkerEngine<D> implements Engine<D> {
     trainer.postMessage(init, [port1]);
   }
 
+  private stream?: Worker;
+
+  private stopStream(): void {
+    this.stream?.terminate(); // its long poll (if any) is dropped with it
+    this.stream = undefined;
+  }
+
+  watch(target: StreamTarget, origin: string, dmd: D, g: Generation, onStream: (r: StreamReply) => void): void {
+    this.stopStream();
+    this.trainer?.terminate();
+    this.trainer = undefined;
+    this.queue = undefined; // play, pause, step: nothing to send them to while watching
+    const koopman = this.koopmanWorker();
+    const stream = new Worker(new URL('../../workers/stream.worker.ts', import.meta.url), { type: 'module' });
+    this.stream = stream;
+    stream.onmessage = (e: MessageEvent<StreamReply>) => {
+      if (stream !== this.stream) return;
+      if (e.data.type === 'stream') onStream(e.data);
+      else this.handlers.trainer(e.data);
+    };
+    stream.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      if (stream === this.stream) this.handlers.crashed('trainer', e.message || 'the stream worker stopped');
+    };
+    const { port1, port2 } = new MessageChannel();
+    koopman.postMessage({ type: 'connect', port: port2, gen: g.gen } satisfies KoopmanRequest, [port2]);
+    koopman.postMessage(this.configureMessage(dmd, g.cfg));
+    stream.postMessage({ type: 'watch', target, origin, koopmanPort: port1, gen: g.gen } satisfies StreamRequest, [port1]);
+  }
+
   private flush(): void {
     const q = this.queue ?? [];
     this.queue = undefined;
@@ -157,6 +194,7 @@ export class WorkerEngine<D> implements Engine<D> {
 
   dispose(): void {
     this.rejectAll('the page closed its workers');
+    this.stopStream();
     this.trainer?.terminate();
     this.koopman?.terminate();
     this.trainer = this.koopman = undefined;

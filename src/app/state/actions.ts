@@ -248,7 +248,8 @@ export function createActions(target: AppStore, deps: ActionDeps = {}) {
 
   /** The live run's name: preset, variant, init seed (the preset's when not overridden), lr override, step. */
   function currentRunName(): string {
-    const { config, live } = get();
+    const { config, live, watch, status } = get();
+    if (watch && watch.gen === status.recording) return `${watch.run} (watched) @ step ${live.spectrumStep}`;
     const r = config.run;
     let seed = r.initSeed;
     if (seed === undefined) { try { seed = trainConfigFor(r).initSeed; } catch { /* an invalid run: no seed to name */ } }

@@ -37,6 +37,7 @@ export function stepsPerSecond(losses: readonly LivePoint[]): number | undefined
  * seed (of the configuration now: replies of another generation never reach the live data, replies.ts).
  */
 export function runLabel(s: AppState, gen = s.status.recording): string {
+  if (s.watch && s.watch.gen === gen) return `run #${gen} ${s.watch.run} (watched)`;
   const r = s.config.run;
   let seed = r.initSeed;
   if (seed === undefined) { try { seed = trainConfigFor(r).initSeed; } catch { /* invalid: no seed to name */ } }

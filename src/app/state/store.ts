@@ -178,6 +178,11 @@ export interface AppState {
   help: boolean;
   /** The guided tour's step (ui/tour.ts), while it runs. */
   tour?: number;
+  /**
+   * The live view shows run `run` streamed by `koopscope watch` (state/watch.ts) while `gen` is status.recording; a
+   * later start or reset (a new generation) ends it without touching this.
+   */
+  watch?: { run: string; gen: number };
 }
 
 export const DEFAULT_DMD: DmdConfig = { window: 64, rank: { kind: 'rank', r: 10 }, delays: 0, center: false, pca: 0 };

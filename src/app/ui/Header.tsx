@@ -41,7 +41,7 @@ export function Header() {
   const s = useAppShallow((st) => ({
     phase: st.status.phase, playing: st.status.playing, step: st.status.step, backend: st.status.backend,
     modelSize: st.status.modelSize, observed: st.status.observed, runs: st.status.runs, diverged: st.status.diverged,
-    preset: st.config.run.preset,
+    preset: st.config.run.preset, watching: st.watch?.gen === st.status.recording ? st.watch.run : undefined,
   }));
   const observedSize = s.observed?.reduce((a, p) => a + p.size, 0);
   const state = s.diverged ? 'diverged' : s.phase === 'ready' ? (s.playing ? 'playing' : 'paused') : s.phase;
@@ -52,7 +52,7 @@ export function Header() {
         <p className="tagline">Koopman spectra of training, live.</p>
       </div>
       <dl className="run-status" aria-label="Run status">
-        <div><dt>run</dt><dd>{s.preset}</dd></div>
+        <div><dt>run</dt><dd>{s.watching !== undefined ? `${s.watching} (watched)` : s.preset}</dd></div>
         <div><dt>state</dt><dd data-testid="run-state" className={`state-${state}`}>{state}</dd></div>
         <div><dt>step</dt><dd data-testid="run-step">{s.step}</dd></div>
         <StepsPerSecond />
@@ -66,7 +66,7 @@ export function Header() {
           <dt>backend</dt>
           <dd>
             <details>
-              <summary data-testid="backend">{s.backend?.name ?? (s.phase === 'failed' ? 'none' : 'starting…')}</summary>
+              <summary data-testid="backend">{s.backend?.name ?? (s.phase === 'failed' ? 'none' : s.watching !== undefined ? 'stream' : 'starting…')}</summary>
               <div className="backend-why">
                 {s.backend && <p>{s.backend.reason}</p>}
                 {s.backend?.skipped.map((k) => <p key={k.name}>{k.name} skipped: {k.why}</p>)}

@@ -2,6 +2,7 @@
 import * as A from '../state/actions';
 import { useApp } from './useApp';
 import { Compare } from './Compare';
+import { WatchedRuns } from './WatchedRuns';
 
 export function RunList() {
   const runs = useApp((st) => st.runList);
@@ -9,6 +10,7 @@ export function RunList() {
   return (
     <section className="panel run-list" aria-labelledby="runs-heading">
       <h2 id="runs-heading">Runs</h2>
+      <WatchedRuns />
       {runs.length === 0 ? (
         <p className="hint">Runs you add (or reset, or restart), files you open and demos you run appear here.</p>
       ) : (

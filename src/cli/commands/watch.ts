@@ -330,6 +330,13 @@ export async function startWatchServer(opts: WatchOptions = {}): Promise<WatchSe
     let st;
     try { st = statSync(file); } catch { st = undefined; }
     if (!st?.isFile()) throw new HttpError(404, `not found: ${rel.slice(0, 200)}`);
+    if (file === join(appDir, 'index.html')) {
+      // the marker that tells the page it is served here, so it reads /api (src/app/state/watch.ts)
+      const html = Buffer.from(readFileSync(file, 'utf8').replace(/<head>/i, '<head><meta name="koopscope-watch" content="1">'));
+      res.writeHead(200, { ...COMMON, 'Content-Type': CONTENT_TYPES['.html'], 'Content-Length': html.length });
+      res.end(req.method === 'HEAD' ? undefined : html);
+      return;
+    }
     res.writeHead(200, { ...COMMON, 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': st.size });
     if (req.method === 'HEAD') { res.end(); return; }
     createReadStream(file).on('error', () => res.destroy()).pipe(res);
