@@ -1,5 +1,7 @@
 /** Pure helpers for the line plots: TensorBoard-style smoothing and min–max decimation. */
 
+import { formatComplex } from '../../linalg/complexText';
+
 /**
  * Exponential moving average with TensorBoard's debiasing: s_t = a_t / (1 − w^n) where a_t = w·a_{t−1} + (1 − w)·y_t
  * over the n finite values so far, so the curve starts at the data instead of at 0. Non-finite values pass through
@@ -70,7 +72,7 @@ export function fmt(v: number | null | undefined, digits = 4): string {
   return s.replace('-', '−');
 }
 
-/** "0.9512 + 0.1234i" */
+/** "0.9512 + 0.1234i": the core's one complex-number convention (linalg/complexText.ts), spaced, with `fmt` parts. */
 export function fmtComplex(re: number, im: number): string {
-  return `${fmt(re)} ${im < 0 || Object.is(im, -0) ? '−' : '+'} ${fmt(Math.abs(im))}i`;
+  return formatComplex(re, im, (x) => fmt(x), 'spaced');
 }

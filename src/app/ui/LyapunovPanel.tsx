@@ -11,6 +11,7 @@
 import { useMemo, useState } from 'react';
 import { INDICATOR_LABEL, type CorrelationRow, type EnsembleResult } from '../../lyapunov/experiment';
 import { LYAPUNOV_PRESETS, type LyapunovReport } from '../../lyapunov/presets';
+import { formatConjugatePair } from '../../linalg/complexText';
 import { lyapunovInWorker } from '../client/lyapunov';
 import {
   ensembleExponentFigure, ensembleGroups, quadraticFigure, regressionExponentFigure, regressionLossFigure, rhoFigure, scatterFigure,
@@ -87,7 +88,7 @@ function Result({ report }: { report: LyapunovReport }) {
           <p>
             ln|1 − ηh| = {r.exact.map((x) => x.toFixed(5)).join(', ')}; FTLE over [0, {r.windows[r.windows.length - 1].tau}) ={' '}
             {r.windows[r.windows.length - 1].ftle.map((x) => x.toFixed(5)).join(', ')}; within the O(1/τ) bound:{' '}
-            {r.windows.every((x) => x.withinBound) ? 'yes' : 'NO'}. DMD of the same run: λ = {r.dmd.eigenvalues.map(([re, im]) => (im === 0 ? re.toFixed(4) : `${re.toFixed(3)}±${Math.abs(im).toFixed(3)}i`)).join(', ')}
+            {r.windows.every((x) => x.withinBound) ? 'yes' : 'NO'}. DMD of the same run: λ = {r.dmd.eigenvalues.map(([re, im]) => formatConjugatePair(re, im, (x) => x.toFixed(3), (x) => x.toFixed(4))).join(', ')}
             {' '}(max error vs 1 − ηh: {r.dmd.maxErrorVsMultipliers.toExponential(1)}).
           </p>
         )}
