@@ -54,6 +54,24 @@ describe('actions', () => {
     expect(start.start.optimizer.lr).toBe(0.05);
   });
 
+  it('while a watched stream is shown, Play, Step and Reset say why they do nothing; a preset trains in the page again', () => {
+    A.choosePreset('quadratic');
+    const { status } = store.getState();
+    store.setState({ watch: { run: 'seed-1', gen: status.recording + 1, every: 1 }, status: { ...status, phase: 'ready', recording: status.recording + 1 } });
+    const before = fake.log.length;
+    A.togglePlay();
+    A.step(1);
+    A.reset();
+    expect(fake.log.length).toBe(before); // nothing sent to a trainer that is not there
+    const notes = store.getState().notices.filter((n) => n.key === 'watch-transport');
+    expect(notes).toHaveLength(1);
+    expect(notes[0].text).toMatch(/seed-1 is trained by its own script/);
+    expect(store.getState().status.recording).toBe(status.recording + 1); // Reset did not empty the watched view
+    A.startRun();
+    A.play();
+    expect(fake.log.at(-1)).toEqual({ type: 'play' });
+  });
+
   it('a learning rate is applied live and a bad one gives a notice, not a message', () => {
     expect(A.setLearningRate(0.1)).toBe(true);
     expect(fake.log).toContainEqual({ type: 'setLearningRate', lr: 0.1 });

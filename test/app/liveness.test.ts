@@ -168,5 +168,10 @@ describe('status lines', () => {
     f = spectrumFreshness(store.getState());
     expect(f.behind).toBe(true);
     expect(f.text).toMatch(/spectrum at step 740, training at step 782 — the analysis is 42 steps behind/);
+    // a watched stream recorded every 10 steps: 42 steps are ~4 snapshots, not behind; its own Δt counts, not the preset's
+    store.setState({ watch: { run: 'seed-1', gen, every: 10 } });
+    f = spectrumFreshness(store.getState());
+    expect(f.behind).toBe(false);
+    expect(f.text).toMatch(/run #\d+ seed-1 \(watched\): spectrum at step 740, training at step 782$/);
   });
 });

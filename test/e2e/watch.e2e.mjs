@@ -161,6 +161,13 @@ describe('Koopscope page served by koopscope watch', { concurrency: false, skip:
       && /seed-1 \(watched\)/.test(document.querySelector('[aria-label="Run status"] dd')?.textContent ?? ''), { live, steps }, { timeout: 60_000, polling: 200 });
     // Compare: the spectra shown before (seed-0's, the first run's) joined the run list as the shown run changed
     assert.ok((await page.locator('section.run-list > ul li').allTextContents()).some((t) => /seed-0 \(watched\) @ step 300/.test(t)), 'seed-0 is not in the run list');
+    // the transport: no Play/Step/Reset for a stream (its script sets the pace); R says why; one button trains here again
+    assert.match(await page.getByTestId('watch-transport').textContent(), /Watching seed-1/);
+    await page.keyboard.press('r');
+    await page.locator('.notice', { hasText: /seed-1 is trained by its own script/ }).first().waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: /in the page$/ }).click();
+    await page.waitForFunction(() => !/watched/.test(document.querySelector('[aria-label="Run status"] dd')?.textContent ?? '')
+      && /Pause|Play/.test(document.querySelector('.transport button.primary')?.textContent ?? ''), undefined, { timeout: 30_000, polling: 200 });
     await finishPage(page, (errors) => assert.deepEqual(errors, [], 'error notices on the page'));
     assert.deepEqual(problems.filter((p) => p.startsWith('[w]')), [], 'console errors or failed requests');
     await server.stop();

@@ -146,7 +146,7 @@ describe('the page side: summaries', () => {
 
 describe('the page side: stream replies', () => {
   it('one notice while the stream has trouble (replaced in place), gone when it is live again; other runs ignored', () => {
-    const st = makeStore({ ...initialState(), watch: { run: 'seed-0', gen: 3 }, status: { ...initialState().status, recording: 3 } });
+    const st = makeStore({ ...initialState(), watch: { run: 'seed-0', gen: 3, every: 1 }, status: { ...initialState().status, recording: 3 } });
     const reply = (state: 'live' | 'retrying' | 'failed', message?: string, extra: object = {}) =>
       applyStreamReply({ type: 'stream', run: 'seed-0', state, next: 5, step: 40, gen: 3, ...(message ? { message } : {}), ...extra }, st);
     reply('retrying', 'seed-0: the koopscope watch server does not answer (x); retrying in 1 s');

@@ -162,7 +162,23 @@ export function createActions(target: AppStore, deps: ActionDeps = {}) {
     startRun();
   }
 
+  /** The live view shows a run streamed by koopscope watch (state/watch.ts): its trainer, not the page, sets the pace. */
+  function watching(): string | undefined {
+    const { watch, status } = get();
+    return watch && watch.gen === status.recording ? watch.run : undefined;
+  }
+
+  /** Play, Step and Reset have no trainer to drive while a stream is shown: say so once instead of doing nothing. */
+  function refuseWhileWatching(what: string): boolean {
+    const run = watching();
+    if (run === undefined) return false;
+    addNotice({ kind: 'info', key: 'watch-transport',
+      text: `${what} drives training in the page; ${run} is trained by its own script and streamed here. Pick a preset (or "Train in the page") to train here.` });
+    return true;
+  }
+
   function play(): void {
+    if (refuseWhileWatching('Play')) return;
     const { status } = get();
     if (status.diverged) { addNotice({ kind: 'warning', text: 'The run diverged: reset it (R), or lower the learning rate first.' }); return; }
     if (status.phase !== 'ready' && status.phase !== 'starting') return;
@@ -173,12 +189,14 @@ export function createActions(target: AppStore, deps: ActionDeps = {}) {
   function togglePlay(): void { if (get().status.playing) pause(); else play(); }
 
   function step(n = 1): void {
+    if (refuseWhileWatching('Step')) return;
     if (get().status.diverged) { addNotice({ kind: 'warning', text: 'The run diverged: reset it (R) to continue.' }); return; }
     engine?.send({ type: 'step', n });
   }
 
   /** Back to the same initialisation at step 0; the spectrum reached so far goes to the run list. */
   function reset(): void {
+    if (refuseWhileWatching('Reset')) return;
     keepCurrentRun();
     scrubNext = undefined;
     const { status } = get();

@@ -44,7 +44,9 @@ export function runLabel(s: AppState, gen = s.status.recording): string {
   return `run #${gen} ${r.preset}${r.quick ? ' (quick)' : ''}${seed !== undefined ? ` seed ${seed}` : ''}`;
 }
 
+/** Optimizer steps between snapshots of the run shown: the watched stream's own, else the page's configuration. */
 function snapshotEvery(s: AppState): number {
+  if (s.watch && s.watch.gen === s.status.recording) return s.watch.every;
   if (s.config.run.snapshotEvery !== undefined) return s.config.run.snapshotEvery;
   try { return trainConfigFor(s.config.run).snapshotEvery; } catch { return 1; }
 }

@@ -180,9 +180,10 @@ export interface AppState {
   tour?: number;
   /**
    * The live view shows run `run` streamed by `koopscope watch` (state/watch.ts) while `gen` is status.recording; a
-   * later start or reset (a new generation) ends it without touching this.
+   * later start or reset (a new generation) ends it without touching this. `every`: optimizer steps between its
+   * snapshots (the recorder's `every`, the summary's `dt`).
    */
-  watch?: { run: string; gen: number };
+  watch?: { run: string; gen: number; every: number };
 }
 
 export const DEFAULT_DMD: DmdConfig = { window: 64, rank: { kind: 'rank', r: 10 }, delays: 0, center: false, pca: 0 };

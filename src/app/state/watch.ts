@@ -101,7 +101,7 @@ export function watchRun(run: string): boolean {
   const gen = status.recording + 1;
   const cfg = status.configured + 1;
   target.setState({
-    live: emptyLive(), scrub: emptyScrub(), notices: withoutRunNotices(target.getState().notices), watch: { run, gen },
+    live: emptyLive(), scrub: emptyScrub(), notices: withoutRunNotices(target.getState().notices), watch: { run, gen, every: summary.dt },
     status: { ...status, phase: 'ready', playing: !summary.closed, step: summary.lastStep ?? 0, diverged: undefined, progress: undefined,
       backend: undefined, recording: gen, configured: cfg, observed: streamTarget(summary).params, modelSize: summary.N, runs: 1 },
   });
