@@ -2,7 +2,7 @@
 /**
  * Koopscope benchmarks: `npm run bench` (full sizes) or `npm run bench -- --quick` (small sizes; the default when the
  * CI environment variable is set, `--full` overrides). `--only=streaming,batch` runs a subset, `--list` lists the
- * sections. Prints a table and writes bench/results.json. What each number means: docs/benchmarks.md.
+ * sections; `--sizes=`, `--reps=` (and batch's `--before=`) go to the one section `--only` names. Prints a table and writes bench/results.json. What each number means: docs/benchmarks.md.
  *
  * Every ratio is taken against a baseline measured in the same run on the same data (timings are never asserted in
  * tests: the machines are noisy). Each section runs in its own process (`node --import tsx bench/<x>.ts`), which
@@ -19,6 +19,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick') || (!!process.env.CI && !argv.includes('--full'));
 const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',').filter(Boolean);
+/**
+ * Flags that belong to one section (`--sizes=`, `--reps=`: batch and watch, each with its own meaning; `--before=`:
+ * batch) go to the one section `--only` names; with several sections they would mean different things, so refuse.
+ */
+const sectionFlags = argv.filter((a) => /^--(sizes|reps|before)=/.test(a));
+if (sectionFlags.length > 0 && only?.length !== 1) {
+  console.error(`bench: ${sectionFlags.join(' ')} belong${sectionFlags.length === 1 ? 's' : ''} to one section: add --only=batch or --only=watch`);
+  process.exit(2);
+}
 
 /** Run `bench/<file>` under tsx in a child process; returns its parsed JSON result. */
 function runTs(file, extraArgs = []) {
@@ -69,7 +78,7 @@ const SECTIONS = [
     run: () => {
       const b = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: root, stdio: 'inherit' });
       if (b.status !== 0) throw new Error('build-cli failed');
-      return runTs('batch.ts', argv.filter((a) => a.startsWith('--sizes=') || a.startsWith('--reps=') || a.startsWith('--before=')));
+      return runTs('batch.ts', sectionFlags);
     },
   },
   {
@@ -115,7 +124,7 @@ const SECTIONS = [
   {
     id: 'watch',
     title: 'Python recorder overhead per recorded step (sketch k=1024, full weights, offline copy) vs a PyTorch training step, 1M (and 11.6M) parameters',
-    run: () => runTs('watch.ts'),
+    run: () => runTs('watch.ts', sectionFlags.filter((a) => !a.startsWith('--before='))),
   },
   {
     id: 'browser',
