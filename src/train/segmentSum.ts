@@ -18,7 +18,7 @@ interface Info { dataId: object; shape: number[]; dtype: string }
 interface CpuLike { readSync(id: object): ArrayLike<number>; makeTensorInfo(shape: number[], dtype: string, values?: ArrayLike<number>): Info }
 interface WasmLike { readSync(id: object): ArrayLike<number>; makeOutput(shape: number[], dtype: string): Info; typedArrayFromHeap(t: Info): Float32Array }
 
-function segmentSum(x: ArrayLike<number>, ids: ArrayLike<number>, numSegments: number, out: Float32Array): void {
+function segmentSum(x: Float32Array, ids: Int32Array, numSegments: number, out: Float32Array): void {
   const rows = ids.length, inner = rows ? x.length / rows : 0;
   out.fill(0);
   for (let i = 0; i < rows; i++) {
@@ -28,6 +28,10 @@ function segmentSum(x: ArrayLike<number>, ids: ArrayLike<number>, numSegments: n
     for (let j = 0; j < inner; j++) out[o + j] += x[xi + j];
   }
 }
+
+/** The arrays as the typed arrays the loop is compiled for (one element type each: V8 keeps it monomorphic). */
+const float32 = (a: ArrayLike<number>): Float32Array => (a instanceof Float32Array ? a : Float32Array.from(a));
+const int32 = (a: ArrayLike<number>): Int32Array => (a instanceof Int32Array ? a : Int32Array.from(a));
 
 const outShape = (x: Info, ids: Info, numSegments: number) => [numSegments, ...x.shape.slice(ids.shape.length)];
 
@@ -70,15 +74,16 @@ export function registerSegmentSumKernels(): void {
         const { numSegments } = attrs as unknown as { numSegments: number };
         if (x.dtype !== 'float32') throw new Error(`UnsortedSegmentSum: float32 only, got ${x.dtype}`);
         const b = backend as unknown as CpuLike & WasmLike;
-        const xv = b.readSync(x.dataId), ids = b.readSync(segmentIds.dataId);
         const shape = outShape(x, segmentIds, numSegments);
         if (backendName === 'wasm') {
+          // straight from the heap (readSync would copy x: 5.9 MB a call for the paper-size transformer's keys);
+          // the views are taken after makeOutput, which may grow (move) the heap
           const out = b.makeOutput(shape, 'float32');
-          segmentSum(xv, ids, numSegments, b.typedArrayFromHeap(out));
+          segmentSum(b.typedArrayFromHeap(x), int32(b.typedArrayFromHeap(segmentIds)), numSegments, b.typedArrayFromHeap(out));
           return out as never;
         }
         const values = new Float32Array(shape.reduce((p, q) => p * q, 1));
-        segmentSum(xv, ids, numSegments, values);
+        segmentSum(float32(b.readSync(x.dataId)), int32(b.readSync(segmentIds.dataId)), numSegments, values);
         return b.makeTensorInfo(shape, 'float32', values) as never;
       },
     });

@@ -6,9 +6,9 @@
  * position reaches the output).
  *
  * Dead work skipped: every query, key and value is a linear map of one token's embedding plus its position, so
- * (E[v] + P_t)·Wᵀ = (E·Wᵀ)[v] + P_t·Wᵀ. Each step builds (vocab × heads·d_head) tables for W_Q, W_K, W_V (vocab ≪ the
- * batch's n·T token slots) and looks rows up with tf.gather, instead of projecting n·T embeddings (p = 113, full
- * batch: 11 490 slots against a 114-row table). The gather's gradient is a segment sum (src/train/segmentSum.ts). The
+ * (E[v] + P_t)·Wᵀ is row t·vocab + v of a (T·vocab × heads·d_head) table. Each step builds such tables for W_Q (last
+ * position only), W_K, W_V (T·vocab ≪ the batch's n·T token slots) and looks rows up with tf.gather, instead of
+ * projecting n·T embeddings (p = 113, full batch: 11 490 slots against a 342-row table). The gather's gradient is a segment sum (src/train/segmentSum.ts). The
  * loss and gradients equal the direct form's to float32 rounding (test/train/transformer.test.ts).
  *
  * Parameters in Nanda's layouts and init (all N(0, 1/d_model), unembed N(0, 1/d_vocab), biases 0):
@@ -49,29 +49,45 @@ export function buildTransformer(spec: TransformerSpec, dataset: Dataset, initSe
   const bOut = b.add('mlp.b_out', [d], { kind: 'zeros' });
   const unembed = b.add('unembed', [d, C], { kind: 'normal', std: 1 / Math.sqrt(vocab) });
 
-  // Per-token tables (module comment): every projection of a token's embedding is a row lookup.
+  // Per-token tables (module comment): every projection of a token's embedding at a position is a row lookup.
   const predict = (x: tf.Tensor): tf.Tensor => {
     const n = x.shape[0];
     const hd = heads * dHead;
     const ids = tf.reshape(tf.cast(x, 'int32'), [n, T]) as tf.Tensor2D;
+    // row t·vocab + v of `tokPos` is E[v] + P_t (T·vocab × d): position folded into the table, so the batch-sized
+    // tensors never see a broadcast add (whose gradient is a sum over the batch axis, slow on wasm)
     const embedT = tf.transpose(embed) as tf.Tensor2D; // (vocab, d): row v is token v's embedding
+    const tokPos = tf.reshape(tf.add(tf.expandDims(embedT, 0), tf.expandDims(pos, 1)), [T * vocab, d]) as tf.Tensor2D;
     const flatW = (W: tf.Tensor) => tf.reshape(W, [hd, d]) as tf.Tensor2D;
     const Wq = flatW(WQ), Wk = flatW(WK), Wv = flatW(WV);
-    // (E[v] + P_t) Wᵀ = E[v] Wᵀ + P_t Wᵀ: a (vocab, hd) table per weight plus a (T, hd) positional term
-    const table = (W: tf.Tensor2D) => tf.matMul(embedT, W, false, true);
-    const posTerm = (W: tf.Tensor2D) => tf.matMul(pos as tf.Tensor2D, W, false, true);
-    const heads4 = (t: tf.Tensor, rows: number) => tf.reshape(t, [n, rows, heads, dHead]);
-    const k = heads4(tf.add(tf.gather(table(Wk), ids), posTerm(Wk)), T); // (n, T, heads, d_head)
-    const v = heads4(tf.add(tf.gather(table(Wv), ids), posTerm(Wv)), T);
-    const lastIds = tf.reshape(tf.slice(ids, [0, T - 1], [n, 1]), [n]) as tf.Tensor1D;
-    const lastPos = tf.slice(pos, [T - 1, 0], [1, d]) as tf.Tensor2D;
-    const q = heads4(tf.add(tf.gather(table(Wq), lastIds), tf.matMul(lastPos, Wq, false, true)), 1); // (n, 1, heads, d_head)
-    const last = tf.add(tf.gather(embedT, lastIds), lastPos) as tf.Tensor2D; // the last position's residual (n, d)
-    // scores and mixing by broadcasting (T is tiny; batched 1×T matmuls cost more on cpu)
-    const scores = tf.div(tf.sum(tf.mul(q, k), -1), Math.sqrt(dHead)); // (n, T, heads)
-    const attn = tf.transpose(tf.softmax(tf.transpose(scores, [0, 2, 1])), [0, 2, 1]); // softmax over keys
-    const z = tf.sum(tf.mul(tf.expandDims(attn, -1), v), 1); // (n, heads, d_head)
-    const attnOut = tf.matMul(tf.reshape(z, [n, hd]) as tf.Tensor2D, WO as tf.Tensor2D, false, true);
+    const heads3 = (t: tf.Tensor) => tf.reshape(t, [n, heads, dHead]);
+    // per key position t (T is tiny: 3): k_t, v_t (n, heads, d_head), so scores, softmax and mixing need no
+    // broadcast over T and no transposes (each would cost a batch-sized reduction or copy on wasm)
+    const Ktab = tf.matMul(tokPos, Wk, false, true), Vtab = tf.matMul(tokPos, Wv, false, true);
+    const idsAt = (t: number) => tf.reshape(tf.slice(ids, [0, t], [n, 1]), [n]) as tf.Tensor1D;
+    const slotAt = (t: number) => (t === 0 ? idsAt(0) : tf.add(idsAt(t), tf.scalar(t * vocab, 'int32')) as tf.Tensor1D); // rows of tokPos
+    const lastTok = tf.slice(tokPos, [(T - 1) * vocab, 0], [vocab, d]) as tf.Tensor2D; // E + P_{T−1}
+    const lastIds = idsAt(T - 1);
+    const q = heads3(tf.gather(tf.matMul(lastTok, Wq, false, true), lastIds)); // (n, heads, d_head)
+    const last = tf.gather(lastTok, lastIds) as tf.Tensor2D; // the last position's residual (n, d)
+    const scale = 1 / Math.sqrt(dHead);
+    const ks: tf.Tensor[] = [], vs: tf.Tensor[] = [];
+    for (let t = 0; t < T; t++) {
+      const at = slotAt(t);
+      ks.push(heads3(tf.gather(Ktab, at)));
+      vs.push(heads3(tf.gather(Vtab, at)));
+    }
+    // softmax over the T keys written out per key (no stack, slice or transpose of batch-sized tensors): s_t (n, heads)
+    const scores = ks.map((kt) => tf.mul(tf.sum(tf.mul(q, kt), -1), scale));
+    const top = scores.reduce((a, b) => tf.maximum(a, b));
+    const e = scores.map((st) => tf.exp(tf.sub(st, top)));
+    const total = e.reduce((a, b) => tf.add(a, b));
+    let z: tf.Tensor | undefined; // Σ_t attn_t · v_t (n, heads, d_head)
+    for (let t = 0; t < T; t++) {
+      const term = tf.mul(tf.expandDims(tf.div(e[t], total), -1), vs[t]);
+      z = z ? tf.add(z, term) : term;
+    }
+    const attnOut = tf.matMul(tf.reshape(z!, [n, hd]) as tf.Tensor2D, WO as tf.Tensor2D, false, true);
     const h1 = tf.add(last, attnOut) as tf.Tensor2D;
     const hidden = tf.relu(tf.add(tf.matMul(h1, Win as tf.Tensor2D, false, true), bIn)) as tf.Tensor2D;
     const h2 = tf.add(h1, tf.add(tf.matMul(hidden, Wout as tf.Tensor2D, false, true), bOut)) as tf.Tensor2D;
