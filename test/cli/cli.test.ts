@@ -106,6 +106,16 @@ describe('koopscope windows', () => {
     for (const w of j.windows.slice(1)) expect(w.w1FromPrevious).toBeLessThan(1e-8);
     expect(j.windows[2].spectrum.eigenvalues[2][0]).toBeCloseTo(0.97, 8);
   });
+  it.each([
+    [['reproduce', 'grokking', '--logits', 'all'], /--logits must be 'answers' or 'vocab', got 'all'/],
+    [['reproduce', 'omd-ogd', '--logits', 'vocab'], /--logits is for grokking only, not omd-ogd/],
+  ])('reproduce rejects %j in one line before training', async (...args) => {
+    const [argv, pattern] = args as [string[], RegExp];
+    const r = await cli(...argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(pattern);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
   it('needs --length', async () => {
     const r = await cli('windows', join(dir, 'lin.npy'));
     expect(r.code).toBe(2);

@@ -168,6 +168,14 @@ describe('makeDataset: synthetic and modular', () => {
     expect(new Set(firstA).size).toBeGreaterThan(20);
   });
 
+  it("modular logits 'vocab' scores all p + 1 tokens (paper 1's code); the data are the same", () => {
+    const a = makeDataset({ kind: 'modular', p: 7, trainFraction: 0.3 }, 3);
+    const b = makeDataset({ kind: 'modular', p: 7, trainFraction: 0.3, logits: 'vocab' }, 3);
+    expect([a.outputs, b.outputs]).toEqual([7, 8]);
+    expect(all(b)).toEqual(all(a));
+    expect(() => makeDataset({ kind: 'modular', p: 7, trainFraction: 0.3, logits: 'all' as never }, 3)).toThrow(/logits must be 'answers' or 'vocab'/);
+  });
+
   it("'none' is an empty data set", () => {
     const d = makeDataset({ kind: 'none' }, 0);
     expect(d).toMatchObject({ task: 'none', nTrain: 0, nTest: 0, outputs: 0, inputShape: [] });

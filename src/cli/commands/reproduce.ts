@@ -28,6 +28,8 @@ pair (the permutation test over seeds, docs/conjugacy.md).
   --quick            the small variant (minutes on a 2-core CPU; what it reduces is printed)
   --seeds n          number of seeds (the first n of the paper's list; beyond its end 100, 101, …)
   --seed-offset k    skip the first k seeds of the list (split a long run: --seeds 5, then --seeds 5 --seed-offset 5)
+  --logits L         grokking only: 'answers' (default: the unembed scores the p residues) or 'vocab' (all p + 1
+                     tokens, '=' included, as paper 1's code does)
   --merge A B …      grokking only: join the --json outputs of such parts into one result, judged as one run
   --paper-data DIR   folder with paper 1's published .npy files (default: $KOOPSCOPE_SHARED/data/paper1 or
                      ../shared/data/paper1 beside the repository, when present)
@@ -106,7 +108,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const parsed = commandArgs(args, {
     quick: { type: 'boolean' }, json: { type: 'boolean' }, seeds: { type: 'string' }, list: { type: 'boolean' },
     'seed-offset': { type: 'string' }, merge: { type: 'boolean' },
-    'paper-data': { type: 'string' }, backend: { type: 'string' },
+    'paper-data': { type: 'string' }, backend: { type: 'string' }, logits: { type: 'string' },
   }, usage, io);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
@@ -123,6 +125,11 @@ export async function run(args: string[], io: Io): Promise<number> {
   if ((seeds !== undefined || seedOffset !== undefined) && !experiment.seeded) {
     throw new UsageError(`${experiment.name} has no seeds to choose; run it without --seeds${seedOffset !== undefined ? ' and --seed-offset' : ''}`);
   }
+  const logits = values.logits as string | undefined;
+  if (logits !== undefined) {
+    if (experiment.name !== 'grokking') throw new UsageError(`--logits is for grokking only, not ${experiment.name}`);
+    if (logits !== 'answers' && logits !== 'vocab') throw new UsageError(`--logits must be 'answers' or 'vocab', got '${logits}'`);
+  }
   const paperDir = findPaperData(values['paper-data']);
   const backend = await useNodeBackend(backendFlag(values.backend));
   io.err(`koopscope: backend ${backend.name}: ${backend.reason}`);
@@ -130,7 +137,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   let result: ExperimentResult;
   try {
     result = await experiment.run({
-      quick: !!values.quick, seeds, seedOffset,
+      quick: !!values.quick, seeds, seedOffset, ...(logits ? { overrides: { logits } } : {}),
       onProgress: (f, phase) => bar.update(f, phase),
       loadBytes: (file) => readMnistFile(file),
       published: publishedReader(paperDir),

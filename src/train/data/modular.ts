@@ -32,5 +32,9 @@ export function modularDataset(spec: ModularSpec, rng: Sfc32): Dataset {
     }
   }
   const split = shuffleSplit(x, 3, y, 1, n, modularTrainCount(p, spec.trainFraction), rng);
-  return { spec, task: 'classification', inputShape: [3], outputs: p, vocab: p + 1, ...split };
+  if (spec.logits !== undefined && spec.logits !== 'answers' && spec.logits !== 'vocab') {
+    throw new Error(`modular: logits must be 'answers' or 'vocab', got ${JSON.stringify(spec.logits)}`);
+  }
+  const outputs = spec.logits === 'vocab' ? p + 1 : p;
+  return { spec, task: 'classification', inputShape: [3], outputs, vocab: p + 1, ...split };
 }
