@@ -14,6 +14,7 @@ import { symmetricEig } from '../linalg/eig';
 import { pairProblemFromData, pairProblemFromGram, rankFor, solveReduced, type PairProblem } from './dmd';
 import { chooseRank } from './rank';
 import { pairProblemRandomized, type RandomizedOptions, type RandomizedPairProblem } from './randomized';
+import type { ProductsExecutor } from './hankelWasm';
 import { delayEmbed, delayGram } from './hankel';
 import { Sketcher, sketchError, type SketchSpec } from './sketch';
 import { checkSnapshotSet, runStarts, totalSnapshots, type EnsembleGram, type SnapshotSet } from './snapshots';
@@ -68,6 +69,11 @@ export interface SpectrumOptions {
    * on one thread. Eigenvalues agree with the one-thread Gram to rounding (~1e-14 on well-conditioned fits).
    */
   gramExecutor?: GramExecutor;
+  /**
+   * Runs the randomized route's snapshot products elsewhere (e.g. split over worker threads: src/cli/gramWorkers.ts
+   * in Node), unless `randomized.executor` names one. Eigenvalues agree with one thread to rounding.
+   */
+  productsExecutor?: ProductsExecutor;
   /** Called with a fraction in [0, 1] during the long phases ('sketch', 'gram'); for progress bars. */
   onProgress?: (fraction: number, phase: string) => void;
 }
@@ -255,7 +261,8 @@ export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {
       data = dense;
       rowOffsets = offsets.map((_, i) => i * N);
     }
-    const problem = pairProblemRandomized(data, rowOffsets, segments, N, o.delays, o.rank.r, options.randomized);
+    const problem = pairProblemRandomized(data, rowOffsets, segments, N, o.delays, o.rank.r,
+      { executor: options.productsExecutor, ...options.randomized });
     fit = finish(problem, o, set.runs, warnings);
     if (!sketcher) attachModes(fit, set, offsets, segments, o);
   } else if (useSvd) {

@@ -21,7 +21,28 @@ const IB = 1024;
 /** Snapshot block of Z = Xᵀ·W: SB rows of W and SB cache lines of X per pair of columns. */
 const SB = 512;
 
-export class HankelProducts {
+/**
+ * What randomized.ts asks of its products: `mulX` and `mulXt` to the contracts of HankelProducts below (results are
+ * views valid until the next call). HankelProducts is the one-thread implementation.
+ */
+export interface HankelProductsLike {
+  mulX(c: number, fillB: (B: Float64Array, cp: number) => void): Float64Array;
+  mulXt(c: number, fillW: (W: Float64Array, cp: number) => void): Float64Array;
+}
+
+/**
+ * Products computed elsewhere, e.g. split by snapshots over worker threads (src/cli/gramWorkers.ts in Node), injected
+ * through SpectrumOptions.productsExecutor so the core stays free of threads. `hankel` takes the arguments of the
+ * HankelProducts constructor and returns products with the same results to rounding (each thread sums its own
+ * snapshots; the parts of Xᵀ·W are added in thread order), or undefined when it cannot take these (the caller then
+ * builds a HankelProducts on this thread).
+ */
+export interface ProductsExecutor {
+  readonly threads: number;
+  hankel(data: Float32Array, offsets: ArrayLike<number>, N: number, delays: number, maxC: number): HankelProductsLike | undefined;
+}
+
+export class HankelProducts implements HankelProductsLike {
   private readonly arena: Float32Arena;
   /** Offsets (f64 elements) of the N-row region, the Ttot-row region and a scratch row (for odd row counts). */
   private readonly r1 = 0;

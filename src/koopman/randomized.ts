@@ -24,9 +24,24 @@ import { thinSvd } from '../linalg/eig';
 import type { PairProblem, Projected } from './dmd';
 import type { FloatArray } from '../linalg/gram';
 import { DataError, OptionError } from '../linalg/errors';
-import { HankelProducts } from './hankelWasm';
+import { HankelProducts, type HankelProductsLike, type ProductsExecutor } from './hankelWasm';
 
 const EPS = 2.220446049250313e-16;
+
+/** The randomized route's residual is computed explicitly when ‖Y − UKVᵀ‖² < RESIDUAL_CUT·‖Y‖² (see `project`). */
+export const RESIDUAL_CUT = 1e-3;
+
+/** ‖Y‖² − 2⟨YV, UK⟩ + ⟨VᵀV, (UK)ᵀUK⟩: YV and UK n × rr, V m × rr, all row-major. */
+function cheapResidual2(yNorm2: number, YV: Float64Array, UK: Float64Array, V: Float64Array, n: number, m: number, rr: number): number {
+  let cross = 0;
+  for (let i = 0; i < n * rr; i++) cross += YV[i] * UK[i];
+  const G = new Float64Array(rr * rr), H = new Float64Array(rr * rr); // VᵀV, (UK)ᵀUK
+  for (let p = 0; p < m; p++) for (let a = 0; a < rr; a++) { const v = V[p * rr + a]; for (let b = 0; b < rr; b++) G[a * rr + b] += v * V[p * rr + b]; }
+  for (let i = 0; i < n; i++) for (let a = 0; a < rr; a++) { const u = UK[i * rr + a]; for (let b = 0; b < rr; b++) H[a * rr + b] += u * UK[i * rr + b]; }
+  let fit = 0;
+  for (let a = 0; a < rr * rr; a++) fit += G[a] * H[a];
+  return yNorm2 - 2 * cross + fit;
+}
 
 export interface RandomizedOptions {
   /** Extra columns beyond the rank. Default 10. */
@@ -40,6 +55,10 @@ export interface RandomizedOptions {
    * wasm SIMD is available and the snapshots fit one 4 GiB arena, else the JS loops), or force 'js'. Default 'auto'.
    */
   kernel?: 'auto' | 'js';
+  /** 'auto' (default): the residual from the fit's small matrices unless it is tiny (see `project`); 'explicit': always a pass over the data. */
+  residual?: 'auto' | 'explicit';
+  /** Runs the wasm products elsewhere (e.g. over threads, see ProductsExecutor); absent or declining: this thread. */
+  executor?: ProductsExecutor;
 }
 
 /** A pair problem from the randomized route: only the leading k singular values are known. */
@@ -129,9 +148,11 @@ export function pairProblemRandomized(
   const k = Math.min(r + oversample, n, m);
   const off = (rho: number, s: number) => offsets[snapStart[rho] + s];
   // the snapshots copied once into a wasm arena for the `mm` kernel (see hankelWasm.ts); undefined: the JS loops
-  let hp: HankelProducts | undefined;
+  let hp: HankelProductsLike | undefined;
   if (data instanceof Float32Array && (o.kernel ?? 'auto') === 'auto') {
-    try { hp = new HankelProducts(data, Array.from({ length: total }, (_, i) => offsets[i]), N, d, k); } catch { hp = undefined; }
+    const offs = Array.from({ length: total }, (_, i) => offsets[i]);
+    try { hp = o.executor?.hankel(data, offs, N, d, k); } catch { hp = undefined; } // declined or failed: this thread
+    if (!hp) try { hp = new HankelProducts(data, offs, N, d, k); } catch { hp = undefined; }
   }
 
   /** (rows of A or B) · V: V is n × c, result m × c; shift 0 gives A (X), 1 gives B (Y). */
@@ -140,7 +161,7 @@ export function pairProblemRandomized(
   const mulXt = (U: Float64Array, c: number, shift: number): Float64Array => hp ? mulXtWasm(hp, U, c, shift) : mulXtJs(U, c, shift);
 
   /** mulX on the wasm kernel: D = X·B with B[i][j·cp + a] = V[(j·N + i)·c + a], then out[p] = Σ_j D[t + shift + j][j]. */
-  const mulXWasm = (h: HankelProducts, V: Float64Array, c: number, shift: number): Float64Array => {
+  const mulXWasm = (h: HankelProductsLike, V: Float64Array, c: number, shift: number): Float64Array => {
     const cp = HankelProducts.blockCols(c), C = (d + 1) * cp;
     const D = h.mulX(c, (B) => {
       for (let j = 0; j <= d; j++) for (let i = 0; i < N; i++) {
@@ -161,7 +182,7 @@ export function pairProblemRandomized(
     return out;
   };
   /** mulXt on the wasm kernel: Z = Xᵀ·W with W[S][j·cp + a] = U[pair of snapshot S at delay j][a]. */
-  const mulXtWasm = (h: HankelProducts, U: Float64Array, c: number, shift: number): Float64Array => {
+  const mulXtWasm = (h: HankelProductsLike, U: Float64Array, c: number, shift: number): Float64Array => {
     const cp = HankelProducts.blockCols(c), C = (d + 1) * cp;
     const Z = h.mulXt(c, (W) => {
       for (let rho = 0; rho < R; rho++) {
@@ -320,23 +341,30 @@ export function pairProblemRandomized(
         const u = U[i * rr + a];
         for (let b = 0; b < rr; b++) UK[i * rr + b] += u * K[a * rr + b];
       }
-      // blocked over the embedded dimension so a block of UK (IBLOCK × rr) stays in cache while every pair passes
-      // (the unblocked loop read all of UK once per pair: ~8 MB per pair at n = 100k)
-      let residual2 = 0;
-      const IBLOCK = 2048;
-      for (let j = 0; j <= d; j++) {
-        for (let i0 = 0; i0 < N; i0 += IBLOCK) {
-          const i1 = Math.min(N, i0 + IBLOCK);
-          for (let rho = 0; rho < R; rho++) {
-            for (let t = 0; t < Ps[rho]; t++) {
-              const p = pairStart[rho] + t, vo = p * rr;
-              const base = off(rho, t + 1 + j);
-              for (let i = i0; i < i1; i++) {
-                const row = (j * N + i) * rr;
-                let pred = 0;
-                for (let b = 0; b < rr; b++) pred += UK[row + b] * V[vo + b];
-                const e = data[base + i] - pred;
-                residual2 += e * e;
+      // ‖Y − U K Vᵀ‖² = ‖Y‖² − 2⟨YV, UK⟩ + ⟨VᵀV, (UK)ᵀUK⟩ costs O((n + m)·rr²), but it loses ~ε‖Y‖² to cancellation:
+      // kept when the residual is at least RESIDUAL_CUT·‖Y‖² (relative error ≤ ~1e-10 there), otherwise recomputed
+      // explicitly, row by row of B (a pass over the data in JS: 12 s at 4096 × 100k, rank 10, the bulk of a fit)
+      const cheap = o.residual === 'explicit' ? -1 : cheapResidual2(yNorm2, YV, UK, V, n, m, rr);
+      let residual2 = cheap;
+      if (!(cheap >= RESIDUAL_CUT * yNorm2)) {
+        // blocked over the embedded dimension so a block of UK (IBLOCK × rr) stays in cache while every pair passes
+        // (the unblocked loop read all of UK once per pair: ~8 MB per pair at n = 100k)
+        residual2 = 0;
+        const IBLOCK = 2048;
+        for (let j = 0; j <= d; j++) {
+          for (let i0 = 0; i0 < N; i0 += IBLOCK) {
+            const i1 = Math.min(N, i0 + IBLOCK);
+            for (let rho = 0; rho < R; rho++) {
+              for (let t = 0; t < Ps[rho]; t++) {
+                const p = pairStart[rho] + t, vo = p * rr;
+                const base = off(rho, t + 1 + j);
+                for (let i = i0; i < i1; i++) {
+                  const row = (j * N + i) * rr;
+                  let pred = 0;
+                  for (let b = 0; b < rr; b++) pred += UK[row + b] * V[vo + b];
+                  const e = data[base + i] - pred;
+                  residual2 += e * e;
+                }
               }
             }
           }

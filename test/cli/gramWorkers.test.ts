@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gram } from '../../src/linalg/gram';
 import { computeSpectrum } from '../../src/koopman/analyze';
 import { createGramWorkers, sharedCopy } from '../../src/cli/gramWorkers';
+import { HankelProducts } from '../../src/koopman/hankelWasm';
 import { REGRESSION_CASES } from '../koopman/regressionCases';
 
 const exec = createGramWorkers(3);
@@ -44,4 +45,52 @@ describe('createGramWorkers', () => {
     const sp = computeSpectrum(big, { ...c.options, gramExecutor: forced }).spectrum;
     sp.eigenvalues.forEach((e, k) => expect(Math.hypot(e.re - one.eigenvalues[k].re, e.im - one.eigenvalues[k].im)).toBe(0));
   });
+});
+
+describe('createGramWorkers: the randomized route\'s products split by snapshots', () => {
+  const split = createGramWorkers(3, { minProductMadds: 0 });
+  afterAll(() => split.close());
+
+  it('X·B and Xᵀ·W over 3 threads equal the one-thread HankelProducts to rounding (2 delays, 6 columns)', () => {
+    const T = 61, N = 20_011, d = data32(T, N), delays = 2, c = 6;
+    const offsets = Array.from({ length: T }, (_, i) => i * N);
+    const one = new HankelProducts(d, offsets, N, delays, c);
+    const many = split.hankel(d, offsets, N, delays, c)!;
+    expect(many).toBeDefined();
+    const fill = (len: number, seed: number) => (A: Float64Array) => { for (let i = 0; i < len; i++) A[i] = Math.cos(seed * i + 0.3); };
+    const C = (delays + 1) * HankelProducts.blockCols(c);
+    for (const cc of [c, 3]) {
+      const CC = (delays + 1) * HankelProducts.blockCols(cc);
+      const relErr = (a: Float64Array, b: Float64Array) => {
+        let e = 0, m = 0;
+        for (let i = 0; i < b.length; i++) { e = Math.max(e, Math.abs(a[i] - b[i])); m = Math.max(m, Math.abs(b[i])); }
+        return e / m;
+      };
+      const D1 = one.mulX(cc, fill(N * CC, 0.7)).slice(), Dn = many.mulX(cc, fill(N * CC, 0.7)).slice();
+      expect(Dn.length).toBe(T * CC);
+      expect(relErr(Dn, D1)).toBe(0); // each row of D is summed by one thread, in the same order
+      const Z1 = one.mulXt(cc, fill(T * CC, 1.3)).slice(), Zn = many.mulXt(cc, fill(T * CC, 1.3)).slice();
+      expect(Zn.length).toBe(N * CC);
+      expect(relErr(Zn, Z1)).toBeLessThan(1e-13); // partial sums over the snapshot shares, added in thread order
+    }
+    expect(C).toBe(24);
+  });
+
+  it('declines data not on a SharedArrayBuffer, too few snapshots, and small products at the default threshold', () => {
+    expect(split.hankel(new Float32Array(61 * 1000), Array.from({ length: 61 }, (_, i) => i * 1000), 1000, 0, 4)).toBeUndefined();
+    expect(split.hankel(data32(4, 1000), [0, 1000, 2000, 3000], 1000, 0, 4)).toBeUndefined();
+    expect(exec.hankel(data32(61, 1000), Array.from({ length: 61 }, (_, i) => i * 1000), 1000, 0, 4)).toBeUndefined();
+  });
+
+  it.each(REGRESSION_CASES.filter((x) => x.name.startsWith('randomized f32')).map((x) => [x.name, x] as const))(
+    'computeSpectrum with the products over 3 threads: %s gives the one-thread eigenvalues to 1e-12', (_name, c) => {
+      const set = c.set();
+      const one = computeSpectrum(set, c.options).spectrum;
+      let taken = 0; // the products really went over the threads
+      const counting = { threads: 3, hankel: (...a: Parameters<typeof split.hankel>) => { const h = split.hankel(...a); if (h) taken++; return h; } };
+      const sp = computeSpectrum({ ...set, data: sharedCopy(set.data) }, { ...c.options, productsExecutor: counting }).spectrum;
+      expect(taken).toBe(1);
+      expect(sp.eigenvalues.length).toBe(one.eigenvalues.length);
+      sp.eigenvalues.forEach((e, k) => expect(Math.hypot(e.re - one.eigenvalues[k].re, e.im - one.eigenvalues[k].im)).toBeLessThan(1e-12));
+    });
 });

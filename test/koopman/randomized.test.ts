@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeSpectrum, RANDOMIZED_MIN_PAIRS, type Modes } from '../../src/koopman/analyze';
 import { wasserstein1 } from '../../src/koopman/wasserstein';
+import { RESIDUAL_CUT } from '../../src/koopman/randomized';
 
 /** An ensemble of a nearly noise-free linear system with 12 modes plus an offset, observed in N dims, float32. */
 function ensemble(R: number, T: number, N: number) {
@@ -117,6 +118,23 @@ describe('randomized route', () => {
     const fast = computeSpectrum(set, { ...opts, route: 'randomized' }).spectrum;
     expect(wasserstein1(asPoints(fast.eigenvalues), asPoints(exact.eigenvalues))).toBeLessThan(1e-8);
     expect(Math.abs(fast.residual - exact.residual)).toBeLessThan(1e-10);
+  });
+
+  it('the residual from the small matrices equals the explicit pass over the data where it is used, and tiny residuals stay explicit', () => {
+    // noisy data: relative residual ~0.1, above the cut, so 'auto' takes the O((n + m)·rr²) form
+    const noisy = ensemble(2, 90, 30);
+    for (let i = 0; i < noisy.data.length; i++) noisy.data[i] += 0.05 * Math.sin(0.71 * i * i);
+    const opts = { delays: 1, rank: { kind: 'rank', r: 6 } as const, route: 'randomized' as const };
+    const auto = computeSpectrum(noisy, opts).spectrum;
+    const explicit = computeSpectrum(noisy, { ...opts, randomized: { residual: 'explicit' } }).spectrum;
+    expect(auto.residual ** 2).toBeGreaterThan(RESIDUAL_CUT);
+    expect(Math.abs(auto.residual - explicit.residual) / explicit.residual).toBeLessThan(1e-10);
+    // exact rank-10 data: the residual is ~1e-9, far below the cut, where the short form would be all cancellation
+    const exact = rank10(2, 60, 15);
+    const a = computeSpectrum(exact, { delays: 1, rank: { kind: 'rank', r: 10 }, route: 'randomized' }).spectrum;
+    const e = computeSpectrum(exact, { delays: 1, rank: { kind: 'rank', r: 10 }, route: 'randomized', randomized: { residual: 'explicit' } }).spectrum;
+    expect(a.residual).toBe(e.residual);
+    expect(a.residual).toBeLessThan(1e-6);
   });
 
   it('caps the rank at the numerical rank with a warning', () => {

@@ -11,13 +11,15 @@ import { readOptionsFrom, spectrumFlags, spectrumOptionsFrom, SPECTRUM_USAGE } f
 import type { Io } from '../main';
 import { createGramWorkers, sharedCopy } from '../gramWorkers';
 import type { GramExecutor } from '../../linalg/gram';
+import type { ProductsExecutor } from '../../koopman/hankelWasm';
 
 /**
- * Threads for the Gram: KOOPSCOPE_THREADS if set (1 = single-threaded), else every core (os.availableParallelism).
- * One executor per process; its workers start on the first Gram large enough to need them.
+ * Threads for the Gram and the randomized route's products: KOOPSCOPE_THREADS if set (1 = single-threaded), else
+ * every core (os.availableParallelism). One executor per process; its workers start on the first Gram or product
+ * large enough to need them.
  */
-let executor: GramExecutor | undefined;
-function gramExecutor(): GramExecutor {
+let executor: (GramExecutor & ProductsExecutor) | undefined;
+function gramExecutor(): GramExecutor & ProductsExecutor {
   const env = Number(process.env.KOOPSCOPE_THREADS);
   executor ??= createGramWorkers(Number.isInteger(env) && env >= 1 ? env : undefined);
   return executor;
@@ -46,7 +48,7 @@ export function spectrumOfFile(path: string, values: Record<string, unknown>): S
     // snapshots dropped for NaN/Inf leave gaps; `times` makes the engine split the runs there (the reader kept every
     // snapshot: --every is applied by the engine here)
     const times = timesAfterDropping(traj.T, traj.dropped);
-    fit = computeSpectrum(times ? { ...traj, times } : traj, { ...options, gramExecutor: exec, onProgress: (f, phase) => bar.update(f, phase) });
+    fit = computeSpectrum(times ? { ...traj, times } : traj, { ...options, gramExecutor: exec, productsExecutor: exec, onProgress: (f, phase) => bar.update(f, phase) });
   } catch (e) {
     // the engine's OptionError/DataError are the user's; anything else is a bug and stays one (main.ts)
     if (e instanceof UserError) throw new UsageError(`${traj.source}: ${e.message}`);
