@@ -12,8 +12,8 @@
  * centers). With Q (m × k) an orthonormal basis of the range found by q power iterations and Aᵀ Q = Ub Sb Vbᵀ:
  *     A ≈ Q Qᵀ A = (Q Vb) Sb Ubᵀ,   i.e.  U = Ub (n × k),  S = Sb,  V = Q Vb (m × k), both orthonormal.
  * From these the reduced quantities of dmd.ts follow with structured products only: K = Uᵀ Y V, c = Uᵀ x_0,
- * P = Y V S⁻¹, E = PᵀP, f = Pᵀ x_0, ‖Y‖² (from per-snapshot norms); the residual ‖Y − U K Vᵀ‖ is computed
- * explicitly. Projected modes X V S⁻¹ W = U W exactly (Aᵀ Q Vb = Ub Sb), so V is a legitimate mode basis.
+ * P = Y V S⁻¹, E = PᵀP, f = Pᵀ x_0, ‖Y‖² (from per-snapshot norms); the residual ‖Y − U K Vᵀ‖ from these small
+ * matrices, or explicitly when it is tiny (see `project`). Projected modes X V S⁻¹ W = U W exactly (Aᵀ Q Vb = Ub Sb), so V is a legitimate mode basis.
  *
  * Only the leading k = r + oversampling singular values are computed; energy/optimal/full rank rules need all of
  * them and are refused. Accuracy is measured a posteriori: ρ_i = ‖A u_i − σ_i v_i‖ (the other half of the triplet
@@ -343,7 +343,7 @@ export function pairProblemRandomized(
       }
       // ‖Y − U K Vᵀ‖² = ‖Y‖² − 2⟨YV, UK⟩ + ⟨VᵀV, (UK)ᵀUK⟩ costs O((n + m)·rr²), but it loses ~ε‖Y‖² to cancellation:
       // kept when the residual is at least RESIDUAL_CUT·‖Y‖² (relative error ≤ ~1e-10 there), otherwise recomputed
-      // explicitly, row by row of B (a pass over the data in JS: 12 s at 4096 × 100k, rank 10, the bulk of a fit)
+      // explicitly, row by row of B (a pass over the data in JS: 12 of a fit's 48 s at 4096 × 100k, rank 10)
       const cheap = o.residual === 'explicit' ? -1 : cheapResidual2(yNorm2, YV, UK, V, n, m, rr);
       let residual2 = cheap;
       if (!(cheap >= RESIDUAL_CUT * yNorm2)) {
