@@ -5,8 +5,8 @@
  * whose gradient scatters rows back with UnsortedSegmentSum. tfjs-backend-wasm 4.22 has no such kernel, and
  * tfjs-backend-cpu's builds a (segments × rows) one-hot mask per call (O(rows · segments · inner)), which is what made
  * gather "very slow on cpu". The sum itself is O(rows · inner): out[ids[i]] += x[i] in index order. No maintained
- * package provides it. Checked against the cpu backend's own kernel in test/train/segmentSum.test.ts. The same module
- * gives wasm a fast row gather (registerWasmGatherRows), the forward half of the lookup.
+ * package provides it. Checked against a dense one-hot reference on cpu and wasm in test/train/transformer.test.ts.
+ * The same module gives wasm a fast row gather (registerWasmGatherRows), the forward half of the lookup.
  *
  * Contract (tfjs's): x (n₀, …, n_{k−1}, inner…), segmentIds of shape (n₀, …, n_{k−1}) (int32, values in
  * [0, numSegments); others are dropped, as tfjs does), output (numSegments, inner…), float32.
