@@ -94,6 +94,10 @@ describe('access', () => {
     expect(r.headers['cross-origin-embedder-policy']).toBe('require-corp');
     expect(r.headers['content-type']).toMatch(/text\/html/);
     expect((await request('/assets/a.js')).headers['content-type']).toMatch(/javascript/);
+    // hashed assets may be cached for good (the page keeps working after the server stops); the page and /api never
+    expect((await request('/assets/a.js')).headers['cache-control']).toBe('private, max-age=31536000, immutable');
+    expect(r.headers['cache-control']).toBe('no-store');
+    expect((await request('/api/runs')).headers['cache-control']).toBe('no-store');
     for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/../../secret.txt']) {
       const s = await request(p);
       expect([403, 404]).toContain(s.status);

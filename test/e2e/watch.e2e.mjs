@@ -10,7 +10,8 @@
  *      spectrum table of seed-0 equals `koopscope spectrum DIR/seed-0.npz --window a:b --json` of the same 64
  *      snapshots (float32 data: 1e-4); the sketched run is shown too, and seed-0's spectrum joins the run list;
  *   x. the server stopped mid-run: one notice says so, the page stays usable (the run list and the last spectrum
- *      stay, and new DMD options refit the window held in the page).
+ *      stay, new DMD options refit the window held in the page, and a preset picked then trains: its worker scripts
+ *      come from the browser's cache).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as assert from 'node:assert/strict';
@@ -189,13 +190,20 @@ describe('Koopscope page served by koopscope watch', { concurrency: false, skip:
       assert.ok(texts.filter((t) => /does not answer/.test(t)).length <= 2, `notices: ${texts.join(' | ')}`);
       assert.ok(texts.every((t) => !t.includes('\n')), 'notices are one line');
       // the page is alive: the run stays listed, its spectrum stays, and the Koopman worker refits it with new DMD
-      // options (a new preset would need the server: the page's worker scripts come from it)
+      // options
       assert.deepEqual(await watchedNames(page), ['slow']);
       assert.ok((await tableRows(page, live))?.length > 0, 'the last spectrum is gone');
       await page.getByLabel('r', { exact: true }).fill('2');
       await page.getByLabel('r', { exact: true }).press('Tab');
       await page.waitForFunction((live) => /: 2 eigenvalues, rank 2,/.test(document.querySelector(`${live} table.spectrum caption`)?.textContent ?? ''), live, { timeout: 30_000 })
         .catch(async (e) => { throw new Error(`no refit after the server stopped: ${await page.locator(`${live} table.spectrum caption`).textContent().catch(() => 'no table')} (${e.message})`); });
+      assert.deepEqual(await page.locator('.notice-error').allTextContents(), []);
+      // and a preset picked now trains in the page: its worker scripts come from the browser's cache (hashed assets)
+      await page.locator('section.presets select').selectOption('spiral');
+      await page.getByRole('button', { name: /^Play/ }).click({ timeout: 60_000 }); // enabled once the trainer is ready
+      await page.waitForFunction(() => !/watched/.test(document.querySelector('[aria-label="Run status"] dd')?.textContent ?? '')
+        && Number(document.querySelector('[data-testid="run-step"]')?.textContent ?? 0) > 0, undefined, { timeout: 60_000, polling: 200 })
+        .catch(async (e) => { throw new Error(`no training after the server stopped: ${(await page.locator('.notice').allTextContents()).join(' | ')} (${e.message})`); });
       assert.deepEqual(await page.locator('.notice-error').allTextContents(), []);
       await page.context().close();
     } finally {

@@ -337,7 +337,10 @@ export async function startWatchServer(opts: WatchOptions = {}): Promise<WatchSe
       res.end(req.method === 'HEAD' ? undefined : html);
       return;
     }
-    res.writeHead(200, { ...COMMON, 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': st.size });
+    // Vite names everything under assets/ by its content hash: the browser may keep those for good, so the page's
+    // worker scripts and wasm still load from its cache after this server stops (a preset picked then trains)
+    const cache = rel.startsWith('/assets/') ? { 'Cache-Control': 'private, max-age=31536000, immutable' } : {};
+    res.writeHead(200, { ...COMMON, ...cache, 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': st.size });
     if (req.method === 'HEAD') { res.end(); return; }
     createReadStream(file).on('error', () => res.destroy()).pipe(res);
   };
