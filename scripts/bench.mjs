@@ -2,7 +2,8 @@
 /**
  * Koopscope benchmarks: `npm run bench` (full sizes) or `npm run bench -- --quick` (small sizes; the default when the
  * CI environment variable is set, `--full` overrides). `--only=streaming,batch` runs a subset, `--list` lists the
- * sections; `--sizes=`, `--reps=` (and batch's `--before=`) go to the one section `--only` names. Prints a table and writes bench/results.json. What each number means: docs/benchmarks.md.
+ * sections; `--sizes=`, `--reps=` (and batch's `--before=`) go to the one section `--only` names. Prints a table and
+ * writes bench/results.json. What each number means: docs/benchmarks.md.
  *
  * Every ratio is taken against a baseline measured in the same run on the same data (timings are never asserted in
  * tests: the machines are noisy). Each section runs in its own process (`node --import tsx bench/<x>.ts`), which

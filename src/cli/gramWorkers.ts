@@ -116,7 +116,7 @@ export function createGramWorkers(
       const Cmax = (delays + 1) * HankelProducts.blockCols(maxC);
       const shared = (len: number) => new Float64Array(new SharedArrayBuffer(8 * len));
       const B = shared(N * Cmax), D = shared(Ttot * Cmax), W = shared(Ttot * Cmax);
-      const Zparts = pool.map(() => shared(N * Cmax));
+      const Zparts = pool.map(() => shared(N * Cmax)), Zsum = new Float64Array(N * Cmax);
       return {
         mulX(c, fillB) {
           const C = (delays + 1) * HankelProducts.blockCols(c);
@@ -133,15 +133,15 @@ export function createGramWorkers(
           wAll.fill(0);
           fillW(wAll, HankelProducts.blockCols(c));
           const rowsOf = (p: number) => wAll.subarray(cut(p) * C, cut(p + 1) * C);
-          let Z: Float64Array | undefined;
+          const Z = Zsum.subarray(0, N * C); // this thread's part, then the workers' added in order
           together(pool, pool.map((_, w) => (ctl) => ({
             kind: 'hankel-mulXt', c, input: rowsOf(w + 1), out: Zparts[w].subarray(0, N * C), ...share(w + 1), ctl,
-          }) satisfies HankelProductJob), () => { Z = mine.mulXt(c, (Wm) => Wm.set(rowsOf(0))).slice(); });
+          }) satisfies HankelProductJob), () => { Z.set(mine.mulXt(c, (Wm) => Wm.set(rowsOf(0)))); });
           for (const part of Zparts) {
             const z = part.subarray(0, N * C);
-            for (let i = 0; i < z.length; i++) Z![i] += z[i];
+            for (let i = 0; i < z.length; i++) Z[i] += z[i];
           }
-          return Z!;
+          return Z;
         },
       };
     },

@@ -33,6 +33,9 @@ export interface GrokkingSettings {
   logits: 'answers' | 'vocab';
 }
 
+/** The `logits` entry of a result's settings when all p + 1 tokens were scored (absent otherwise); --merge reads it back. */
+const VOCAB_LOGITS_SETTING = 'vocab: all p + 1 tokens scored (\'=\' included), as paper 1\'s code';
+
 export function grokkingSettings(quick: boolean, o: Partial<GrokkingSettings> = {}): GrokkingSettings {
   return {
     p: o.p ?? (quick ? 19 : 113),
@@ -129,7 +132,7 @@ function grokkingBody(
         steps: S.steps, runsPerSeed: S.runs, observed: 'mlp.W_out', pca: S.pca, pcaFit: 'pairs (components fitted on the snapshot pairs\' X, as paper 1\'s code)', delays: S.delays, rank: S.rank, seeds,
         seedUse: 'each seed sets the init, the perturbations and the train/test split', finalLoss,
         precision: 'float32 (tfjs); the paper trained in float64', backend,
-        ...(S.logits === 'vocab' ? { logits: 'vocab: all p + 1 tokens scored (\'=\' included), as paper 1\'s code' } : {}),
+        ...(S.logits === 'vocab' ? { logits: VOCAB_LOGITS_SETTING } : {}),
       },
       reduced, spectra, seeds, distances: [d, ...vsPublished], nulls,
       verdict: overallVerdict([d, ...vsPublished]),
@@ -162,7 +165,7 @@ export function mergeGrokking(parts: ExperimentResult[], published?: RunOptions[
     p: Number(/mod (\d+)/.exec(String(parts[0].settings.task))?.[1]),
     model: { dModel: st.model.dModel, dMlp: st.model.dMlp, heads: st.model.heads, dHead: st.model.dHead },
     steps: st.steps, runs: st.runsPerSeed, pca: st.pca, delays: st.delays, rank: st.rank,
-    logits: st.logits?.startsWith('vocab') ? 'vocab' : 'answers',
+    logits: st.logits === VOCAB_LOGITS_SETTING ? 'vocab' : 'answers',
   };
   return grokkingBody(S, seeds, spectra, { grokking: fl('grokking'), constrained: fl('constrained') }, published, String(parts[0].settings.backend ?? 'cpu'));
 }

@@ -12,7 +12,7 @@ import { trainConfigFor } from './runConfig';
 import { CUSTOM, CUSTOM_BASE, customFromTrain, customProblems, observeProblems, type CustomConfig } from './custom';
 import { runOmdOgdInWorker } from '../client/demo';
 import { ordinal } from '../../koopman/recorder';
-import { emptyLive, emptyScrub, store, type AppStore, type DmdConfig, type Notice, type RunConfig, type RunEntry, type ViewConfig } from './store';
+import { emptyLive, emptyScrub, shownWatch, store, type AppStore, type DmdConfig, type Notice, type RunConfig, type RunEntry, type ViewConfig } from './store';
 
 /** What the actions use besides the store: the worker engine and the one-shot job clients (tests give fakes). */
 export interface ActionDeps {
@@ -163,14 +163,9 @@ export function createActions(target: AppStore, deps: ActionDeps = {}) {
   }
 
   /** The live view shows a run streamed by koopscope watch (state/watch.ts): its trainer, not the page, sets the pace. */
-  function watching(): string | undefined {
-    const { watch, status } = get();
-    return watch && watch.gen === status.recording ? watch.run : undefined;
-  }
-
-  /** Play, Step and Reset have no trainer to drive while a stream is shown: say so once instead of doing nothing. */
+  /** Play, Step and Reset have no trainer to drive while a stream is shown (its script sets the pace): say so once. */
   function refuseWhileWatching(what: string): boolean {
-    const run = watching();
+    const run = shownWatch(get())?.run;
     if (run === undefined) return false;
     addNotice({ kind: 'info', key: 'watch-transport',
       text: `${what} drives training in the page; ${run} is trained by its own script and streamed here. Pick a preset (or "Train in the page") to train here.` });
@@ -266,8 +261,9 @@ export function createActions(target: AppStore, deps: ActionDeps = {}) {
 
   /** The live run's name: preset, variant, init seed (the preset's when not overridden), lr override, step. */
   function currentRunName(): string {
-    const { config, live, watch, status } = get();
-    if (watch && watch.gen === status.recording) return `${watch.run} (watched) @ step ${live.spectrumStep}`;
+    const { config, live } = get();
+    const watched = shownWatch(get());
+    if (watched) return `${watched.run} (watched) @ step ${live.spectrumStep}`;
     const r = config.run;
     let seed = r.initSeed;
     if (seed === undefined) { try { seed = trainConfigFor(r).initSeed; } catch { /* an invalid run: no seed to name */ } }

@@ -3,7 +3,7 @@
  * label, how fresh the spectrum on screen is, the training rate, and what a run is doing while it sets up.
  */
 import { trainConfigFor } from './runConfig';
-import type { AppState, LivePoint } from './store';
+import { shownWatch, type AppState, type LivePoint } from './store';
 
 /** Rates are measured over the loss points of this many ms of wall time before the newest one. */
 export const RATE_WINDOW_MS = 3000;
@@ -46,7 +46,8 @@ export function runLabel(s: AppState, gen = s.status.recording): string {
 
 /** Optimizer steps between snapshots of the run shown: the watched stream's own, else the page's configuration. */
 function snapshotEvery(s: AppState): number {
-  if (s.watch && s.watch.gen === s.status.recording) return s.watch.every;
+  const watched = shownWatch(s);
+  if (watched) return watched.every;
   if (s.config.run.snapshotEvery !== undefined) return s.config.run.snapshotEvery;
   try { return trainConfigFor(s.config.run).snapshotEvery; } catch { return 1; }
 }

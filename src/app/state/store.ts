@@ -186,6 +186,11 @@ export interface AppState {
   watch?: { run: string; gen: number; every: number };
 }
 
+/** The watched run the live view shows now (`watch` of the current generation), or undefined. */
+export function shownWatch(s: Pick<AppState, 'watch' | 'status'>): AppState['watch'] {
+  return s.watch && s.watch.gen === s.status.recording ? s.watch : undefined;
+}
+
 export const DEFAULT_DMD: DmdConfig = { window: 64, rank: { kind: 'rank', r: 10 }, delays: 0, center: false, pca: 0 };
 export const DEFAULT_VIEW: ViewConfig = { plane: 'discrete', zoom: 'unit', table: false, logLoss: true, smoothing: 0.6 };
 export const DEFAULT_RUN: RunConfig = { preset: 'spiral', quick: false };

@@ -12,7 +12,7 @@ import { createStore } from 'zustand/vanilla';
 import type { Engine } from '../client/engine';
 import { addCurrentRunToList } from './actions';
 import { dropNotice, pushNotice, withoutRunNotices } from './replies';
-import { emptyLive, emptyScrub, store as appStore, type AppStore, type DmdConfig } from './store';
+import { emptyLive, emptyScrub, shownWatch, store as appStore, type AppStore, type DmdConfig } from './store';
 import type { StreamReply, StreamTarget } from '../../workers/stream';
 
 /** A run as the server summarises it (docs/watch.md "Summary"). */
@@ -116,10 +116,7 @@ export function watchRun(run: string): boolean {
 }
 
 /** Whether the live view still shows the watched run (a preset started since ends it). */
-function watching(): boolean {
-  const { watch, status } = target.getState();
-  return !!watch && watch.gen === status.recording;
-}
+const watching = (): boolean => shownWatch(target.getState()) !== undefined;
 
 /** A summary arrived (list, SSE): keep it; show the first run when nothing is watched; mirror `closed` for the shown one. */
 function takeSummary(s: WatchSummary): void {

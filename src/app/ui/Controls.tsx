@@ -2,6 +2,7 @@
 import { learningRate, trainConfigFor } from '../state/runConfig';
 import * as A from '../state/actions';
 import { runProgress } from '../state/liveStatus';
+import { shownWatch } from '../state/store';
 import { NumberField } from './NumberField';
 import { useApp, useAppShallow } from './useApp';
 
@@ -32,29 +33,27 @@ function presetDefaults(run: Parameters<typeof trainConfigFor>[0]) {
 export function Controls() {
   const s = useAppShallow((st) => ({
     playing: st.status.playing, phase: st.status.phase, diverged: st.status.diverged, speed: st.status.speed, run: st.config.run,
-    watching: st.watch?.gen === st.status.recording ? st.watch.run : undefined,
+    watching: shownWatch(st)?.run,
   }));
   const d = presetDefaults(s.run);
   const busy = s.phase !== 'ready';
   return (
     <section className="panel controls" aria-labelledby="controls-heading">
       <h2 id="controls-heading">Training</h2>
-      {s.watching !== undefined ? (
-        <div className="transport" role="group" aria-label="Transport">
+      <div className="transport" role="group" aria-label="Transport">
+        {s.watching !== undefined ? <>
           <p className="hint" data-testid="watch-transport">Watching <b>{s.watching}</b>: its own training script sets the pace.</p>
           <button type="button" onClick={() => A.startRun()}>Train {s.run.preset} in the page</button>
-        </div>
-      ) : (
-      <div className="transport" role="group" aria-label="Transport">
-        <button type="button" className="primary" onClick={A.togglePlay} disabled={busy || !!s.diverged} aria-keyshortcuts="Space">
-          {s.playing ? 'Pause' : 'Play'} <kbd>Space</kbd>
-        </button>
-        <button type="button" onClick={() => A.step(1)} disabled={busy || s.playing || !!s.diverged} aria-keyshortcuts="ArrowRight">
-          Step <kbd>→</kbd>
-        </button>
-        <button type="button" onClick={A.reset} disabled={busy} aria-keyshortcuts="R">Reset <kbd>R</kbd></button>
+        </> : <>
+          <button type="button" className="primary" onClick={A.togglePlay} disabled={busy || !!s.diverged} aria-keyshortcuts="Space">
+            {s.playing ? 'Pause' : 'Play'} <kbd>Space</kbd>
+          </button>
+          <button type="button" onClick={() => A.step(1)} disabled={busy || s.playing || !!s.diverged} aria-keyshortcuts="ArrowRight">
+            Step <kbd>→</kbd>
+          </button>
+          <button type="button" onClick={A.reset} disabled={busy} aria-keyshortcuts="R">Reset <kbd>R</kbd></button>
+        </>}
       </div>
-      )}
       <RunProgress />
       <div className="fields">
         <NumberField label="Learning rate" value={s.run.lr ?? d.lr} live valid={(x) => x > 0 && x < 100}

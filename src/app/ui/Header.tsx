@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { toggleHelp } from '../state/actions';
 import { formatRate, stepsPerSecond } from '../state/liveStatus';
-import type { AppState } from '../state/store';
+import { shownWatch, type AppState } from '../state/store';
 import { describeWebGpu, probeWebGpu, type WebGpuStatus } from '../client/webgpu';
 import { useAppShallow, useThrottledApp } from './useApp';
 
@@ -41,7 +41,7 @@ export function Header() {
   const s = useAppShallow((st) => ({
     phase: st.status.phase, playing: st.status.playing, step: st.status.step, backend: st.status.backend,
     modelSize: st.status.modelSize, observed: st.status.observed, runs: st.status.runs, diverged: st.status.diverged,
-    preset: st.config.run.preset, watching: st.watch?.gen === st.status.recording ? st.watch.run : undefined,
+    preset: st.config.run.preset, watching: shownWatch(st)?.run,
   }));
   const observedSize = s.observed?.reduce((a, p) => a + p.size, 0);
   const state = s.diverged ? 'diverged' : s.phase === 'ready' ? (s.playing ? 'playing' : 'paused') : s.phase;

@@ -20,6 +20,9 @@ export function modularDataset(spec: ModularSpec, rng: Sfc32): Dataset {
   const p = checkCount('modular: p', spec.p, 2);
   checkFraction('modular: trainFraction', spec.trainFraction);
   if (p > 4096) throw new Error(`modular: p = ${p} is too large (p² pairs are materialised; p ≤ 4096)`);
+  if (spec.logits !== undefined && spec.logits !== 'answers' && spec.logits !== 'vocab') {
+    throw new Error(`modular: logits must be 'answers' or 'vocab', got ${JSON.stringify(spec.logits)}`);
+  }
   const n = p * p;
   const x = new Int32Array(3 * n);
   const y = new Int32Array(n);
@@ -32,9 +35,6 @@ export function modularDataset(spec: ModularSpec, rng: Sfc32): Dataset {
     }
   }
   const split = shuffleSplit(x, 3, y, 1, n, modularTrainCount(p, spec.trainFraction), rng);
-  if (spec.logits !== undefined && spec.logits !== 'answers' && spec.logits !== 'vocab') {
-    throw new Error(`modular: logits must be 'answers' or 'vocab', got ${JSON.stringify(spec.logits)}`);
-  }
   const outputs = spec.logits === 'vocab' ? p + 1 : p;
   return { spec, task: 'classification', inputShape: [3], outputs, vocab: p + 1, ...split };
 }

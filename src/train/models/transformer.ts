@@ -8,8 +8,9 @@
  * Dead work skipped: every query, key and value is a linear map of one token's embedding plus its position, so
  * (E[v] + P_t)·Wᵀ is row t·vocab + v of a (T·vocab × heads·d_head) table. Each step builds such tables for W_Q (last
  * position only), W_K, W_V (T·vocab ≪ the batch's n·T token slots) and looks rows up with tf.gather, instead of
- * projecting n·T embeddings (p = 113, full batch: 11 490 slots against a 342-row table). The gather's gradient is a segment sum (src/train/segmentSum.ts). The
- * loss and gradients equal the direct form's to float32 rounding (test/train/transformer.test.ts).
+ * projecting n·T embeddings (p = 113, full batch: 11 490 slots against a 342-row table). The gather's gradient is a
+ * segment sum (src/train/segmentSum.ts). The loss and gradients equal the direct form's to float32 rounding
+ * (test/train/transformer.test.ts).
  *
  * Parameters in Nanda's layouts and init (all N(0, 1/d_model), unembed N(0, 1/d_vocab), biases 0):
  *   embed (d_model, vocab), pos_embed (n_ctx, d_model), attn.W_Q / attn.W_K / attn.W_V (heads, d_head, d_model),
@@ -64,16 +65,15 @@ export function buildTransformer(spec: TransformerSpec, dataset: Dataset, initSe
     // per key position t (T is tiny: 3): k_t, v_t (n, heads, d_head), so scores, softmax and mixing need no
     // broadcast over T and no transposes (each would cost a batch-sized reduction or copy on wasm)
     const Ktab = tf.matMul(tokPos, Wk, false, true), Vtab = tf.matMul(tokPos, Wv, false, true);
-    const idsAt = (t: number) => tf.reshape(tf.slice(ids, [0, t], [n, 1]), [n]) as tf.Tensor1D;
-    const slotAt = (t: number) => (t === 0 ? idsAt(0) : tf.add(idsAt(t), tf.scalar(t * vocab, 'int32')) as tf.Tensor1D); // rows of tokPos
+    const idsAt = Array.from({ length: T }, (_, t) => tf.reshape(tf.slice(ids, [0, t], [n, 1]), [n]) as tf.Tensor1D);
     const lastTok = tf.slice(tokPos, [(T - 1) * vocab, 0], [vocab, d]) as tf.Tensor2D; // E + P_{T−1}
-    const lastIds = idsAt(T - 1);
+    const lastIds = idsAt[T - 1];
     const q = heads3(tf.gather(tf.matMul(lastTok, Wq, false, true), lastIds)); // (n, heads, d_head)
     const last = tf.gather(lastTok, lastIds) as tf.Tensor2D; // the last position's residual (n, d)
     const scale = 1 / Math.sqrt(dHead);
     const ks: tf.Tensor[] = [], vs: tf.Tensor[] = [];
     for (let t = 0; t < T; t++) {
-      const at = slotAt(t);
+      const at = t === 0 ? idsAt[0] : tf.add(idsAt[t], tf.scalar(t * vocab, 'int32')); // rows of tokPos
       ks.push(heads3(tf.gather(Ktab, at)));
       vs.push(heads3(tf.gather(Vtab, at)));
     }
