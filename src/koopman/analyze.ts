@@ -64,14 +64,14 @@ export interface SpectrumOptions {
   /** Settings of the randomized route (randomized.ts). */
   randomized?: RandomizedOptions;
   /**
-   * Computes the Gram route's snapshot Gram elsewhere (e.g. split over worker threads: src/cli/gramWorkers.ts in
-   * Node). Used for contiguous unsketched rows; when absent or when it declines (returns undefined), gram() runs here
+   * Computes the Gram route's snapshot Gram elsewhere (e.g. split over threads: src/workers/threadExecutor.ts, on
+   * Node's worker threads or the page's nested workers). Used for contiguous unsketched rows; when absent or when it declines (returns undefined), gram() runs here
    * on one thread. Eigenvalues agree with the one-thread Gram to rounding (~1e-14 on well-conditioned fits).
    */
   gramExecutor?: GramExecutor;
   /**
-   * Runs the randomized route's snapshot products elsewhere (e.g. split over worker threads: src/cli/gramWorkers.ts
-   * in Node), unless `randomized.executor` names one. Eigenvalues agree with one thread to rounding.
+   * Runs the randomized route's snapshot products elsewhere (e.g. split over threads: src/workers/threadExecutor.ts),
+   * unless `randomized.executor` names one. Eigenvalues agree with one thread to rounding.
    */
   productsExecutor?: ProductsExecutor;
   /** Called with a fraction in [0, 1] during the long phases ('sketch', 'gram'); for progress bars. */

@@ -31,7 +31,7 @@ export interface HankelProductsLike {
 }
 
 /**
- * Products computed elsewhere, e.g. split by snapshots over worker threads (src/cli/gramWorkers.ts in Node), injected
+ * Products computed elsewhere, e.g. split by snapshots over threads (src/workers/threadExecutor.ts), injected
  * through SpectrumOptions.productsExecutor so the core stays free of threads. `hankel` takes the arguments of the
  * HankelProducts constructor and returns products with the same results to rounding (each thread sums its own
  * snapshots; the parts of Xᵀ·W are added in thread order), or undefined when it cannot take these (the caller then

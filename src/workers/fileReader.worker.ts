@@ -1,6 +1,7 @@
 /**
  * Reads a trajectory `File`/`Blob` off the main thread, so that choosing a file of hundreds of megabytes never freezes
- * the page. A job worker (job.ts): `{type: 'read', file, name, spectrum?}` (jobRequests.ts) → `progress`… (phases
+ * the page. With `spectrum`, also fits it here, on every core when the fit is large and the page is cross-origin
+ * isolated (nested workers, threadPool.ts; the result's `threads` says how many, or why one). A job worker (job.ts): `{type: 'read', file, name, spectrum?}` (jobRequests.ts) → `progress`… (phases
  * 'read', …; at most one per 50 ms and phase, fraction 1 always) → `result` (a ReadResult; a trajectory's data buffer
  * is transferred) | `failed` ({name, code, message}: io's error codes survive). Any other message is answered with
  * `failed` "Unsupported message type 'T'".
@@ -10,9 +11,17 @@ import { computeSpectrum } from '../koopman/analyze';
 import { spectrumReport, type SpectrumReport } from '../koopman/report';
 import { byTime, serveJob } from './job';
 import type { ReadRequest, ReadResult } from './jobRequests';
+import { MIN_MADDS, MIN_PRODUCT_MADDS, sharedCopy } from './threadExecutor';
+import { pageThreadCount, startPageThreads, type PageThreads } from './threadPool';
 
 /** Minimum time between two progress messages of the same phase (the last one, fraction 1, is always sent). */
 const PROGRESS_INTERVAL_MS = 50;
+
+/**
+ * Whether a fit of M snapshots of N values is large enough to split: the Gram's M²N/2 multiply-adds, or one randomized
+ * product (≥ 16 columns) over all the data, past threadExecutor.ts's thresholds.
+ */
+const wantsThreads = (M: number, N: number): boolean => (M * M * N) / 2 >= MIN_MADDS || M * N * 16 >= MIN_PRODUCT_MADDS;
 
 /** The array itself when it owns its whole buffer, else a copy that does (so transferring it moves no extra bytes). */
 function ownBuffer<A extends Float32Array | Float64Array>(a: A): A {
@@ -26,15 +35,33 @@ serveJob<ReadRequest, ReadResult>(async (request, job) => {
   if (result.kind === 'eigenvalues') return { kind: 'eigenvalues', sets: result.sets };
   if (request.spectrum) {
     let report: SpectrumReport;
+    // threads are started (and awaited) before the synchronous fit: see threadPool.ts
+    const plan = wantsThreads(result.runs * result.T, result.N) ? pageThreadCount() : undefined;
+    let threads: PageThreads | undefined;
+    if (plan && plan.threads > 1) {
+      job.progress(0, 'starting threads');
+      threads = await startPageThreads(plan.threads,
+        () => new Worker(new URL('./gram.worker.ts', import.meta.url), { type: 'module' }));
+    }
     try {
       const steps = result.steps;
       const dt = steps && steps.length > 1 && steps[1] > steps[0] ? steps[1] - steps[0] : undefined;
-      const fit = computeSpectrum(result, { dt, ...request.spectrum, onProgress });
+      const executor = threads && 'executor' in threads ? threads.executor : undefined;
+      // the threads see the data only on shared memory: one copy (the read array is then let go)
+      const set = executor ? { ...result, data: sharedCopy(result.data) } : result;
+      const fit = computeSpectrum(set, { dt, ...request.spectrum, onProgress, gramExecutor: executor, productsExecutor: executor });
       report = spectrumReport(fit.spectrum, request.name);
     } catch (e) {
       throw new Error(`${request.name}: ${(e as Error).message}`);
+    } finally {
+      if (threads && 'close' in threads) threads.close();
     }
-    return { kind: 'analysed', runs: result.runs, T: result.T, N: result.N, params: result.params, report };
+    const used = threads ?? plan;
+    const late = threads && 'executor' in threads ? threads.executor.takenBack() : 0;
+    return {
+      kind: 'analysed', runs: result.runs, T: result.T, N: result.N, params: result.params, report,
+      ...(used ? { threads: 'why' in used && used.why ? { count: 1, why: used.why } : { count: used.threads, ...(late ? { late } : {}) } } : {}),
+    };
   }
   return { kind: 'trajectory', runs: result.runs, T: result.T, N: result.N, params: result.params, data: ownBuffer(result.data) };
 }, undefined, {

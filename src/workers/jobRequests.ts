@@ -45,8 +45,15 @@ export interface ReadRequest {
   spectrum?: Omit<SpectrumOptions, 'onProgress'>;
 }
 
+/**
+ * How many threads a large fit ran on (set only when the fit was large enough to split): `count` > 1, or 1 and `why`
+ * (e.g. the page is not cross-origin isolated). `late`: jobs the fitting thread ran itself because no other thread
+ * had picked them up in time (threadExecutor.ts), so the fit was slower than `count` threads would make it.
+ */
+export interface FitThreads { count: number; why?: string; late?: number }
+
 /** The file reader's result; a trajectory's `data` buffer is transferred, not copied. Progress phases are strings. */
 export type ReadResult =
   | { kind: 'trajectory'; runs: number; T: number; N: number; params: ParamEntry[]; data: Float32Array | Float64Array }
-  | { kind: 'analysed'; runs: number; T: number; N: number; params: ParamEntry[]; report: SpectrumReport }
+  | { kind: 'analysed'; runs: number; T: number; N: number; params: ParamEntry[]; report: SpectrumReport; threads?: FitThreads }
   | { kind: 'eigenvalues'; sets: { re: Float64Array; im: Float64Array }[] };

@@ -5,7 +5,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { gram } from '../../src/linalg/gram';
 import { computeSpectrum } from '../../src/koopman/analyze';
-import { createGramWorkers, sharedCopy } from '../../src/cli/gramWorkers';
+import { createGramWorkers } from '../../src/cli/gramWorkers';
+import { sharedCopy } from '../../src/workers/threadExecutor';
 import { HankelProducts } from '../../src/koopman/hankelWasm';
 import { REGRESSION_CASES } from '../koopman/regressionCases';
 

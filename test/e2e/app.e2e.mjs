@@ -8,6 +8,8 @@
  *   a. a preset trains and its eigenvalues appear (quadratic: |λ| = 0.95, 0.85, 0.5 in the live table);
  *   b. a dropped .npz and one chosen through the file input give the spectrum `koopscope spectrum FILE --json` gives
  *      with the app's DMD options (read from the DMD panel and turned into CLI flags);
+ *   b2. a file large enough to split is fitted on every core (nested workers) with the CLI's spectrum; served without
+ *      COOP/COEP the same file is fitted on one thread and the page says why;
  *   c. a bad file gives a role="alert" and the app still trains afterwards;
  *   d. a URL reproduces a configuration: the controls show its values, a change rewrites the hash, a reload keeps it;
  *   f. the demos gallery runs paper 1 in workers: OMD vs OGD (W1 as published), quadratic (as the CLI), Cancel;
@@ -21,6 +23,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startSession, tableRows, waitReady, watchProblems } from './browser.mjs';
+import { serveStatic } from './server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const T = 90_000; // per-test timeout: SwiftShader is slow on a 2-core machine
@@ -45,13 +48,13 @@ after(async () => {
 });
 
 /** A fresh page (own context: no shared storage) at `hash`, with every kind of error collected into `problems`. */
-async function open(hash = '', { ready = true } = {}) {
+async function open(hash = '', { ready = true, at = base } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const where = current;
   watchProblems(page, (kind, text) => problems.push(`[${where}] ${kind}: ${text}`));
-  await page.goto(base + hash, { waitUntil: 'domcontentloaded' });
+  await page.goto(at + hash, { waitUntil: 'domcontentloaded' });
   if (ready) await waitReady(page);
   return page;
 }
@@ -83,6 +86,33 @@ async function dmdFlags(page) {
   const pca = Number(await page.getByLabel('PCA components').inputValue());
   if (pca > 0) flags.push('--pca', String(pca));
   return flags;
+}
+
+/**
+ * A float32 .npy of T snapshots of N values: a 10-dimensional linear system (five damped rotations, radii 0.99 …
+ * 0.85) driven by a little noise, seen through a random N × 10 map, plus round-off-sized observation noise. Seeded.
+ */
+function writeLinearNpy(file, T, N) {
+  let s = 12345;
+  const rand = () => { s = (s * 1103515245 + 12345) >>> 0; return s / 2 ** 32 - 0.5; };
+  const A = [];
+  [0.99, 0.97, 0.95, 0.9, 0.85].forEach((r, k) => { const a = 0.1 * (k + 1); A.push([r * Math.cos(a), -r * Math.sin(a)], [r * Math.sin(a), r * Math.cos(a)]); });
+  const P = Float64Array.from({ length: N * 10 }, rand);
+  const data = new Float32Array(T * N);
+  let z = Array.from({ length: 10 }, () => rand() * 2);
+  for (let t = 0; t < T; t++) {
+    for (let j = 0; j < N; j++) {
+      let v = 1e-4 * rand();
+      for (let q = 0; q < 10; q++) v += P[j * 10 + q] * z[q];
+      data[t * N + j] = v;
+    }
+    z = z.map((_, q) => { const b = q & ~1; return A[q][0] * z[b] + A[q][1] * z[b + 1] + 0.01 * rand(); });
+  }
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${T}, ${N}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const pre = Buffer.alloc(10);
+  pre.write('\x93NUMPY', 0, 'latin1'); pre[6] = 1; pre[7] = 0; pre.writeUInt16LE(header.length, 8);
+  fs.writeFileSync(file, Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer)]));
 }
 
 /** A real drop: a File in a DataTransfer, dragover (which the page must accept) then drop, on the page body. */
@@ -195,6 +225,37 @@ describe('Koopscope, built app', { concurrency: false }, () => {
     assert.equal(runs.filter((t) => /spiral\.npz|quadratic\.npz/.test(t)).length, 2, `run list: ${runs.join(' | ')}`);
     assert.equal(await page.getByRole('alert').count(), 0);
     await finish(page);
+  });
+
+  it('b2. a file large enough to split is fitted on every core with the CLI\'s spectrum; without COOP/COEP on one thread, saying why', { timeout: T }, async () => {
+    named('b2');
+    // 240 snapshots of 8,000 values: a Gram of 240² · 8000 / 2 = 2.3e8 multiply-adds, past the split threshold (2e8)
+    const file = path.join(tmp, 'linear.npy');
+    writeLinearNpy(file, 240, 8000);
+    const page = await open('');
+    const flags = await dmdFlags(page);
+    const expected = JSON.parse(cli('spectrum', file, ...flags, '--json'));
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    await page.getByTestId('open-file').setInputFiles(file);
+    assertSameSpectrum(await openedRows(page, 'linear.npy'), expected, 'linear.npy (threads)');
+    const note = await page.getByTestId('fit-threads').textContent();
+    if (cores > 1) assert.equal(note, `Fitted in the page on ${Math.min(8, cores)} threads.`);
+    else assert.match(note, /one thread: the browser reports one core/);
+    await finish(page);
+
+    // a static host without the isolation headers: same spectrum, one thread, and the page says why
+    const plain = await serveStatic(path.join(root, 'dist'), 0, { isolated: false });
+    try {
+      const page2 = await open('', { at: plain.url });
+      assert.equal(await page2.evaluate(() => crossOriginIsolated), false);
+      await page2.getByTestId('open-file').setInputFiles(file);
+      assertSameSpectrum(await openedRows(page2, 'linear.npy'), expected, 'linear.npy (one thread)');
+      assert.match(await page2.getByTestId('fit-threads').textContent(),
+        /^Fitted on one thread: the page is not cross-origin isolated \(its server sends no COOP\/COEP headers\)/);
+      await finish(page2);
+    } finally {
+      await plain.close();
+    }
   });
 
   it('c. a bad file gives a role="alert" and the app still trains afterwards', { timeout: T }, async () => {

@@ -13,7 +13,7 @@ const TYPES = {
   '.gz': 'application/gzip', '.npy': 'application/octet-stream', '.npz': 'application/octet-stream', '.txt': 'text/plain',
 };
 
-const HEADERS = {
+const ISOLATED = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cache-Control': 'no-store',
@@ -21,9 +21,11 @@ const HEADERS = {
 
 /**
  * Serves `dir` on 127.0.0.1 (port 0: any free port). Resolves to { url, port, close(), requests } where `requests`
- * lists every path served, in order (the benchmark uses it to tell initial from lazy chunks).
+ * lists every path served, in order (the benchmark uses it to tell initial from lazy chunks). `isolated: false` leaves
+ * out the COOP/COEP headers, as a static host that cannot set headers would (the page then has no shared memory).
  */
-export function serveStatic(dir, port = 0) {
+export function serveStatic(dir, port = 0, { isolated = true } = {}) {
+  const HEADERS = isolated ? ISOLATED : { 'Cache-Control': 'no-store' };
   const root = path.resolve(dir);
   const requests = [];
   const server = http.createServer((req, res) => {

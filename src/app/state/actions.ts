@@ -330,7 +330,7 @@ export function createActions(target: AppStore, deps: ActionDeps = {}) {
         file.name, { rank: dmd.rank, delays: dmd.delays, center: dmd.center, ...(dmd.pca > 0 ? { pca: dmd.pca } : {}) });
       if (result.kind === 'trajectory') throw new Error(`${file.name}: unexpected reply from the file reader`);
       if (result.kind === 'analysed') {
-        addRun({ name: file.name, origin: 'file', spectra: [result.report] }, true);
+        addRun({ name: file.name, origin: 'file', spectra: [result.report], ...(result.threads ? { fitThreads: result.threads } : {}) }, true);
       } else {
         const spectra = result.sets.map((s, i) => eigenvaluesReport(`${file.name} [${i}]`, s.re, s.im));
         addRun({ name: `${file.name} (${spectra.length} seed${spectra.length > 1 ? 's' : ''})`, origin: 'file', spectra }, true);

@@ -15,6 +15,7 @@ import type { RankRule } from '../../koopman/types';
 import type { SpectrumReport } from '../../koopman/report';
 import type { ParamInfo, StepMetrics } from '../../train/types';
 import type { BackendReport, FieldData, FieldGrid } from '../../workers/protocol';
+import type { FitThreads } from '../../workers/jobRequests';
 import type { CustomConfig } from './custom';
 
 /** DMD options of the live view and of loaded files (the same meaning as SpectrumOptions; docs/engine.md). */
@@ -90,6 +91,8 @@ export interface RunEntry {
   recording?: number;
   /** Trained ensembles: per-run spectra asked for and not answered yet. */
   seedsPending?: boolean;
+  /** Opened files whose fit was large enough to split: the threads it ran on, or why one (fileReader.worker.ts). */
+  fitThreads?: FitThreads;
 }
 
 /**

@@ -23,6 +23,14 @@ export function RunDetails() {
         ? <p>{run.spectra.length} runs, each fitted alone on the same window (for the seed spread in Compare); the table shows the joint fit of all runs.</p>
         : <p>{run.spectra.length} seeds; the table shows the first.</p>)}
       {run.seedsPending && <p className="hint">Fitting each run of the ensemble alone…</p>}
+      {run.fitThreads && (
+        <p className="hint" data-testid="fit-threads">
+          {run.fitThreads.count > 1
+            ? `Fitted in the page on ${run.fitThreads.count} threads${run.fitThreads.late
+              ? ` (${run.fitThreads.late} of the jobs ran on the first thread: the others did not pick them up in time)` : ''}.`
+            : `Fitted on one thread: ${run.fitThreads.why ?? 'no other thread was available'}.`}
+        </p>
+      )}
       {report?.warnings.map((w, i) => <p key={i} className="warning">warning: {w}</p>)}
       {report && <SpectrumTable report={report} caption={run.name} />}
       <div className="row">

@@ -9,7 +9,8 @@ import { loadTrajectory, stepSpacing } from '../load';
 import { progressBar } from '../progress';
 import { readOptionsFrom, spectrumFlags, spectrumOptionsFrom, SPECTRUM_USAGE } from '../options';
 import type { Io } from '../main';
-import { createGramWorkers, sharedCopy } from '../gramWorkers';
+import { sharedCopy } from '../../workers/threadExecutor';
+import { createGramWorkers } from '../gramWorkers';
 import type { GramExecutor } from '../../linalg/gram';
 import type { ProductsExecutor } from '../../koopman/hankelWasm';
 
