@@ -8,13 +8,17 @@
  *
  * - push kernel (1 vector × 256 rows): src JS dotRows vs Float32Arena.dotRows;
  * - batch Gram: gram(…, 'js') vs gram() default (wasm, block copy) vs gramInPlace (wasm, no copy);
- * - with --file=<.npy>: the file read into an arena, then gramInPlace + spectrumFromGram (rank 10).
+ * - with --file=<.npy>: the file read into an arena, then gramInPlace + spectrumFromGram (rank 10);
+ * - float32 vs float64 blocks (`tileCandidates`; alone with --tiles): the Gram at 256 × 200,000 and 1024 × 25,000
+ *   (--quick: a tenth of N) with the previous kernel (float32 blocks in a Float32Arena, promoted in the 2×4 tile:
+ *   `gramF32Tiles`) against gram() (blocks promoted to float64 once while packing, Float64Arena), interleaved, min
+ *   of the reps, with a bit-for-bit comparison, and the float64 kernel at half the block's columns.
  *
  * Summation order differs between the JS and wasm kernels, so results agree to ~1e-14 relative, not bitwise.
  */
 import * as fs from 'node:fs';
-import { dotRows, gram } from '../src/linalg/gram';
-import { Float32Arena } from '../src/linalg/wasmDot';
+import { dotRows, gram, mirrorUpper, wasmBlock } from '../src/linalg/gram';
+import { Float32Arena, Float64Arena, GRAM_TILE, type TileShape } from '../src/linalg/wasmDot';
 import { spectrumFromGram } from '../src/koopman/analyze';
 import { emit, log, median, quick, timeIt, type Metric } from './common';
 
@@ -37,6 +41,62 @@ export function gramInPlace(arena: Float32Arena, M: number, N: number, block = 8
   return G;
 }
 
+/** The previous wasm gram(): column blocks of `len` columns copied as float32 into a Float32Arena, 2×4 tiles that promote. */
+export function gramF32Tiles(data: Float32Array, M: number, N: number, len = wasmBlock(M, N)): Float64Array {
+  const arena = new Float32Arena(M * len, GRAM_TILE), f = arena.f32, G = new Float64Array(M * M);
+  for (let k0 = 0; k0 < N; k0 += len) {
+    const w = Math.min(len, N - k0);
+    for (let i = 0; i < M; i++) f.set(data.subarray(i * N + k0, i * N + k0 + w), i * w);
+    arena.gramAccumulate(M, w, w, G);
+  }
+  mirrorUpper(G, M);
+  return G;
+}
+
+/** gram()'s wasm route with another block length or tile: blocks promoted to float64 while packing, Float64Arena. */
+export function gramF64Tiles(data: Float32Array, M: number, N: number, len = wasmBlock(M, N), tile?: TileShape): Float64Array {
+  const arena = new Float64Arena(M * len, tile), f = arena.f64, G = new Float64Array(M * M);
+  for (let k0 = 0; k0 < N; k0 += len) {
+    const w = Math.min(len, N - k0);
+    for (let i = 0; i < M; i++) f.set(data.subarray(i * N + k0, i * N + k0 + w), i * w);
+    arena.gramAccumulate(M, w, w, G);
+  }
+  mirrorUpper(G, M);
+  return G;
+}
+
+/** Float32 (promote in the tile) vs float64 blocks (promote while packing): see the file comment. */
+function tileCandidates(metrics: Metric[], info: Record<string, unknown>): void {
+  const sizes: [number, number][] = quick ? [[256, 20_000], [1024, 2_500]] : [[256, 200_000], [1024, 25_000]];
+  const reps = Number(process.argv.find((a) => a.startsWith('--reps='))?.slice(7) ?? 3);
+  for (const [M, N] of sizes) {
+    const data = new Float32Array(M * N);
+    let s = 987654321;
+    for (let i = 0; i < data.length; i++) { s = (s * 1103515245 + 12345) >>> 0; data[i] = s / 2 ** 32 - 0.5 + (i % N) * 1e-6; }
+    const L = wasmBlock(M, N), half = Math.max(4, (L >> 1) & ~3);
+    const cands: { id: string; label: string; fn: () => Float64Array; t: number[] }[] = [
+      { id: 'f32', label: `float32 blocks, 2×4 tile with promotes (previous), L = ${L}`, fn: () => gramF32Tiles(data, M, N), t: [] },
+      { id: 'default', label: `gram() default: float64 blocks, 2×4 tile, L = ${L}`, fn: () => gram(data, M, N), t: [] },
+      { id: 'f64half', label: `float64 blocks, 2×4 tile, L = ${half}`, fn: () => gramF64Tiles(data, M, N, half), t: [] },
+    ];
+    const ref = cands[0]!.fn(), Gd = cands[1]!.fn();
+    let differ = 0;
+    for (let i = 0; i < ref.length; i++) if (!Object.is(ref[i], Gd[i])) differ++;
+    log(`${M}×${N}: gram() vs previous kernel: ${differ} of ${ref.length} entries differ (bit for bit)`);
+    for (let r = 0; r < reps; r++) for (const c of cands) { const t0 = performance.now(); c.fn(); c.t.push(performance.now() - t0); }
+    const madds = (M * (M + 1)) / 2 * N;
+    const base = Math.min(...cands[0]!.t);
+    for (const c of cands) {
+      const ms = Math.min(...c.t);
+      log(`${M}×${N} ${c.label}: min ${ms.toFixed(0)} ms (${c.t.map((t) => t.toFixed(0)).join(', ')}), ` +
+        `${(madds / ms / 1e6).toFixed(2)} G madd/s, ${(base / ms).toFixed(2)}× previous`);
+      metrics.push({ id: `cand.tiles.${M}x${N}.${c.id}`, label: `gram ${M}×${N}, ${c.label}`, value: ms, unit: 'ms',
+        note: `${(madds / ms / 1e6).toFixed(2)} G madd/s, ${(base / ms).toFixed(2)}× previous, min of ${reps}` });
+    }
+    info[`tiles.${M}x${N}.differingEntries`] = differ;
+  }
+}
+
 // ---------------------------------------------------------------- measurements
 function relDiff(a: Float64Array, b: Float64Array): number {
   let d = 0, m = 0;
@@ -45,6 +105,12 @@ function relDiff(a: Float64Array, b: Float64Array): number {
 }
 
 function main(): void {
+  if (process.argv.includes('--tiles')) {
+    const metrics: Metric[] = [], info: Record<string, unknown> = {};
+    tileCandidates(metrics, info);
+    emit('gram-candidates', metrics, info);
+    return;
+  }
   const M = 256, N = quick ? 20_000 : 100_000;
   const arena = new Float32Arena(M * N + N);
   const data = arena.f32;
@@ -83,6 +149,7 @@ function main(): void {
     { id: 'cand.gram.copyCost', label: 'gram default / in place (cost of the block copy)', value: gramW / gramP, unit: '×' },
   ];
   const info: Record<string, unknown> = { M, N };
+  tileCandidates(metrics, info);
 
   // the batch file read straight into wasm memory (no copy) + wasm Gram + the engine's spectrumFromGram
   const file = process.argv.find((a) => a.startsWith('--file='))?.slice(7);

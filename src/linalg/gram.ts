@@ -12,7 +12,7 @@
  * These JS kernels are the reference and the fallback. Float32 data takes the WebAssembly SIMD kernel of
  * wasmDot.ts where it is available (`gram()` below, and SnapshotWindow, whose ring buffer lives in a wasm arena).
  */
-import { Float32Arena, wasmSimdAvailable } from './wasmDot';
+import { Float64Arena, wasmSimdAvailable } from './wasmDot';
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -69,11 +69,13 @@ const BLOCK = 8192;
 /** Below this many values (M·N) 'auto' keeps the JS kernel: allocating a wasm memory would cost more than it saves. */
 const WASM_MIN_VALUES = 1 << 15;
 /**
- * Float32 values per column block copied into the wasm arena (4 MiB; ≥ 1024 columns per block). With M = 256 rows
- * that is 4096 columns (16 KiB a row, a 2×4 tile's 6 rows in L2): 4096–8192 measured best, 2048 and 16384 3–15 %
- * slower (bench/gram-candidates.ts, docs/benchmarks.md).
+ * Values per column block copied into the wasm arena (2²⁰: 1024 … 8192 columns per block; 4096 at M = 256, 1024 at
+ * M = 1024). The arena stores them as float64, 8 MiB. The column blocks fix the summation order of every entry, so
+ * they are kept as they were with the float32 arena (4096–8192 measured best there) and the Gram stays bit for bit
+ * what it was; half as many columns per block (the same 4 MiB as before) measured −3 … +6 % with float64 storage,
+ * no consistent gain to change the results for (bench/gram-candidates.ts, docs/benchmarks.md).
  */
-const WASM_BLOCK_FLOATS = 1 << 20;
+const WASM_BLOCK_VALUES = 1 << 20;
 
 /**
  * The full M×M Gram G[i][j] = ⟨x_i, x_j⟩ of the M rows (N values each) of `data`, row-major float64.
@@ -81,8 +83,11 @@ const WASM_BLOCK_FLOATS = 1 << 20;
  * upper triangle is computed. `onProgress(fraction)` is called between column blocks.
  *
  * Float32 data (kernel 'auto', wasm SIMD available, M·N ≥ 32768) goes to the wasm kernel: each column block of all
- * M rows is copied into a wasm arena (one extra pass over the data, ≤ 4 MiB held whatever the size), then its Gram
- * is taken there in 2×4 register tiles (wasmDot.ts GRAM_TILE), 4–6× faster overall. Results agree with the JS kernel to ~1e-14 relative (summation order).
+ * M rows is copied into a wasm arena promoted to float64 (one extra pass over the data, ≤ 8 MiB held unless M > 1024;
+ * the promote is exact and done once per value, not once per tile that reads it), then its Gram is taken there in 2×4
+ * register tiles (wasmDot.ts Float64Arena, GRAM_TILE64): 4–6× the JS kernel with float32 blocks, float64 blocks
+ * 1.2–1.3× faster again (docs/benchmarks.md). Results agree with the JS kernel to
+ * ~1e-14 relative (summation order) and bit for bit with Float32Arena.gramAccumulate's 2×4 tiles on the same blocks.
  */
 export function gram(
   data: FloatArray, M: number, N: number, onProgress?: (fraction: number) => void, kernel: DotKernel = 'auto',
@@ -93,21 +98,21 @@ export function gram(
     return gramWasm(data, M, N, onProgress);
   }
   if (kernel === 'auto' && data instanceof Float32Array && M * N >= WASM_MIN_VALUES && wasmSimdAvailable()) {
-    let arena: Float32Arena | undefined;
-    try { arena = new Float32Arena(M * wasmBlock(M, N)); } catch { /* e.g. memory exhausted: the JS kernel */ }
+    let arena: Float64Arena | undefined;
+    try { arena = new Float64Arena(M * wasmBlock(M, N)); } catch { /* e.g. memory exhausted: the JS kernel */ }
     if (arena) return gramWasm(data, M, N, onProgress, arena);
   }
   return gramJs(data, M, N, onProgress);
 }
 
-/** Columns per block of the wasm Gram: WASM_BLOCK_FLOATS / M, a multiple of 4 in [1024, BLOCK], at most N. */
-function wasmBlock(M: number, N: number): number {
-  const len = Math.min(BLOCK, Math.max(1024, Math.floor(WASM_BLOCK_FLOATS / Math.max(M, 1)) & ~3));
+/** Columns per block of the wasm Gram: WASM_BLOCK_VALUES / M, a multiple of 4 in [1024, BLOCK], at most N. */
+export function wasmBlock(M: number, N: number): number {
+  const len = Math.min(BLOCK, Math.max(1024, Math.floor(WASM_BLOCK_VALUES / Math.max(M, 1)) & ~3));
   return Math.max(1, Math.min(len, N));
 }
 
 function gramWasm(
-  data: Float32Array, M: number, N: number, onProgress?: (fraction: number) => void, arena?: Float32Arena,
+  data: Float32Array, M: number, N: number, onProgress?: (fraction: number) => void, arena?: Float64Arena,
 ): Float64Array {
   const G = new Float64Array(M * M);
   gramWasmUpper(data, M, N, 0, M, G, onProgress, arena);
@@ -122,16 +127,17 @@ function gramWasm(
  */
 function gramWasmUpper(
   data: Float32Array, M: number, N: number, i0: number, i1: number, G: Float64Array,
-  onProgress?: (fraction: number) => void, arena?: Float32Arena,
+  onProgress?: (fraction: number) => void, arena?: Float64Arena,
 ): void {
   const len = wasmBlock(M, N);
-  arena ??= new Float32Arena((M - i0) * len);
-  const f = arena.f32;
+  arena ??= new Float64Arena((M - i0) * len);
+  const f = arena.f64;
   const blocks = Math.ceil(N / len) || 1;
   for (let b = 0; b < blocks; b++) {
     const k0 = b * len;
     const w = Math.min(len, N - k0);
-    // the block's rows i0 … M−1, packed with stride w, then their tiles (Float32Arena.gramAccumulate)
+    // the block's rows i0 … M−1, packed with stride w (Float64Array.set converts each float32 exactly), then their
+    // tiles (Float64Arena.gramAccumulate)
     for (let i = i0; i < M; i++) f.set(data.subarray(i * N + k0, i * N + k0 + w), (i - i0) * w);
     if (M > 0) arena.gramAccumulate(M, w, w, G, i0, i1);
     onProgress?.((b + 1) / blocks);
@@ -158,8 +164,8 @@ export function gramUpperRows(
   if (i1 === i0) return;
   const wasm = kernel === 'wasm' || (kernel === 'auto' && data instanceof Float32Array && M * N >= WASM_MIN_VALUES && wasmSimdAvailable());
   if (wasm && data instanceof Float32Array) {
-    let arena: Float32Arena | undefined;
-    try { arena = new Float32Arena((M - i0) * wasmBlock(M, N)); } catch { /* the JS kernel, as gram() */ }
+    let arena: Float64Arena | undefined;
+    try { arena = new Float64Arena((M - i0) * wasmBlock(M, N)); } catch { /* the JS kernel, as gram() */ }
     if (arena) { gramWasmUpper(data, M, N, i0, i1, G, undefined, arena); return; }
   }
   gramJsUpper(data, M, N, i0, i1, G);

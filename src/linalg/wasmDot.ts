@@ -3,10 +3,13 @@
  * accumulation) that does two float64 multiply-adds per instruction: 6–12× the scalar JS kernel in gram.ts
  * (docs/benchmarks.md). gram.ts remains the reference and the fallback.
  *
- * Two kernels: `dot4` (one vector against 4 rows: SnapshotWindow's push, `dotRows`) and `tile`, a register-blocked
- * R×C block of inner products (GRAM_TILE = 2×4) that the batch Gram uses (`gramAccumulate`, 1.2–1.3× dot4 there).
+ * Kernels: `dot4` (one vector against 4 rows: SnapshotWindow's push, `dotRows`); `tile`, a register-blocked R×C
+ * block of inner products on float32 data (GRAM_TILE = 2×4, `Float32Arena.gramAccumulate`, 1.2–1.3× dot4 in the
+ * batch Gram); `tile64`, the same on float64 data, which the batch Gram uses (gram.ts packs each column block
+ * promoted to float64, `Float64Arena.gramAccumulate`: no promotes in the kernel, 1.2–1.3× `tile`, bit for bit its
+ * results); `mm`/`mm4`, float32 × float64 products (the randomized route).
  *
- * Why hand-assembled: the whole module is two small functions (under 1 KiB); emitting them here needs no compiler toolchain in
+ * Why hand-assembled: the whole module is a few small functions (a few KiB); emitting them here needs no compiler toolchain in
  * the build, no binary asset to load (it works unchanged in Node, the browser and workers) and keeps it reviewable.
  *
  * Why an arena: wasm code reads only its own linear memory, so the data must live in a `WebAssembly.Memory`.
@@ -48,6 +51,8 @@ const load64zero = (offset: number) => simd(0x5d, 2, ...uleb(offset));     // v1
 const PROMOTE = simd(0x5f);                                                  // f64x2.promote_low_f32x4
 const F64X2_ADD = simd(0xf0), F64X2_MUL = simd(0xf2);
 const lane = (l: number) => simd(0x21, l);                                   // f64x2.extract_lane l
+const v128load = (offset: number) => simd(0x00, 3, ...uleb(offset));          // v128.load (align hint 8 bytes)
+const v128store = (offset: number) => simd(0x0b, 3, ...uleb(offset));         // v128.store
 
 /**
  * dot4(x, r0, r1, r2, r3, nbytes, out): out[q] = Σ_k x[k]·r_q[k] for q < 4, float32 data at byte addresses x, r_q,
@@ -90,20 +95,29 @@ function dot4Body(): number[] {
  * (float32 data at byte addresses x_a, r_b; nbytes a positive multiple of 8·unroll; R·C float64 results stored at
  * byte address `out`, row-major).
  *
+ * With `f64` (the `tile64` export): the same on float64 data (nbytes a positive multiple of 16·unroll), each pair a
+ * plain v128.load. Promoting a float32 to float64 is exact, so on float32 values stored as float64 every f64x2
+ * product and sum is the one `tile` computes and the results are bit-identical; the promotes (R + C per step, which
+ * compete with the R·C multiplies and adds for the FP pipes) are done once per value when the caller packs the data
+ * instead of once per tile that reads it: in one L1-resident 2×4 tile 5.9 cycles per step instead of 7.9 (docs/benchmarks.md).
+ *
  * Register blocking: per step of two floats, each x_a pair and each r_b pair is loaded and promoted once and used C
  * (resp. R) times, so an R×C tile does R·C f64x2 multiply-adds for R + C loads, where dot4 (a 1×4 tile) does 4 for 5.
  * One f64x2 accumulator per product (R·C of them, independent chains); `unroll` steps per loop iteration share the
  * address arithmetic (the second step reads at immediate offset 8). R·C + R + 2 live v128 values must fit the 16 SIMD
- * registers of x86-64 / 32 of arm64 for the kernel to run without spills (2×4: 12).
+ * registers of x86-64 / 32 of arm64 for the kernel to run without spills (2×4: 12). V8's TurboFan (Node 20) hoists
+ * the C loads of a step ahead of its multiplies, so R·C + R + C + 1 are live: 2×4 (15) fits the 15 it allocates on
+ * x86-64; 2×5, 3×4, 2×6, 3×3 and 2×4 unrolled twice spill accumulators in the loop and ran 1.25–1.9× slower on float64 data.
  */
-function tileBody(R: number, C: number, unroll: number): number[] {
+function tileBody(R: number, C: number, unroll: number, f64 = false): number[] {
   // params: 0 nbytes, 1 out, 2..R+1 x_a, R+2..R+C+1 r_b; locals: K (i32), then R·C accumulators, R x values, Y
   const NBYTES = 0, OUT = 1, XP = 2, RP = 2 + R, K = R + C + 2;
   const ACC = (a: number, b: number) => K + 1 + a * C + b, X = (a: number) => K + 1 + R * C + a, Y = K + 1 + R * C + R;
+  const stepBytes = f64 ? 16 : 8;                                                        // one f64x2 pair of values
   const c: number[] = [];
   c.push(0x03, 0x40);                                                                    // loop (no result)
   for (let u = 0; u < unroll; u++) {
-    const ld = [...load64zero(8 * u), ...PROMOTE];
+    const ld = f64 ? v128load(16 * u) : [...load64zero(8 * u), ...PROMOTE];
     for (let a = 0; a < R; a++) c.push(...get(XP + a), ...get(K), I32_ADD, ...ld, ...set(X(a)));
     for (let b = 0; b < C; b++) {
       c.push(...get(RP + b), ...get(K), I32_ADD, ...ld, ...set(Y));                      //   y = r_b[k..k+1]
@@ -112,7 +126,7 @@ function tileBody(R: number, C: number, unroll: number): number[] {
       }
     }
   }
-  c.push(...get(K), I32_CONST, ...sleb(8 * unroll), I32_ADD, LOCAL_TEE, ...uleb(K));       //   k += 8·unroll
+  c.push(...get(K), I32_CONST, ...sleb(stepBytes * unroll), I32_ADD, LOCAL_TEE, ...uleb(K)); //   k += step·unroll
   c.push(...get(NBYTES), I32_LT_U, 0x0d, 0x00);                                          //   br_if 0 (k < nbytes)
   c.push(0x0b);                                                                          // end loop
   for (let a = 0; a < R; a++) {
@@ -129,8 +143,6 @@ function tileBody(R: number, C: number, unroll: number): number[] {
 
 const F32_LOAD = 0x2a, F64_PROMOTE_F32 = 0xbb, I32_SUB = 0x6b;
 const F64X2_SPLAT = simd(0x14);
-const v128load = (offset: number) => simd(0x00, 3, ...uleb(offset));          // v128.load (align hint 8 bytes)
-const v128store = (offset: number) => simd(0x0b, 3, ...uleb(offset));         // v128.store
 
 /**
  * mm(K, astride, a0, a1, b, bstride, out, ostride): a 2×8 block of a float32 × float64 matrix product, accumulated:
@@ -174,24 +186,31 @@ function mmBody(P = 4): number[] {
 
 /** A register-blocked kernel of the module: its export name, tile shape and unroll (see tileBody). */
 export interface TileShape { R: number; C: number; unroll: number }
-/** The tile the batch Gram uses (chosen with bench/gram-candidates.ts, docs/benchmarks.md). */
+/** The tile of `Float32Arena.gramAccumulate` (float32 data, promoted in the kernel). */
 export const GRAM_TILE: TileShape = { R: 2, C: 4, unroll: 1 };
+/** The tile the batch Gram uses, on float64 data (`Float64Arena.gramAccumulate`; bench/gram-candidates.ts, docs/benchmarks.md). */
+export const GRAM_TILE64: TileShape = { R: 2, C: 4, unroll: 1 };
 
-/** The module: imports memory `env.mem`, exports `dot4` (7 × i32), `tile` (R + C + 2 × i32), `mm` and `mm4` (8 × i32), no results. */
-function moduleBytes(tile: TileShape = GRAM_TILE): Uint8Array {
-  const nt = tile.R + tile.C + 2;
+/**
+ * The module: imports memory `env.mem`, exports `dot4` (7 × i32), `tile` (float32 data, R + C + 2 × i32), `mm` and
+ * `mm4` (8 × i32), `tile64` (float64 data, R + C + 2 × i32 of its own shape), no results.
+ */
+function moduleBytes(tile: TileShape = GRAM_TILE, tile64: TileShape = GRAM_TILE64): Uint8Array {
+  const nt = tile.R + tile.C + 2, nt64 = tile64.R + tile64.C + 2;
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,                                      // magic, version 1
-    ...section(1, vec([                                                                   // types 0 (dot4), 1 (tile), 2 (mm)
+    ...section(1, vec([                                                                   // types 0 (dot4), 1 (tile), 2 (mm), 3 (tile64)
       [0x60, ...vec(Array.from({ length: 7 }, () => [I32])), ...vec([])],
       [0x60, ...vec(Array.from({ length: nt }, () => [I32])), ...vec([])],
       [0x60, ...vec(Array.from({ length: 8 }, () => [I32])), ...vec([])],
+      [0x60, ...vec(Array.from({ length: nt64 }, () => [I32])), ...vec([])],
     ])),
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 0x01]])),             // import memory, min 1 page
-    ...section(3, vec([[0], [1], [2], [2]])),                                             // functions 0 … 3
+    ...section(3, vec([[0], [1], [2], [2], [3]])),                                        // functions 0 … 4
     ...section(7, vec([[...name('dot4'), 0x00, 0x00], [...name('tile'), 0x00, 0x01], [...name('mm'), 0x00, 0x02],
-      [...name('mm4'), 0x00, 0x03]])),
-    ...section(10, vec([dot4Body(), tileBody(tile.R, tile.C, tile.unroll), mmBody(4), mmBody(2)])), // code
+      [...name('mm4'), 0x00, 0x03], [...name('tile64'), 0x00, 0x04]])),
+    ...section(10, vec([dot4Body(), tileBody(tile.R, tile.C, tile.unroll), mmBody(4), mmBody(2),
+      tileBody(tile64.R, tile64.C, tile64.unroll, true)])),                              // code
   ]);
 }
 
@@ -200,15 +219,15 @@ let compiled: { api: WasmApi; module: object } | null | undefined;
 
 function load(): { api: WasmApi; module: object } | null {
   if (compiled !== undefined) return compiled;
-  compiled = compile(GRAM_TILE);
+  compiled = compile(GRAM_TILE, GRAM_TILE64);
   return compiled;
 }
 
-function compile(tile: TileShape): { api: WasmApi; module: object } | null {
+function compile(tile: TileShape, tile64: TileShape): { api: WasmApi; module: object } | null {
   let compiled: { api: WasmApi; module: object } | null = null;
   const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
   try {
-    const bytes = moduleBytes(tile);
+    const bytes = moduleBytes(tile, tile64);
     // validate() is false where the engine lacks fixed-width SIMD; compiling can still throw (e.g. a CSP without
     // 'wasm-unsafe-eval'), which also means "not available"
     if (api && typeof api.validate === 'function' && api.validate(bytes)) compiled = { api, module: new api.Module(bytes) };
@@ -254,6 +273,47 @@ export function arenaPages(floats: number): number {
   return Math.max(1, Math.ceil((DATA_BASE + 4 * floats) / PAGE));
 }
 
+function checkTile(tile: TileShape): void {
+  if (!(tile.R >= 1 && tile.C >= 1 && tile.R * tile.C <= 32 && tile.R + tile.C <= 12 && (tile.unroll === 1 || tile.unroll === 2))) {
+    throw new Error(`unsupported tile ${JSON.stringify(tile)}`);
+  }
+}
+
+/**
+ * The tile driver of both `gramAccumulate`s (arguments checked by the caller, n ≥ 1): rows i ≥ rowStart stored at
+ * f[(i − rowStart)·w] of the arena's data (byte address DATA_BASE + bytesPer·index), R×C tiles of `fn` over rows
+ * [rowStart, rowEnd) of the upper triangle, the n mod (2·unroll) tail columns in JS, results read from `res`.
+ */
+function tiledUpper(
+  tile: TileShape, bytesPer: number, fn: (...args: number[]) => void, f: Float32Array | Float64Array, res: Float64Array,
+  M: number, w: number, n: number, G: Float64Array, rowStart: number, rowEnd: number,
+): void {
+  const { R, C, unroll } = tile;
+  const last = M - 1;
+  const step = 2 * unroll, nv = n - (n % step), nb = nv * bytesPer;
+  const p = new Int32Array(12);                                   // the tile's R + C ≤ 12 byte addresses
+  const call = callTile(fn, R + C);
+  const r0 = rowStart;
+  for (let i0 = rowStart; i0 < rowEnd; i0 += R) {
+    for (let a = 0; a < R; a++) p[a] = DATA_BASE + bytesPer * ((i0 + a <= last ? i0 + a : last) - r0) * w;
+    for (let j0 = i0; j0 < M; j0 += C) {
+      for (let b = 0; b < C; b++) p[R + b] = DATA_BASE + bytesPer * ((j0 + b <= last ? j0 + b : last) - r0) * w;
+      if (nb > 0) call(nb, OUT_PTR, p);
+      for (let a = 0; a < R && i0 + a <= last && i0 + a < rowEnd; a++) {
+        const i = i0 + a, xo = (i - r0) * w;
+        for (let b = 0; b < C && j0 + b <= last; b++) {
+          const j = j0 + b;
+          if (j < i) continue;
+          let s = nb > 0 ? res[a * C + b] : 0;
+          const yo = (j - r0) * w;
+          for (let k = nv; k < n; k++) s += f[xo + k] * f[yo + k];
+          G[i * M + j] += s;
+        }
+      }
+    }
+  }
+}
+
 /**
  * `length` float32 values in a fixed-size WebAssembly.Memory (`f32` is the view to store them in) plus the SIMD dot
  * kernel over them. Throws if wasm SIMD is unavailable (check `wasmSimdAvailable()`), past 4 GiB, or when the engine
@@ -280,10 +340,8 @@ export class Float32Arena {
   constructor(length: number, tile?: TileShape, extraF64 = 0) {
     const f64Floats = extraF64 > 0 ? Math.ceil((4 * length + 15) / 16) * 4 - length + 2 * extraF64 : 0;
     const pages = arenaPages(length + f64Floats);
-    if (tile && !(tile.R >= 1 && tile.C >= 1 && tile.R * tile.C <= 32 && tile.R + tile.C <= 12 && (tile.unroll === 1 || tile.unroll === 2))) {
-      throw new Error(`unsupported tile ${JSON.stringify(tile)}`);
-    }
-    const wasm = tile ? compile(tile) : load();
+    if (tile) checkTile(tile);
+    const wasm = tile ? compile(tile, GRAM_TILE64) : load();
     if (!wasm) throw new Error('WebAssembly SIMD is not available in this environment');
     const memory = new wasm.api.Memory({ initial: pages, maximum: pages });
     const instance = new wasm.api.Instance(wasm.module, { env: { mem: memory } });
@@ -319,31 +377,7 @@ export class Float32Arena {
       throw new RangeError(`row range [${rowStart}, ${rowEnd}) must start at a multiple of ${this.tile.R} within [0, ${M}]`);
     }
     if (G.length < M * M) throw new RangeError(`G holds ${G.length} values, needs ${M * M}`);
-    if (n === 0) return;
-    const { R, C, unroll } = this.tile;
-    const f = this.f32, res = this.res, fn = this.tileFn, last = M - 1;
-    const step = 2 * unroll, nv = n - (n % step), nb = nv * 4;
-    const p = new Int32Array(12);                                   // the tile's R + C ≤ 12 byte addresses
-    const call = callTile(fn, R + C);
-    const r0 = rowStart;
-    for (let i0 = rowStart; i0 < rowEnd; i0 += R) {
-      for (let a = 0; a < R; a++) p[a] = DATA_BASE + 4 * ((i0 + a <= last ? i0 + a : last) - r0) * w;
-      for (let j0 = i0; j0 < M; j0 += C) {
-        for (let b = 0; b < C; b++) p[R + b] = DATA_BASE + 4 * ((j0 + b <= last ? j0 + b : last) - r0) * w;
-        if (nb > 0) call(nb, OUT_PTR, p);
-        for (let a = 0; a < R && i0 + a <= last && i0 + a < rowEnd; a++) {
-          const i = i0 + a, xo = (i - r0) * w;
-          for (let b = 0; b < C && j0 + b <= last; b++) {
-            const j = j0 + b;
-            if (j < i) continue;
-            let s = nb > 0 ? res[a * C + b] : 0;
-            const yo = (j - r0) * w;
-            for (let k = nv; k < n; k++) s += f[xo + k] * f[yo + k];
-            G[i * M + j] += s;
-          }
-        }
-      }
-    }
+    tiledUpper(this.tile, 4, this.tileFn, this.f32, this.res, M, w, n, G, rowStart, rowEnd);
   }
 
   /**
@@ -388,5 +422,61 @@ export class Float32Arena {
         out[j + q] = s;
       }
     }
+  }
+}
+
+/** The most float64 values one Float64Arena can hold. */
+export const ARENA64_MAX_VALUES = (MAX_WASM_PAGES * PAGE - DATA_BASE) / 8;
+
+/**
+ * `length` float64 values in a fixed-size WebAssembly.Memory (`f64` is the view to store them in) plus the
+ * register-tiled Gram kernel `tile64` over them: the batch Gram's arena (gram.ts), which stores each column block of
+ * float32 data promoted to float64 (exact) so the kernel does no promotes (GRAM_TILE64; docs/benchmarks.md).
+ * Throws as Float32Arena does (no SIMD, past 4 GiB, memory exhausted).
+ */
+export class Float64Arena {
+  readonly length: number;
+  /** The arena's values: element offsets below are indices into this view. */
+  readonly f64: Float64Array;
+  /** The register tile of `gramAccumulate` (GRAM_TILE64 unless another was asked for, e.g. by a benchmark). */
+  readonly tile: TileShape;
+  private readonly res: Float64Array;
+  private readonly tileFn: (...args: number[]) => void;
+
+  constructor(length: number, tile?: TileShape) {
+    if (!(Number.isInteger(length) && length >= 0)) throw new Error(`arena size must be a whole number of values, got ${length}`);
+    if (length > ARENA64_MAX_VALUES) {
+      throw new Error(`a WebAssembly arena of ${length} float64 values (${(length * 8 / 2 ** 30).toFixed(2)} GiB) exceeds ` +
+        `the 4 GiB limit of a WebAssembly memory (65536 pages of 64 KiB)`);
+    }
+    if (tile) checkTile(tile);
+    const wasm = tile ? compile(GRAM_TILE, tile) : load();
+    if (!wasm) throw new Error('WebAssembly SIMD is not available in this environment');
+    const pages = Math.max(1, Math.ceil((DATA_BASE + 8 * length) / PAGE));
+    const memory = new wasm.api.Memory({ initial: pages, maximum: pages });
+    const instance = new wasm.api.Instance(wasm.module, { env: { mem: memory } });
+    this.tileFn = instance.exports.tile64 as (...args: number[]) => void;
+    this.tile = tile ?? GRAM_TILE64;
+    this.length = length;
+    this.f64 = new Float64Array(memory.buffer, DATA_BASE, length);
+    this.res = new Float64Array(memory.buffer, OUT_PTR, 32);
+  }
+
+  /**
+   * Float32Arena.gramAccumulate on float64 rows: adds the upper triangle (j ≥ i) of the Gram of the M rows stored at
+   * f64[(i − rowStart)·w, … + n) into G, with the same tiles, row range contract and summation order. On float32
+   * values stored here as float64 the results are bit-identical to Float32Arena.gramAccumulate with the same tile
+   * shape and unroll (the promote is exact and so is each product of two float32; the adds are the same).
+   */
+  gramAccumulate(M: number, w: number, n: number, G: Float64Array, rowStart = 0, rowEnd = M): void {
+    if (!(M >= 1 && n >= 0 && n <= w && (M - 1 - rowStart) * w + n <= this.length)) {
+      throw new RangeError(`${M} rows of ${n} (stride ${w}) do not fit the arena (${this.length})`);
+    }
+    if (!(rowStart % this.tile.R === 0 && 0 <= rowStart && rowStart <= rowEnd && rowEnd <= M)) {
+      throw new RangeError(`row range [${rowStart}, ${rowEnd}) must start at a multiple of ${this.tile.R} within [0, ${M}]`);
+    }
+    if (G.length < M * M) throw new RangeError(`G holds ${G.length} values, needs ${M * M}`);
+    if (n === 0) return;
+    tiledUpper(this.tile, 8, this.tileFn, this.f64, this.res, M, w, n, G, rowStart, rowEnd);
   }
 }
