@@ -4,9 +4,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runThreadJob, type ThreadJob } from '../workers/threadJobs';
+import { openFileRows } from './fileRows';
 
 // tell the executor this worker has loaded (see gramWorkers.ts `alive`)
 const alive = (workerData as { alive?: Int32Array } | null)?.alive;
 if (alive) { Atomics.add(alive, 0, 1); Atomics.notify(alive, 0); }
 
-parentPort?.on('message', (job: ThreadJob) => runThreadJob(job, (m) => console.error(m)));
+parentPort?.on('message', (job: ThreadJob) => runThreadJob(job, (m) => console.error(m), openFileRows));

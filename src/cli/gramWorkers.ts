@@ -1,7 +1,7 @@
 /**
  * The thread executor of src/workers/threadExecutor.ts (the snapshot Gram split by rows, the randomized route's
  * products split by snapshots) over Node worker threads (src/cli/gramWorker.ts) plus the calling thread, over
- * shared memory. Injected into computeSpectrum through SpectrumOptions.gramExecutor / productsExecutor by the
+ * shared memory; snapshots read on demand from a file (fileRows.ts) are read by each thread itself. Injected into computeSpectrum through SpectrumOptions.gramExecutor / productsExecutor by the
  * spectrum command; the core never sees a thread. The CLI reads large files into shared memory (load.ts), so the
  * threads see the data without a copy.
  *
@@ -11,6 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { threadExecutor, type ThreadExecutor, type ThreadPool } from '../workers/threadExecutor';
+import { openFileRows } from './fileRows';
 
 
 /** How long the workers may take to start (load the module) before the work is done on one thread instead. */
@@ -59,7 +60,7 @@ export function createGramWorkers(
     return { size: pool.length, post: (i, job) => pool[i].postMessage(job) };
   };
   return {
-    ...threadExecutor(n, start, limits),
+    ...threadExecutor(n, start, { ...limits, openRows: openFileRows }),
     async close(): Promise<void> {
       if (workers) await Promise.all(workers.map((w) => w.terminate()));
       workers = undefined;

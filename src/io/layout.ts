@@ -18,6 +18,7 @@
 import { TrajectoryFileError, type IoErrorCode } from './errors';
 import { decodeComplex, decodeInto, elementCount, fitsFloat32, isComplex, zeroCopyView, type ArraySource } from './dtype';
 import { ordinal } from './text';
+import { firstNonFinite } from '../linalg/finite';
 import type { EigenvalueSets, ParamEntry, ReadOptions, Trajectory } from './types';
 
 /** What a format reader hands to the layout step. */
@@ -243,15 +244,14 @@ function scanNonFinite(data: Float32Array | Float64Array, R: number, rows: numbe
   for (let r = 0; r < R; r++) {
     for (let i = 0; i < rows.length; i++) {
       const base = (r * rows.length + i) * N;
-      for (let j = 0; j < N; j++) {
-        const v = data[base + j]!;
-        if (v - v === 0) continue;
-        if (mode === 'drop') { (bad ??= new Uint8Array(rows.length))[i] = 1; break; }
-        let off = 0;
-        const p = pieces.find((q) => (off += q.b - q.a) > j)!;
-        throw err('non-finite', `array '${p.name}' has a non-finite value (${v}) at snapshot ${rows[i]}` +
-          (R > 1 ? ` of run ${r}` : ''));
-      }
+      const at = firstNonFinite(data, base, base + N);
+      if (at < 0) continue;
+      if (mode === 'drop') { (bad ??= new Uint8Array(rows.length))[i] = 1; continue; }
+      const j = at - base;
+      let off = 0;
+      const p = pieces.find((q) => (off += q.b - q.a) > j)!;
+      throw err('non-finite', `array '${p.name}' has a non-finite value (${data[at]}) at snapshot ${rows[i]}` +
+        (R > 1 ? ` of run ${r}` : ''));
     }
   }
   return bad;

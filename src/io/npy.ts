@@ -28,6 +28,22 @@ export function readNpy(bytes: Uint8Array, file = 'array.npy'): NdArray {
 
 /** Parses header and locates the data; the returned source is always C-ordered (Fortran data is reordered). */
 export function parseNpy(bytes: Uint8Array, file: string, name: string): ArraySource {
+  const { dtype, shape: dims, fortran, dataStart, nbytes } = parseNpyHeader(bytes, file, name);
+  if (nbytes > bytes.length - dataStart) {
+    throw new NpyError(file, 'truncated', `array '${name}' is truncated: shape (${dims.join(', ')}) of ${dtype.name} needs ${nbytes} ` +
+      `bytes of data but only ${bytes.length - dataStart} are present`);
+  }
+  let data = bytes.subarray(dataStart, dataStart + nbytes);
+  if (fortran) data = fortranToC(data, dims, dtype.itemsize);
+  return { name, dtype, shape: dims, bytes: data };
+}
+
+/**
+ * The header of a .npy file whose first bytes (at least the header's) are `bytes`: dtype, shape, order, where the
+ * data start and how many bytes they take. Errors as parseNpy's. Lets a caller read the data itself, on demand.
+ */
+export function parseNpyHeader(bytes: Uint8Array, file: string, name: string):
+  { dtype: Dtype; shape: number[]; fortran: boolean; dataStart: number; nbytes: number } {
   const fail = (code: 'truncated' | 'bad-header' | 'bad-shape' | 'unsupported-dtype', msg: string): never => {
     throw new NpyError(file, code, msg);
   };
@@ -61,13 +77,7 @@ export function parseNpy(bytes: Uint8Array, file: string, name: string): ArraySo
   const count = elementCount(dims);
   if (count === undefined) fail('bad-shape', `array '${name}' has an impossible shape (${dims.join(', ')})`);
   const nbytes = count! * dtype.itemsize;
-  if (nbytes > bytes.length - dataStart) {
-    fail('truncated', `array '${name}' is truncated: shape (${dims.join(', ')}) of ${dtype.name} needs ${nbytes} ` +
-      `bytes of data but only ${bytes.length - dataStart} are present`);
-  }
-  let data = bytes.subarray(dataStart, dataStart + nbytes);
-  if (fortran) data = fortranToC(data, dims, dtype.itemsize);
-  return { name, dtype, shape: dims, bytes: data };
+  return { dtype, shape: dims, fortran: fortran as boolean, dataStart, nbytes };
 }
 
 type PyValue = string | number | boolean | null | PyValue[] | Map<string, PyValue>;

@@ -9,15 +9,16 @@
  * prohibitive) uses randomized subspace iteration on the Hankel structure (randomized.ts; top r + oversampling
  * singular values only).
  */
-import { gram, type FloatArray, type GramExecutor } from '../linalg/gram';
+import { gram, gramUpperRowsFrom, mirrorUpper, type FloatArray, type GramExecutor, type RowReader } from '../linalg/gram';
 import { symmetricEig } from '../linalg/eig';
+import { firstNonFinite } from '../linalg/finite';
 import { pairProblemFromData, pairProblemFromGram, rankFor, solveReduced, type PairProblem } from './dmd';
 import { chooseRank } from './rank';
 import { pairProblemRandomized, type RandomizedOptions, type RandomizedPairProblem } from './randomized';
 import type { ProductsExecutor } from './hankelWasm';
 import { delayEmbed, delayGram } from './hankel';
 import { Sketcher, sketchError, type SketchSpec } from './sketch';
-import { checkSnapshotSet, runStarts, totalSnapshots, type EnsembleGram, type SnapshotSet } from './snapshots';
+import { checkSnapshotSet, checkSnapshotShape, runStarts, totalSnapshots, type EnsembleGram, type SnapshotSet } from './snapshots';
 import { describeEigenvalue, spectrumOrder } from './spectrum';
 import { DEFAULT_RANK, type ModeKind, type PcaFit, type RankRule, type Spectrum } from './types';
 import { DataError, OptionError } from '../linalg/errors';
@@ -130,7 +131,7 @@ function resolve(o: SpectrumOptions): Resolved {
  * Without `times` each run is one segment. `segments` lists the segment lengths in the order of `offsets` (all
  * segments of run 0 first); `perRun` is the number of selected snapshots of each run.
  */
-function selectRows(set: SnapshotSet, o: SpectrumOptions, every: number): { offsets: number[]; segments: number[]; perRun: number } {
+function selectRows(set: SnapshotShape, o: SpectrumOptions, every: number): { offsets: number[]; segments: number[]; perRun: number } {
   const times = set.times;
   const last = times ? times[set.T - 1] + 1 : set.T;
   const start = o.window?.start ?? 0;
@@ -212,38 +213,74 @@ function gramOfRows(
   return gram(dense, offsets.length, n, onProgress);
 }
 
-/** The spectrum of an ensemble of explicit snapshots (see SpectrumOptions). */
-export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {}): Fit {
-  checkSnapshotSet(input);
+/** What a fit will do, decided from the shape and the options alone (no data read): see planFit. */
+export interface FitPlan {
+  o: Resolved;
+  /** Row offsets (into data of runs·T·N values) of the snapshots used, and their segments (see selectRows). */
+  offsets: number[];
+  segments: number[];
+  warnings: string[];
+  /** Snapshot dimension the fit sees (the sketch's, or N). */
+  N: number;
+  route: 'gram' | 'svd' | 'randomized';
+}
+
+/** The shape of a snapshot set, without its values. */
+export type SnapshotShape = Pick<SnapshotSet, 'runs' | 'T' | 'N' | 'times'>;
+
+/**
+ * The selected snapshots, their segments and the route computeSpectrum takes for `options` on data of this shape.
+ * Exported so that a caller can tell beforehand whether the data will be read only through a Gram (the 'gram' route
+ * without a sketch), e.g. to read a large file on demand instead of whole (src/cli/commands/spectrum.ts).
+ */
+export function planFit(shape: SnapshotShape, options: SpectrumOptions = {}): FitPlan {
   const o = resolve(options);
-  // far from unit scale: fit s·data (s a power of two, exact) and scale σ and amplitudes back at the end. Float32
-  // data never need it (see dataScale), which saves a full pass over the data
-  const scale = input.data instanceof Float32Array ? 1 : dataScale(input.data);
-  const set = scale === 1 ? input : { ...input, data: scaledCopy(input.data, scale) };
-  const selected = selectRows(set, options, o.every);
+  const selected = selectRows(shape, options, o.every);
   const warnings: string[] = [];
-  if (!set.times) checkEnoughSnapshots(selected.perRun, o.delays);
+  if (!shape.times) checkEnoughSnapshots(selected.perRun, o.delays);
   // runs split at gaps become segments, fitted like ensemble members: no pair and no delay vector spans a gap
   const { offsets, segments } = usableSegments(selected.offsets, selected.segments, o.delays, warnings);
-  const gapCount = segments.length - set.runs;
-  if (set.times && gapCount > 0) {
-    warnings.push(`gaps in the time axis (dropped snapshots) split the ${set.runs} run(s) into ${segments.length} ` +
+  const gapCount = segments.length - shape.runs;
+  if (shape.times && gapCount > 0) {
+    warnings.push(`gaps in the time axis (dropped snapshots) split the ${shape.runs} run(s) into ${segments.length} ` +
       'segments; no snapshot pair or delay vector spans a gap');
   }
-  const sketcher = options.sketch ? new Sketcher(set.N, options.sketch) : undefined;
-  const N = sketcher ? options.sketch!.dim : set.N;
+  const N = options.sketch ? options.sketch.dim : shape.N;
   const obsDim = o.pca > 0 ? o.pca : N;
   const embedded = (o.delays + 1) * obsDim;
   const useSvd = o.route === 'svd' || (o.route === 'auto' && (o.pca > 0 || embedded <= DIRECT_MAX_DIM));
   const pairs = segments.reduce((a, len) => a + len - o.delays - 1, 0);
   const useRandomized = o.route === 'randomized' || (o.route === 'auto' && !useSvd && o.rank.kind === 'rank' &&
     pairs > RANDOMIZED_MIN_PAIRS);
+  return { o, offsets, segments, warnings, N, route: useRandomized ? 'randomized' : useSvd ? 'svd' : 'gram' };
+}
+
+/**
+ * Snapshots read on demand through a RowReader instead of held in memory (e.g. a large file: src/cli/fileRows.ts):
+ * the shape of a SnapshotSet, with `reader` (rows = runs·T, snapshot r·T + t as row) in place of `data`. Only the
+ * Gram route without a sketch reads its data through a Gram alone, so only that plan is accepted (planFit tells).
+ */
+export interface RowSnapshots extends SnapshotShape {
+  reader: RowReader;
+}
+
+/** The spectrum of an ensemble of explicit snapshots, held in memory or read on demand (see SpectrumOptions). */
+export function computeSpectrum(input: SnapshotSet | RowSnapshots, options: SpectrumOptions = {}): Fit {
+  if ('reader' in input) return spectrumOfRows(input, options);
+  checkSnapshotSet(input);
+  // far from unit scale: fit s·data (s a power of two, exact) and scale σ and amplitudes back at the end. Float32
+  // data never need it (see dataScale), which saves a full pass over the data
+  const scale = input.data instanceof Float32Array ? 1 : dataScale(input.data);
+  const set = scale === 1 ? input : { ...input, data: scaledCopy(input.data, scale) };
+  const { o, offsets, segments, warnings, N, route } = planFit(set, options);
+  const sketcher = options.sketch ? new Sketcher(set.N, options.sketch) : undefined;
+  const useRandomized = route === 'randomized', useSvd = route === 'svd';
   // Finiteness, checked once: not at all when the producer scanned (io readers set `finite`); on the Gram route of
   // unsketched data from the Gram's diagonal (‖x_i‖² is finite iff x_i is; the scan below then only locates the
   // value for the message); otherwise by a scan of the selected rows
   const gramRoute = !useRandomized && !useSvd;
   const finiteFromGram = !set.finite && gramRoute && !sketcher;
-  if (!set.finite && !finiteFromGram) checkFinite(set, offsets);
+  if (!set.finite && !finiteFromGram) checkFinite(rowsOf(set), offsets);
 
   let fit: Fit;
   if (useRandomized) {
@@ -264,7 +301,7 @@ export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {
     const problem = pairProblemRandomized(data, rowOffsets, segments, N, o.delays, o.rank.r,
       { executor: options.productsExecutor, ...options.randomized });
     fit = finish(problem, o, set.runs, warnings);
-    if (!sketcher) attachModes(fit, set, offsets, segments, o);
+    if (!sketcher) attachModes(fit, rowsOf(set), offsets, segments, o);
   } else if (useSvd) {
     let rows = sketcher || offsets.some((off, i) => off !== offsets[0] + i * N) || !(set.data instanceof Float64Array)
       ? gatherRows(set, offsets, sketcher).data
@@ -277,7 +314,7 @@ export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {
       dim = o.pca;
     }
     fit = fitDirect(rows, segments, dim, set.runs, { ...o, center: false }, warnings);
-    if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, segments, o);
+    if (o.pca === 0 && !sketcher) attachModes(fit, rowsOf(set), offsets, segments, o);
   } else {
     let G: Float64Array;
     const progress = options.onProgress && ((f: number) => options.onProgress!(f, 'gram'));
@@ -286,19 +323,65 @@ export function computeSpectrum(input: SnapshotSet, options: SpectrumOptions = {
       G = gram(dense.data, offsets.length, dense.n, progress);
     } else {
       G = gramOfRows(set.data, offsets, set.N, progress, options.gramExecutor);
-      if (finiteFromGram) {
-        const M = offsets.length;
-        for (let i = 0; i < M; i++) if (!Number.isFinite(G[i * M + i])) { checkFinite(set, offsets); break; }
-      }
+      if (finiteFromGram) locateNonFinite(G, rowsOf(set), offsets);
     }
     fit = fitGram({ G, runLengths: segments, dim: N }, o, warnings, set.runs);
-    if (o.pca === 0 && !sketcher) attachModes(fit, set, offsets, segments, o);
+    if (o.pca === 0 && !sketcher) attachModes(fit, rowsOf(set), offsets, segments, o);
   }
   if (options.sketch) {
     fit.spectrum.sketched = true;
     fit.spectrum.sketch = { ...options.sketch, relativeInnerProductError: sketchError(options.sketch.dim) };
   }
   return unscale(fit, scale);
+}
+
+/** computeSpectrum for snapshots read on demand: the Gram route's plan only (see RowSnapshots). */
+function spectrumOfRows(input: RowSnapshots, options: SpectrumOptions): Fit {
+  const { reader } = input;
+  checkSnapshotShape(input);
+  if (reader.rows !== input.runs * input.T || reader.N !== input.N) {
+    throw new Error(`the row reader holds ${reader.rows} rows of ${reader.N}, not ${input.runs}·${input.T} of ${input.N}`);
+  }
+  const { o, offsets, segments, warnings, N, route } = planFit(input, options);
+  if (route !== 'gram' || options.sketch) {
+    throw new Error(`snapshots read on demand are fitted on the Gram route only; these options take the ${options.sketch ? 'sketched' : route} route`);
+  }
+  const rows = offsets.map((off) => off / N);
+  const progress = options.onProgress && ((f: number) => options.onProgress!(f, 'gram'));
+  let G = options.gramExecutor?.gramRows?.(reader, rows);
+  if (G) progress?.(1);
+  else {
+    const M = rows.length;
+    G = new Float64Array(M * M);
+    gramUpperRowsFrom(reader, rows, 0, M, G, progress);
+    mirrorUpper(G, M);
+  }
+  const access = readerRows(reader, input.T);
+  locateNonFinite(G, access, offsets);
+  const fit = fitGram({ G, runLengths: segments, dim: N }, o, warnings, input.runs);
+  if (o.pca === 0) attachModes(fit, access, offsets, segments, o);
+  return fit;
+}
+
+/**
+ * Snapshot rows by offset (a multiple of N into runs·T·N values): from memory, or through a RowReader. `row(off)`
+ * returns the N values; a reader's row is read into one reused buffer, valid until the next call.
+ */
+interface RowAccess { N: number; T: number; row(off: number): FloatArray }
+
+function rowsOf(set: SnapshotSet): RowAccess {
+  return { N: set.N, T: set.T, row: (off) => set.data.subarray(off, off + set.N) };
+}
+
+function readerRows(reader: RowReader, T: number): RowAccess {
+  const buf = new Float32Array(reader.N);
+  return { N: reader.N, T, row: (off) => { reader.read(off / reader.N, 0, buf); return buf; } };
+}
+
+/** The Gram route's finiteness check: a non-finite diagonal entry means a non-finite value; checkFinite finds it. */
+function locateNonFinite(G: Float64Array, rows: RowAccess, offsets: number[]): void {
+  const M = offsets.length;
+  for (let i = 0; i < M; i++) if (!Number.isFinite(G[i * M + i])) { checkFinite(rows, offsets); return; }
 }
 
 /** Data whose largest |value| lies in this range are fitted as they are (Gram entries stay far from over/underflow). */
@@ -355,19 +438,18 @@ export function spectrumFromGram(eg: EnsembleGram, options: SpectrumOptions = {}
 }
 
 /** Every selected snapshot must be finite; the error says which snapshot and parameter. */
-function checkFinite(set: SnapshotSet, offsets: number[]): void {
-  const { data, N } = set;
-  offsets.forEach((off, i) => {
-    for (let j = 0; j < N; j++) {
-      if (!Number.isFinite(data[off + j])) {
-        const row = off / N;
-        throw new DataError('non-finite',
-          `snapshot ${row % set.T} of run ${Math.floor(row / set.T)} has a non-finite value (${data[off + j]}) at ` +
-          `parameter ${j}; drop such snapshots (--drop-nonfinite) or choose a window without them`,
-        );
-      }
-    }
-  });
+function checkFinite(rows: RowAccess, offsets: number[]): void {
+  const { N, T } = rows;
+  for (const off of offsets) {
+    const x = rows.row(off);
+    const at = firstNonFinite(x);
+    if (at < 0) continue;
+    const row = off / N;
+    throw new DataError('non-finite',
+      `snapshot ${row % T} of run ${Math.floor(row / T)} has a non-finite value (${x[at]}) at ` +
+      `parameter ${at}; drop such snapshots (--drop-nonfinite) or choose a window without them`,
+    );
+  }
 }
 
 function checkEnoughSnapshots(T: number, delays: number): void {
@@ -474,7 +556,7 @@ interface ModeBasis { V: Float64Array; S: Float64Array; wRe: Float64Array; wIm: 
  * Give `fit` its `modes` function: Φ[:, k] = Σ_p x_p C[p, k] with C = V S⁻¹ W, where x_p is the base snapshot that
  * starts X column p (projected) or Y column p (exact); centered when the fit was.
  */
-function attachModes(fit: Fit, set: SnapshotSet, offsets: number[], segments: readonly number[], o: Resolved): void {
+function attachModes(fit: Fit, set: RowAccess, offsets: number[], segments: readonly number[], o: Resolved): void {
   const basis = (fit as Fit & { basis?: ModeBasis }).basis;
   delete (fit as Fit & { basis?: ModeBasis }).basis;
   if (!basis) return;
@@ -497,7 +579,7 @@ function attachModes(fit: Fit, set: SnapshotSet, offsets: number[], segments: re
     }
     const mean = new Float64Array(N);
     if (o.center) {
-      for (const off of offsets) for (let i = 0; i < N; i++) mean[i] += set.data[off + i];
+      for (const off of offsets) { const x = set.row(off); for (let i = 0; i < N; i++) mean[i] += x[i]; }
       for (let i = 0; i < N; i++) mean[i] /= offsets.length;
     }
     const re = new Float64Array(N * r), im = new Float64Array(N * r);
@@ -505,9 +587,9 @@ function attachModes(fit: Fit, set: SnapshotSet, offsets: number[], segments: re
     let p = 0, first = 0;
     for (const len of segments) {
       for (let t = 0; t + o.delays + 1 < len; t++, p++) {
-        const off = offsets[first + t + shift];
+        const row = set.row(offsets[first + t + shift]);
         for (let i = 0; i < N; i++) {
-          const x = set.data[off + i] - mean[i];
+          const x = row[i] - mean[i];
           if (x === 0) continue;
           for (let k = 0; k < r; k++) { re[i * r + k] += x * Cr[p * r + k]; im[i * r + k] += x * Ci[p * r + k]; }
         }

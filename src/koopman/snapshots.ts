@@ -71,13 +71,19 @@ export function ensembleGram(set: SnapshotSet, onProgress?: (fraction: number) =
 
 /** Validate the shape contract of a SnapshotSet; throws a plain Error naming the problem. */
 export function checkSnapshotSet(set: SnapshotSet): void {
+  checkSnapshotShape(set);
   const { runs, T, N, data } = set;
-  if (!(Number.isInteger(runs) && runs >= 1)) throw new Error(`runs must be a positive integer, got ${runs}`);
-  if (!(Number.isInteger(T) && T >= 1)) throw new Error(`T must be a positive integer, got ${T}`);
-  if (!(Number.isInteger(N) && N >= 1)) throw new Error(`N must be a positive integer, got ${N}`);
   if (data.length !== runs * T * N) {
     throw new Error(`data has ${data.length} values but runs·T·N = ${runs}·${T}·${N} = ${runs * T * N}`);
   }
+}
+
+/** The shape part of checkSnapshotSet: runs, T, N positive integers; times (if any) T increasing whole numbers. */
+export function checkSnapshotShape(set: Pick<SnapshotSet, 'runs' | 'T' | 'N' | 'times'>): void {
+  const { runs, T, N } = set;
+  if (!(Number.isInteger(runs) && runs >= 1)) throw new Error(`runs must be a positive integer, got ${runs}`);
+  if (!(Number.isInteger(T) && T >= 1)) throw new Error(`T must be a positive integer, got ${T}`);
+  if (!(Number.isInteger(N) && N >= 1)) throw new Error(`N must be a positive integer, got ${N}`);
   if (set.times) {
     const ts = set.times;
     if (ts.length !== T) throw new Error(`times has ${ts.length} entries but T = ${T}`);

@@ -129,6 +129,19 @@ function gramWasmUpper(
   data: Float32Array, M: number, N: number, i0: number, i1: number, G: Float64Array,
   onProgress?: (fraction: number) => void, arena?: Float64Arena,
 ): void {
+  // Float64Array.set converts each float32 exactly
+  const pack: PackRow = (i, k0, w, f, at) => f.set(data.subarray(i * N + k0, i * N + k0 + w), at);
+  gramPackedUpper(pack, M, N, i0, i1, G, onProgress, arena);
+}
+
+/** Stores values k0 … k0 + w − 1 of row i, as float64, at f[at …]. */
+type PackRow = (i: number, k0: number, w: number, f: Float64Array, at: number) => void;
+
+/** The wasm Gram over column blocks whose rows `pack` stores (gramWasmUpper, gramUpperRowsFrom). */
+function gramPackedUpper(
+  pack: PackRow, M: number, N: number, i0: number, i1: number, G: Float64Array,
+  onProgress?: (fraction: number) => void, arena?: Float64Arena,
+): void {
   const len = wasmBlock(M, N);
   arena ??= new Float64Arena((M - i0) * len);
   const f = arena.f64;
@@ -136,12 +149,53 @@ function gramWasmUpper(
   for (let b = 0; b < blocks; b++) {
     const k0 = b * len;
     const w = Math.min(len, N - k0);
-    // the block's rows i0 … M−1, packed with stride w (Float64Array.set converts each float32 exactly), then their
-    // tiles (Float64Arena.gramAccumulate)
-    for (let i = i0; i < M; i++) f.set(data.subarray(i * N + k0, i * N + k0 + w), (i - i0) * w);
+    // the block's rows i0 … M−1, packed with stride w, then their tiles (Float64Arena.gramAccumulate)
+    for (let i = i0; i < M; i++) pack(i, k0, w, f, (i - i0) * w);
     if (M > 0) arena.gramAccumulate(M, w, w, G, i0, i1);
     onProgress?.((b + 1) / blocks);
   }
+}
+
+/**
+ * Float32 snapshots read on demand instead of held in memory, e.g. the rows of a file (src/cli/fileRows.ts), so a
+ * Gram of a 1 GB file needs one block of it in memory, not the file. `read(row, k0, dest)` stores values k0 …
+ * k0 + dest.length − 1 of snapshot `row` (0 ≤ row < rows) in dest. `source`, when present, is a structured-cloneable
+ * description from which another thread can open the same rows (src/workers/threadExecutor.ts).
+ */
+export interface RowReader {
+  readonly rows: number;
+  readonly N: number;
+  read(row: number, k0: number, dest: Float32Array): void;
+  readonly source?: unknown;
+}
+
+/**
+ * gramUpperRows for the M snapshots `rows` (indices into `reader`) read block by block through `reader`: the same
+ * column blocks, packing and tiles as gramUpperRows on those rows held in memory, so the entries are bit-identical
+ * to it (the wasm kernel; without wasm SIMD, the rows are read whole and the JS kernel runs). i0 even, as there.
+ */
+export function gramUpperRowsFrom(
+  reader: RowReader, rows: ArrayLike<number>, i0: number, i1: number, G: Float64Array, onProgress?: (fraction: number) => void,
+): void {
+  const M = rows.length, N = reader.N;
+  if (!(Number.isInteger(i0) && Number.isInteger(i1) && 0 <= i0 && i0 <= i1 && i1 <= M && i0 % 2 === 0)) {
+    throw new RangeError(`row range [${i0}, ${i1}) must start at an even row within [0, ${M}]`);
+  }
+  if (i1 === i0) return;
+  if (M * N >= WASM_MIN_VALUES && wasmSimdAvailable()) {
+    const staging = new Float32Array(wasmBlock(M, N));
+    const pack: PackRow = (i, k0, w, f, at) => {
+      const v = staging.subarray(0, w);
+      reader.read(rows[i], k0, v);
+      f.set(v, at);
+    };
+    gramPackedUpper(pack, M, N, i0, i1, G, onProgress);
+    return;
+  }
+  const data = new Float32Array(M * N);
+  for (let i = 0; i < M; i++) reader.read(rows[i], 0, data.subarray(i * N, (i + 1) * N));
+  gramUpperRows(data, M, N, i0, i1, G);
+  onProgress?.(1);
 }
 
 /** G[i][j] = G[j][i] for j < i: the lower triangle from the upper. */
@@ -153,7 +207,7 @@ export function mirrorUpper(G: Float64Array, M: number): void {
  * Adds into the row-major M × M float64 G the upper-triangle entries G[i][j], j ≥ i, of the rows i in [i0, i1) of the
  * Gram of the M rows of `data` (row-major, N values per row); i0 must be even (the wasm tile has 2 rows). Every entry
  * is summed exactly as gram() sums it (same kernel choice, column blocks and tiles), so threads that split the rows
- * (src/cli/gramWorkers.ts) reproduce the one-thread Gram bit for bit. `kernel` as in gram().
+ * (src/workers/threadExecutor.ts) reproduce the one-thread Gram bit for bit. `kernel` as in gram().
  */
 export function gramUpperRows(
   data: FloatArray, M: number, N: number, i0: number, i1: number, G: Float64Array, kernel: DotKernel = 'auto',
@@ -172,14 +226,16 @@ export function gramUpperRows(
 }
 
 /**
- * A Gram computed elsewhere, e.g. split over threads (src/cli/gramWorkers.ts), injected through
+ * A Gram computed elsewhere, e.g. split over threads (src/workers/threadExecutor.ts), injected through
  * SpectrumOptions.gramExecutor so the core stays free of threads. `gram` returns the full symmetric M × M Gram of
- * the M rows (N values each) of `data`, to the same contract as gram() (float64 accumulation; src/cli/gramWorkers.ts
+ * the M rows (N values each) of `data`, to the same contract as gram() (float64 accumulation; src/workers/threadExecutor.ts
  * reproduces it bit for bit), or undefined when it cannot take this one (the caller then uses gram()).
  */
 export interface GramExecutor {
   readonly threads: number;
   gram(data: FloatArray, M: number, N: number): Float64Array | undefined;
+  /** The Gram of the snapshots `rows` of `reader` (gramUpperRowsFrom's entries), or undefined to decline. */
+  gramRows?(reader: RowReader, rows: readonly number[]): Float64Array | undefined;
 }
 
 /** The JS Gram (the reference). */

@@ -16,9 +16,12 @@
  * then blocks in Atomics.wait on a shared counter. That is allowed on Node's main thread and in any Web Worker, never
  * on the page's main thread — so in the page the fit runs in a worker (fileReader.worker.ts).
  */
-import { gramUpperRows, mirrorUpper, type FloatArray, type GramExecutor } from '../linalg/gram';
+import { gramUpperRows, gramUpperRowsFrom, mirrorUpper, type FloatArray, type GramExecutor, type RowReader } from '../linalg/gram';
 import { HankelProducts, type HankelProductsLike, type ProductsExecutor } from '../koopman/hankelWasm';
-import { executeJob, type GramJob, type HankelInitJob, type HankelProductJob, type ThreadJob, type ThreadState } from './threadJobs';
+import {
+  executeJob, type GramJob, type GramRowsJob, type HankelInitJob, type HankelProductJob, type RowOpener, type ThreadJob,
+  type ThreadState,
+} from './threadJobs';
 
 /** Below this many multiply-adds (M²N/2) one thread is used: starting workers costs ~50–100 ms. */
 export const MIN_MADDS = 2e8;
@@ -41,11 +44,13 @@ export type ThreadExecutor = GramExecutor & ProductsExecutor & { takenBack(): nu
 /**
  * `threads`: the calling thread plus the pool's (what `threads` reports); `pool()` gives the started pool, or
  * undefined when it cannot start (then every product is declined). `minProductMadds`: the split threshold of the
- * randomized products (tests lower it to split small cases).
+ * randomized products (tests lower it to split small cases). `openRows`: how a thread opens a RowReader's `source`
+ * (Node: the file, src/cli/fileRows.ts); without it, Grams of rows read on demand are declined.
  */
 export function threadExecutor(
-  threads: number, pool: () => ThreadPool | undefined, limits: { minProductMadds?: number } = {},
+  threads: number, pool: () => ThreadPool | undefined, limits: { minProductMadds?: number; openRows?: RowOpener } = {},
 ): ThreadExecutor {
+  const openRows = limits.openRows;
   const minProduct = limits.minProductMadds ?? MIN_PRODUCT_MADDS;
   const n = Math.max(1, Math.floor(threads));
   let takenBack = 0;
@@ -70,7 +75,7 @@ export function threadExecutor(
     }
     let failure: unknown;
     const run = (w: number, state: ThreadState) => {
-      try { executeJob(built[w], state); } catch (e) { failure ??= e; }
+      try { executeJob(built[w], state, openRows); } catch (e) { failure ??= e; }
       Atomics.add(ctl, 0, 1);
     };
     try { mine(); } catch (e) { failure = e; }
@@ -155,14 +160,31 @@ export function threadExecutor(
         },
       };
     },
+    /**
+     * The Gram of snapshots read on demand (gramUpperRowsFrom): split by rows as `gram`, each thread opening the
+     * reader's `source` itself, so no thread holds the data; the calling thread reads through `reader`. Bit-identical
+     * to one thread. Declines without a source or an opener, with one thread, or below MIN_MADDS.
+     */
+    gramRows(reader: RowReader, rows: readonly number[]): Float64Array | undefined {
+      const M = rows.length, N = reader.N;
+      if (n < 2 || reader.source === undefined || !openRows || (M * M * N) / 2 < MIN_MADDS) return undefined;
+      const p = pool();
+      if (!p) return undefined;
+      const G = new Float64Array(new SharedArrayBuffer(8 * M * M));
+      const cut = triangleCuts(M, p.size + 1);
+      const list = Array.from(rows);
+      together(p, Array.from({ length: p.size }, (_, w) => (ctl, slot) => ({
+        kind: 'gram-rows', source: reader.source, rows: list, i0: cut(w + 1), i1: cut(w + 2), out: G, ctl, slot,
+      }) satisfies GramRowsJob), () => gramUpperRowsFrom(reader, list, 0, cut(1), G), (_w, now) => (now ? undefined : {}));
+      mirrorUpper(G, M);
+      return G;
+    },
     gram(data: FloatArray, M: number, N: number): Float64Array | undefined {
       if (n < 2 || !(data.buffer instanceof SharedArrayBuffer) || (M * M * N) / 2 < MIN_MADDS) return undefined;
       const p = pool();
       if (!p) return undefined;
-      const parts = p.size + 1;
       const G = new Float64Array(new SharedArrayBuffer(8 * M * M));
-      // row cuts of equal triangle area: rows [0, c) hold M² − (M − c)² of the M² (halved) entries
-      const cut = (i: number) => i >= parts ? M : Math.min(M, 2 * Math.round((M - M * Math.sqrt(1 - i / parts)) / 2));
+      const cut = triangleCuts(M, p.size + 1);
       // the calling thread takes the first (widest) rows; the pool the rest
       together(p, Array.from({ length: p.size }, (_, w) => (ctl, slot) => ({
         kind: 'gram', data, M, N, i0: cut(w + 1), i1: cut(w + 2), out: G, ctl, slot,
@@ -171,6 +193,14 @@ export function threadExecutor(
       return G;
     },
   };
+}
+
+/**
+ * Row cuts of equal triangle area for `parts` threads: rows [0, c) hold M² − (M − c)² of the M² (halved) entries;
+ * even cuts (the wasm tile's 2 rows). cut(0) = 0, cut(parts) = M.
+ */
+function triangleCuts(M: number, parts: number): (i: number) => number {
+  return (i) => i >= parts ? M : Math.min(M, 2 * Math.round((M - M * Math.sqrt(1 - i / parts)) / 2));
 }
 
 /** Copies `data` onto a SharedArrayBuffer (for callers whose data are not shared yet). */

@@ -3,14 +3,14 @@
  * (src/cli/gramWorker.ts) and the page's nested workers (gram.worker.ts). Everything travels over shared memory;
  * each job signals completion on a shared counter that the calling thread waits on with Atomics.wait. Jobs:
  *   - 'gram': the upper-triangle entries of one range of rows of the snapshot Gram, straight into the shared result
- *     (threads own disjoint rows);
+ *     (threads own disjoint rows); 'gram-rows' the same for snapshots read on demand (each thread reads its own);
  *   - 'hankel-init': copy this thread's share of the snapshots into its own HankelProducts (src/koopman/hankelWasm.ts;
  *     one at a time: a new init replaces the last);
  *   - 'hankel-mulX' / 'hankel-mulXt': that share's part of D = X·B (its rows of D) or of Z = Xᵀ·W (a partial sum the
  *     calling thread adds).
  * No platform API here (no node:*, no DOM): only SharedArrayBuffer views and Atomics.
  */
-import { gramUpperRows } from '../linalg/gram';
+import { gramUpperRows, gramUpperRowsFrom, type RowReader } from '../linalg/gram';
 import { HankelProducts } from '../koopman/hankelWasm';
 
 /**
@@ -30,6 +30,22 @@ export interface GramJob extends Signal {
   i1: number;
   out: Float64Array;
 }
+
+/**
+ * One Gram job on snapshots read on demand: rows [i0, i1) of the Gram of the snapshots `rows` of the reader that
+ * `source` describes (RowReader.source), which this thread opens itself (RowOpener), into `out` as for 'gram'.
+ */
+export interface GramRowsJob extends Signal {
+  kind: 'gram-rows';
+  source: unknown;
+  rows: number[];
+  i0: number;
+  i1: number;
+  out: Float64Array;
+}
+
+/** Opens the rows a RowReader.source describes, on this thread (e.g. the file: src/cli/fileRows.ts). */
+export type RowOpener = (source: unknown) => RowReader & { close(): void };
 
 /** This thread's snapshots: `offsets` into the shared `data` (N values each), with room for `maxC` columns a delay. */
 export interface HankelInitJob extends Signal {
@@ -54,7 +70,7 @@ export interface HankelProductJob extends Signal {
   rows: number;
 }
 
-export type ThreadJob = GramJob | HankelInitJob | HankelProductJob;
+export type ThreadJob = GramJob | GramRowsJob | HankelInitJob | HankelProductJob;
 
 /** A thread's state between jobs: its share of the randomized route's snapshots (set by 'hankel-init'). */
 export interface ThreadState { products?: HankelProducts }
@@ -62,13 +78,22 @@ export interface ThreadState { products?: HankelProducts }
 /** This thread's state. */
 const own: ThreadState = {};
 
-/** Runs one job against `state` (this thread's, or the calling thread's copy of a share it took back). */
-export function executeJob(job: ThreadJob, state: ThreadState): void {
+/**
+ * Runs one job against `state` (this thread's, or the calling thread's copy of a share it took back); `openRows`
+ * for 'gram-rows' jobs.
+ */
+export function executeJob(job: ThreadJob, state: ThreadState, openRows?: RowOpener): void {
   let products = state.products;
   switch (job.kind) {
     case 'gram':
       gramUpperRows(job.data, job.M, job.N, job.i0, job.i1, job.out);
       return;
+    case 'gram-rows': {
+      if (!openRows) throw new Error('this thread cannot open rows read on demand');
+      const reader = openRows(job.source);
+      try { gramUpperRowsFrom(reader, job.rows, job.i0, job.i1, job.out); } finally { reader.close(); }
+      return;
+    }
     case 'hankel-init':
       state.products = undefined; // let the last one go before allocating the next
       state.products = products = new HankelProducts(job.data, job.offsets, job.N, job.delays, job.maxC);
@@ -93,10 +118,10 @@ export function executeJob(job: ThreadJob, state: ThreadState): void {
  * `log` (the calling thread then throws, or falls back to one thread for 'hankel-init'). A job the calling thread
  * took back (it arrived late) is skipped.
  */
-export function runThreadJob(job: ThreadJob, log: (message: string) => void): void {
+export function runThreadJob(job: ThreadJob, log: (message: string) => void, openRows?: RowOpener): void {
   if (Atomics.compareExchange(job.ctl, 2 + job.slot, 0, 1) !== 0) return;
   try {
-    executeJob(job, own);
+    executeJob(job, own, openRows);
   } catch (e) {
     Atomics.store(job.ctl, 1, 1);
     log(`koopscope worker thread: ${(e as Error).message}`);

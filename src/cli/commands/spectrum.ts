@@ -1,6 +1,9 @@
 /** `koopscope spectrum FILE [options]`: the DMD spectrum of a trajectory file. */
 import { commandArgs } from '../command';
-import { computeSpectrum } from '../../koopman/analyze';
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { computeSpectrum, planFit } from '../../koopman/analyze';
+import { npyRows } from '../fileRows';
 import { spectrumReport, type SpectrumReport } from '../../koopman/report';
 import { timesAfterDropping } from '../../koopman/snapshots';
 import { UsageError, UserError } from '../errors';
@@ -32,8 +35,13 @@ Prints the Koopman (DMD) spectrum of the weight trajectory in FILE (.npy, .npz, 
 
 ${SPECTRUM_USAGE}`;
 
-/** Spectrum of one file under the parsed flags (shared with `compare`). */
+/**
+ * Spectrum of one file under the parsed flags (shared with `compare`). A large float32 .npy whose fit reads its data
+ * only through the Gram is read on demand (fileRows.ts) instead of whole; the result is the same to the bit.
+ */
 export function spectrumOfFile(path: string, values: Record<string, unknown>): SpectrumReport {
+  const onDemand = rowsOnDemand(path, values);
+  if (onDemand) return onDemand;
   const bar = progressBar(path);
   const traj = loadTrajectory(path, { ...readOptionsFrom(values), onProgress: (f, phase) => bar.update(f, phase) }, true);
   const exec = gramExecutor();
@@ -63,6 +71,39 @@ export function spectrumOfFile(path: string, values: Record<string, unknown>): S
     report.warnings.unshift(`${traj.source}: dropped ${traj.dropped.length} snapshot(s) with NaN/Inf values`);
   }
   return report;
+}
+
+/** Files smaller than this are read whole (reading on demand pays off where the file is a large share of memory). */
+const ON_DEMAND_MIN_BYTES = 64 * 2 ** 20;
+
+/** spectrumOfFile on demand (see there), or undefined when the file or the options need it read whole. */
+function rowsOnDemand(path: string, values: Record<string, unknown>): SpectrumReport | undefined {
+  // KOOPSCOPE_READ: 'whole' or 'on-demand' overrides the size rule (benchmarks and tests compare the two)
+  const mode = process.env.KOOPSCOPE_READ;
+  if (Object.keys(readOptionsFrom(values)).length > 0 || mode === 'whole') return undefined;
+  try { if (mode !== 'on-demand' && statSync(path).size < ON_DEMAND_MIN_BYTES) return undefined; } catch { return undefined; }
+  const rows = npyRows(path);
+  if (!rows) return undefined;
+  const source = basename(path);
+  let bar: ReturnType<typeof progressBar> | undefined;
+  try {
+    const options = spectrumOptionsFrom(values);
+    let plan;
+    try { plan = planFit(rows, options); } catch { return undefined; } // the usual path gives the usual message
+    if (plan.route !== 'gram' || options.sketch) return undefined;
+    const shown = bar = progressBar(path);
+    let fit;
+    try {
+      fit = computeSpectrum(rows, { ...options, gramExecutor: gramExecutor(), onProgress: (f, phase) => shown.update(f, phase) });
+    } catch (e) {
+      if (e instanceof UserError) throw new UsageError(`${source}: ${e.message}`);
+      throw e;
+    }
+    return spectrumReport(fit.spectrum, source);
+  } finally {
+    bar?.done();
+    rows.reader.close();
+  }
 }
 
 export function run(args: string[], io: Io): number {
