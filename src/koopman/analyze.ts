@@ -205,7 +205,7 @@ function gramOfRows(
   const contiguous = offsets.every((o, i) => o === offsets[0] + i * n);
   if (contiguous) {
     const rows = data.subarray(offsets[0], offsets[0] + offsets.length * n);
-    const G = executor?.gram(rows, offsets.length, n);
+    const G = executor?.gram(rows, offsets.length, n, onProgress);
     if (G) { onProgress?.(1); return G; }
     return gram(rows, offsets.length, n, onProgress);
   }
@@ -348,7 +348,7 @@ function spectrumOfRows(input: RowSnapshots, options: SpectrumOptions): Fit {
   }
   const rows = offsets.map((off) => off / N);
   const progress = options.onProgress && ((f: number) => options.onProgress!(f, 'gram'));
-  let G = options.gramExecutor?.gramRows?.(reader, rows);
+  let G = options.gramExecutor?.gramRows?.(reader, rows, progress);
   if (G) progress?.(1);
   else {
     const M = rows.length;

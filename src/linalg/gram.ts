@@ -207,10 +207,12 @@ export function mirrorUpper(G: Float64Array, M: number): void {
  * Adds into the row-major M × M float64 G the upper-triangle entries G[i][j], j ≥ i, of the rows i in [i0, i1) of the
  * Gram of the M rows of `data` (row-major, N values per row); i0 must be even (the wasm tile has 2 rows). Every entry
  * is summed exactly as gram() sums it (same kernel choice, column blocks and tiles), so threads that split the rows
- * (src/workers/threadExecutor.ts) reproduce the one-thread Gram bit for bit. `kernel` as in gram().
+ * (src/workers/threadExecutor.ts) reproduce the one-thread Gram bit for bit. `kernel` as in gram(); `onProgress`
+ * between column blocks.
  */
 export function gramUpperRows(
   data: FloatArray, M: number, N: number, i0: number, i1: number, G: Float64Array, kernel: DotKernel = 'auto',
+  onProgress?: (fraction: number) => void,
 ): void {
   if (!(Number.isInteger(i0) && Number.isInteger(i1) && 0 <= i0 && i0 <= i1 && i1 <= M && i0 % 2 === 0)) {
     throw new RangeError(`row range [${i0}, ${i1}) must start at an even row within [0, ${M}]`);
@@ -220,9 +222,9 @@ export function gramUpperRows(
   if (wasm && data instanceof Float32Array) {
     let arena: Float64Arena | undefined;
     try { arena = new Float64Arena((M - i0) * wasmBlock(M, N)); } catch { /* the JS kernel, as gram() */ }
-    if (arena) { gramWasmUpper(data, M, N, i0, i1, G, undefined, arena); return; }
+    if (arena) { gramWasmUpper(data, M, N, i0, i1, G, onProgress, arena); return; }
   }
-  gramJsUpper(data, M, N, i0, i1, G);
+  gramJsUpper(data, M, N, i0, i1, G, onProgress);
 }
 
 /**
@@ -233,9 +235,9 @@ export function gramUpperRows(
  */
 export interface GramExecutor {
   readonly threads: number;
-  gram(data: FloatArray, M: number, N: number): Float64Array | undefined;
+  gram(data: FloatArray, M: number, N: number, onProgress?: (fraction: number) => void): Float64Array | undefined;
   /** The Gram of the snapshots `rows` of `reader` (gramUpperRowsFrom's entries), or undefined to decline. */
-  gramRows?(reader: RowReader, rows: readonly number[]): Float64Array | undefined;
+  gramRows?(reader: RowReader, rows: readonly number[], onProgress?: (fraction: number) => void): Float64Array | undefined;
 }
 
 /** The JS Gram (the reference). */

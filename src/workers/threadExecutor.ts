@@ -10,7 +10,8 @@
  * the Gram is too small to pay for the threads (< MIN_MADDS multiply-adds), or when there is no pool. The rows of the
  * upper triangle are split into ranges of equal area (even starts, the wasm tile's 2 rows); each thread writes its
  * rows' entries straight into one shared M × M result with the same column blocks and tiles as gram()
- * (gramUpperRows), so the Gram is bit-identical to the one-thread Gram and so are the eigenvalues.
+ * (gramUpperRows), so the Gram is bit-identical to the one-thread Gram and so are the eigenvalues. `onProgress` follows
+ * the calling thread's share (the widest, of equal area: the others finish about when it does).
  *
  * Synchronous by design (computeSpectrum is synchronous): jobs are posted, the calling thread computes its own share,
  * then blocks in Atomics.wait on a shared counter. That is allowed on Node's main thread and in any Web Worker, never
@@ -165,7 +166,7 @@ export function threadExecutor(
      * reader's `source` itself, so no thread holds the data; the calling thread reads through `reader`. Bit-identical
      * to one thread. Declines without a source or an opener, with one thread, or below MIN_MADDS.
      */
-    gramRows(reader: RowReader, rows: readonly number[]): Float64Array | undefined {
+    gramRows(reader: RowReader, rows: readonly number[], onProgress?: (fraction: number) => void): Float64Array | undefined {
       const M = rows.length, N = reader.N;
       if (n < 2 || reader.source === undefined || !openRows || (M * M * N) / 2 < MIN_MADDS) return undefined;
       const p = pool();
@@ -175,11 +176,11 @@ export function threadExecutor(
       const list = Array.from(rows);
       together(p, Array.from({ length: p.size }, (_, w) => (ctl, slot) => ({
         kind: 'gram-rows', source: reader.source, rows: list, i0: cut(w + 1), i1: cut(w + 2), out: G, ctl, slot,
-      }) satisfies GramRowsJob), () => gramUpperRowsFrom(reader, list, 0, cut(1), G), (_w, now) => (now ? undefined : {}));
+      }) satisfies GramRowsJob), () => gramUpperRowsFrom(reader, list, 0, cut(1), G, onProgress), (_w, now) => (now ? undefined : {}));
       mirrorUpper(G, M);
       return G;
     },
-    gram(data: FloatArray, M: number, N: number): Float64Array | undefined {
+    gram(data: FloatArray, M: number, N: number, onProgress?: (fraction: number) => void): Float64Array | undefined {
       if (n < 2 || !(data.buffer instanceof SharedArrayBuffer) || (M * M * N) / 2 < MIN_MADDS) return undefined;
       const p = pool();
       if (!p) return undefined;
@@ -188,7 +189,7 @@ export function threadExecutor(
       // the calling thread takes the first (widest) rows; the pool the rest
       together(p, Array.from({ length: p.size }, (_, w) => (ctl, slot) => ({
         kind: 'gram', data, M, N, i0: cut(w + 1), i1: cut(w + 2), out: G, ctl, slot,
-      }) satisfies GramJob), () => gramUpperRows(data, M, N, 0, cut(1), G), (_w, now) => (now ? undefined : {}));
+      }) satisfies GramJob), () => gramUpperRows(data, M, N, 0, cut(1), G, 'auto', onProgress), (_w, now) => (now ? undefined : {}));
       mirrorUpper(G, M);
       return G;
     },
