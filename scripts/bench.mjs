@@ -128,6 +128,17 @@ const SECTIONS = [
     run: () => runTs('watch.ts', sectionFlags.filter((a) => !a.startsWith('--before='))),
   },
   {
+    id: 'batch-browser',
+    title: 'A large dropped file\'s spectrum in the built page: all cores (nested workers) vs one thread (not isolated), and the CLI',
+    run: () => {
+      const r = spawnSync(process.execPath, [path.join('bench', 'batch-browser.mjs'), ...(quick ? ['--quick'] : []), ...sectionFlags], {
+        cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20,
+      });
+      if (r.status !== 0) throw new Error(`batch-browser.mjs exited with ${r.status ?? r.signal}`);
+      return lastJson(r.stdout, 'batch-browser.mjs');
+    },
+  },
+  {
     id: 'browser',
     title: 'The built app in headless Chromium, a live spiral run: long tasks, spectrum refresh rate, time to interactive, JS sizes',
     // builds dist/ (vite build), serves it, plays 60 s (10 s with --quick); needs Chromium (CHROMIUM_PATH)

@@ -91,7 +91,7 @@ export async function readBlob(name: string, blob: BlobLike, opts: ReadOptions =
   if (sniffFormat(head) === 'pickle') throw pytorchError(name);
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(blob.size);
+    bytes = new Uint8Array(opts.sharedMemory ? new SharedArrayBuffer(blob.size) : new ArrayBuffer(blob.size));
   } catch {
     throw new TrajectoryFileError(name, 'too-large', `not enough memory to read ${blob.size} bytes`);
   }

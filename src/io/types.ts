@@ -61,6 +61,11 @@ export interface ReadOptions {
   maxDecompressedBytes?: number;
   /** NaN/±Infinity in the weights: 'error' (default) names array and snapshot; 'drop' removes those snapshots. */
   nonFinite?: 'error' | 'drop';
+  /**
+   * readBlob: hold the file's bytes on a SharedArrayBuffer, so that an aligned float32 .npy's data (a view of them)
+   * can be read by other threads without a copy (the page's threaded fit: src/workers/fileReader.worker.ts).
+   */
+  sharedMemory?: boolean;
 }
 
 /** The part of a DOM `Blob`/`File` that `readBlob` uses (declared here: the core is typechecked without DOM). */

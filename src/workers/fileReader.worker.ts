@@ -29,26 +29,42 @@ function ownBuffer<A extends Float32Array | Float64Array>(a: A): A {
     ? a : (a.slice() as A);
 }
 
+/** Files from this size on may need threads: their pool starts while the file is read (and is closed if unused). */
+const THREADS_MIN_BYTES = 16 * 2 ** 20;
+
 serveJob<ReadRequest, ReadResult>(async (request, job) => {
   const onProgress = (fraction: number, phase: string): void => job.progress(fraction, phase);
-  const result = await readBlob(request.name, request.file, { onProgress });
+  // a large file's fit may use threads: start them now, so they load while the file is read, and read the file onto
+  // shared memory, where they can see its data without a copy (threads are started and awaited before the
+  // synchronous fit: see threadPool.ts)
+  const plan = request.spectrum ? pageThreadCount() : undefined;
+  const start = () => startPageThreads(plan!.threads, () => new Worker(new URL('./gram.worker.ts', import.meta.url), { type: 'module' }));
+  let starting = plan && plan.threads > 1 && request.file.size >= THREADS_MIN_BYTES ? start() : undefined;
+  let result;
+  try {
+    result = await readBlob(request.name, request.file, { onProgress, sharedMemory: starting !== undefined });
+  } catch (e) {
+    void starting?.then((t) => { if ('close' in t) t.close(); });
+    throw e;
+  }
+  // (a smaller file can still want threads: many snapshots of few values; then they start now)
+  const wanted = result.kind === 'trajectory' && plan !== undefined && wantsThreads(result.runs * result.T, result.N);
+  if (wanted && plan.threads > 1) starting ??= start();
+  let threads: PageThreads | undefined;
+  if (starting) {
+    job.progress(0, 'starting threads');
+    threads = await starting;
+    if (!wanted) { if ('close' in threads) threads.close(); threads = undefined; }
+  }
   if (result.kind === 'eigenvalues') return { kind: 'eigenvalues', sets: result.sets };
   if (request.spectrum) {
     let report: SpectrumReport;
-    // threads are started (and awaited) before the synchronous fit: see threadPool.ts
-    const plan = wantsThreads(result.runs * result.T, result.N) ? pageThreadCount() : undefined;
-    let threads: PageThreads | undefined;
-    if (plan && plan.threads > 1) {
-      job.progress(0, 'starting threads');
-      threads = await startPageThreads(plan.threads,
-        () => new Worker(new URL('./gram.worker.ts', import.meta.url), { type: 'module' }));
-    }
     try {
       const steps = result.steps;
       const dt = steps && steps.length > 1 && steps[1] > steps[0] ? steps[1] - steps[0] : undefined;
       const executor = threads && 'executor' in threads ? threads.executor : undefined;
-      // the threads see the data only on shared memory: one copy (the read array is then let go)
-      const set = executor ? { ...result, data: sharedCopy(result.data) } : result;
+      // the threads see the data only on shared memory: a copy where the reader made one (a selection, float64…)
+      const set = executor && !(result.data.buffer instanceof SharedArrayBuffer) ? { ...result, data: sharedCopy(result.data) } : result;
       const fit = computeSpectrum(set, { dt, ...request.spectrum, onProgress, gramExecutor: executor, productsExecutor: executor });
       report = spectrumReport(fit.spectrum, request.name);
     } catch (e) {
@@ -56,7 +72,7 @@ serveJob<ReadRequest, ReadResult>(async (request, job) => {
     } finally {
       if (threads && 'close' in threads) threads.close();
     }
-    const used = threads ?? plan;
+    const used = wanted ? threads ?? plan : undefined;
     const late = threads && 'executor' in threads ? threads.executor.takenBack() : 0;
     return {
       kind: 'analysed', runs: result.runs, T: result.T, N: result.N, params: result.params, report,

@@ -111,6 +111,14 @@ describe('readBlob', () => {
     expect(progress.filter(([, p]) => p === 'read').at(-1)).toEqual([1, 'read']);
     expect(progress.some(([, p]) => p === 'decompress')).toBe(true);
   });
+  it('with sharedMemory, an aligned float32 .npy\'s data is a view of a SharedArrayBuffer (threads read it without a copy)', async () => {
+    const bytes = writeNpy({ dtype: 'float32', shape: [5, 7], data: Float32Array.from({ length: 35 }, (_, i) => i / 3) });
+    const shared = traj(await readBlob('w.npy', blobOf(bytes, []), { sharedMemory: true }));
+    const plain = traj(await readBlob('w.npy', blobOf(bytes, [])));
+    expect(shared.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(plain.data.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(Array.from(shared.data)).toEqual(Array.from(plain.data));
+  });
   it('refuses a pickle after reading only its first bytes', async () => {
     const bytes = new Uint8Array(50 << 20);
     bytes.set([0x80, 0x02]);
