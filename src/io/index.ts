@@ -4,7 +4,7 @@
  * only; no DOM, no Node). Formats and layout rules: docs/file-formats.md.
  */
 
-export type { BlobLike, EigenvalueSets, ParamEntry, ReadOptions, Trajectory } from './types';
+export type { BlobLike, ByobReader, EigenvalueSets, ParamEntry, ReadOptions, Trajectory } from './types';
 export type { DtypeName, NdArray } from './dtype';
 export type { IoErrorCode } from './errors';
 export type { NpyInput } from './npy';

@@ -14,7 +14,7 @@ import { isSafetensors, parseSafetensors } from './safetensors';
 import { parseJsonTrajectory } from './json';
 import { decodeUtf8, looksLikeText } from './text';
 import { isZip } from './zip';
-import type { BlobLike, EigenvalueSets, ReadOptions, Trajectory } from './types';
+import type { BlobLike, ByobReader, EigenvalueSets, ReadOptions, Trajectory } from './types';
 
 export type FileFormat = 'npy' | 'npz' | 'safetensors' | 'json' | 'pickle';
 
@@ -81,7 +81,8 @@ export function readTrajectoryFile(name: string, bytes: Uint8Array, opts: ReadOp
 export const BLOB_CHUNK_BYTES = 16 * 2 ** 20;
 
 /**
- * Reads a `Blob`/`File` (in a worker, say) in chunks of `BLOB_CHUNK_BYTES`, reporting phase 'read', then parses as
+ * Reads a `Blob`/`File` (in a worker, say) in chunks of up to `BLOB_CHUNK_BYTES` (through a BYOB stream reader into
+ * one reused chunk where the blob offers one, else slice by slice), reporting phase 'read', then parses as
  * `readTrajectoryFile`. Pickles are refused after reading only the first bytes. The whole file is held once in
  * memory (an aligned .npy becomes a zero-copy view of that buffer).
  */
@@ -95,12 +96,32 @@ export async function readBlob(name: string, blob: BlobLike, opts: ReadOptions =
   } catch {
     throw new TrajectoryFileError(name, 'too-large', `not enough memory to read ${blob.size} bytes`);
   }
-  for (let p = 0; p < blob.size; p += BLOB_CHUNK_BYTES) {
-    const end = Math.min(blob.size, p + BLOB_CHUNK_BYTES);
-    const chunk = new Uint8Array(await blob.slice(p, end).arrayBuffer());
-    if (chunk.length !== end - p) throw new TrajectoryFileError(name, 'truncated', 'the file changed or could not be read completely');
-    bytes.set(chunk, p);
-    opts.onProgress?.(end / blob.size, 'read');
+  const changed = () => new TrajectoryFileError(name, 'truncated', 'the file changed or could not be read completely');
+  let reader: ByobReader | undefined;
+  try { reader = blob.stream?.().getReader({ mode: 'byob' }); } catch { reader = undefined; }
+  if (reader) {
+    // one reused chunk, handed to the stream and back (a BYOB read transfers its buffer), copied into `bytes`: about
+    // half the time of a fresh ArrayBuffer per slice in Chromium (410 MB: 1.7 s against 3.1 s, docs/benchmarks.md)
+    let chunk = new ArrayBuffer(Math.min(blob.size, BLOB_CHUNK_BYTES));
+    let p = 0;
+    for (;;) {
+      const { done, value } = await reader.read(new Uint8Array(chunk, 0, chunk.byteLength));
+      if (done || !value) break;
+      if (p + value.length > blob.size) { await reader.cancel(); throw changed(); }
+      bytes.set(value, p);
+      p += value.length;
+      chunk = value.buffer as ArrayBuffer;
+      opts.onProgress?.(p / blob.size, 'read');
+    }
+    if (p !== blob.size) throw changed();
+  } else {
+    for (let p = 0; p < blob.size; p += BLOB_CHUNK_BYTES) {
+      const end = Math.min(blob.size, p + BLOB_CHUNK_BYTES);
+      const chunk = new Uint8Array(await blob.slice(p, end).arrayBuffer());
+      if (chunk.length !== end - p) throw changed();
+      bytes.set(chunk, p);
+      opts.onProgress?.(end / blob.size, 'read');
+    }
   }
   return readTrajectoryFile(name, bytes, opts);
 }

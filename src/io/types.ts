@@ -72,4 +72,12 @@ export interface ReadOptions {
 export interface BlobLike {
   size: number;
   slice(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> };
+  /** A byte stream; readBlob reads it with a BYOB reader into one reused buffer where it can. */
+  stream?(): { getReader(options: { mode: 'byob' }): ByobReader };
+}
+
+/** The part of a ReadableStreamBYOBReader that readBlob uses. */
+export interface ByobReader {
+  read(view: Uint8Array): Promise<{ done: boolean; value?: Uint8Array }>;
+  cancel(reason?: unknown): Promise<void>;
 }

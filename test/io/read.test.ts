@@ -119,6 +119,26 @@ describe('readBlob', () => {
     expect(plain.data.buffer).toBeInstanceOf(ArrayBuffer);
     expect(Array.from(shared.data)).toEqual(Array.from(plain.data));
   });
+  it('reads a real Blob through its BYOB stream into one reused chunk, with progress, and the same result', async () => {
+    const bytes = fixture('state_dict.npz');
+    const blob = new Blob([bytes as Uint8Array<ArrayBuffer>]);
+    let sliced = 0;
+    const watched: BlobLike = { size: blob.size, slice: (a, b) => { sliced += b - a; return blob.slice(a, b); }, stream: () => blob.stream() as never };
+    const progress: number[] = [];
+    const t = traj(await readBlob('s.npz', watched, { onProgress: (f, p) => { if (p === 'read') progress.push(f); } }));
+    expect(Array.from(t.data)).toEqual(Array.from(traj(readTrajectoryFile('s.npz', bytes)).data));
+    expect(sliced).toBeLessThanOrEqual(16); // only the format sniff: the data came through the stream
+    expect(progress.at(-1)).toBe(1);
+  });
+  it('a stream that ends early or runs long is a truncated file', async () => {
+    const bytes = fixture('state_dict.npz');
+    const lying = (delta: number): BlobLike => ({
+      size: bytes.length, slice: (a, b) => new Blob([bytes.slice(a, b)]),
+      stream: () => new Blob([bytes.slice(0, bytes.length + delta), new Uint8Array(Math.max(0, delta))]).stream() as never,
+    });
+    await expect(readBlob('s.npz', lying(-10))).rejects.toMatchObject({ code: 'truncated' });
+    await expect(readBlob('s.npz', lying(10))).rejects.toMatchObject({ code: 'truncated' });
+  });
   it('refuses a pickle after reading only its first bytes', async () => {
     const bytes = new Uint8Array(50 << 20);
     bytes.set([0x80, 0x02]);
