@@ -11,6 +11,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { TrajectoryFileError } from '../io/errors';
 import { parseNpyHeader } from '../io/npy';
 import type { RowReader } from '../linalg/gram';
 
@@ -89,8 +90,8 @@ function readerOn(fd: number, source: NpyRowsSource): RowReader & { close(): voi
         throw new RangeError(`row ${row}, values ${k0}…${k0 + dest.length} are outside the ${rows} × ${N} snapshots`);
       }
       const got = readFully(fd, new Uint8Array(dest.buffer, dest.byteOffset, dest.byteLength), dataStart + 4 * (row * N + k0));
-      // the file shrank since its header was read: say so rather than fit zeros
-      if (got < dest.byteLength) throw new Error(`${path}: the file ended early (was it changed while being read?)`);
+      // the file shrank since its header was read: say so (one line, a user's problem) rather than fit zeros
+      if (got < dest.byteLength) throw new TrajectoryFileError(basename(path), 'truncated', 'the file ended early: was it changed while being read?');
     },
     close() { if (open) { open = false; closeSync(fd); } },
   };

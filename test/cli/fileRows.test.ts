@@ -156,3 +156,15 @@ describe('koopscope spectrum reads large .npy files on demand, with the same ans
     expect(r.err).toMatch(/short\.npy.*truncated/);
   });
 });
+
+describe('a file that shrinks while it is read on demand', () => {
+  it('gives one line naming the file, not a fit of zeros', async () => {
+    const file = path('shrinks.npy');
+    writeFileSync(file, writeNpy({ dtype: 'float32', shape: [80, 9001], data: trajectory(80, 9001) }));
+    const r = npyRows(file)!;
+    const { truncateSync } = await import('node:fs');
+    truncateSync(file, 128 + 4 * 9001 * 40); // half the snapshots gone after the header was read
+    expect(() => computeSpectrum(r, { rank: { kind: 'rank', r: 4 } })).toThrow(/^shrinks\.npy: the file ended early/);
+    r.reader.close();
+  });
+});
