@@ -167,4 +167,19 @@ describe('a file that shrinks while it is read on demand', () => {
     expect(() => computeSpectrum(r, { rank: { kind: 'rank', r: 4 } })).toThrow(/^shrinks\.npy: the file ended early/);
     r.reader.close();
   });
+  it('through the command line: exit 2, the same one line', async () => {
+    const file = path('shrinks2.npy');
+    writeFileSync(file, writeNpy({ dtype: 'float32', shape: [80, 9001], data: trajectory(80, 9001) }));
+    const { truncateSync } = await import('node:fs');
+    // the header still promises 80 snapshots: the whole-file reader refuses it; on demand the read runs short
+    truncateSync(file, 128 + 4 * 9001 * 40);
+    process.env.KOOPSCOPE_READ = 'on-demand';
+    try {
+      const r = await cli('spectrum', file, '--rank', '4');
+      expect(r.code).toBe(2);
+      expect(r.err.split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(/shrinks2\.npy: .*truncated|shrinks2\.npy: the file ended early/);
+      expect(r.err).not.toMatch(/shrinks2\.npy: shrinks2\.npy/);
+    } finally { delete process.env.KOOPSCOPE_READ; }
+  });
 });

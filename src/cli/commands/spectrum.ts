@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { computeSpectrum, planFit } from '../../koopman/analyze';
 import { npyRows } from '../fileRows';
+import { TrajectoryFileError } from '../../io/errors';
 import { spectrumReport, type SpectrumReport } from '../../koopman/report';
 import { timesAfterDropping } from '../../koopman/snapshots';
 import { UsageError, UserError } from '../errors';
@@ -96,7 +97,8 @@ function rowsOnDemand(path: string, values: Record<string, unknown>): SpectrumRe
     try {
       fit = computeSpectrum(rows, { ...options, gramExecutor: gramExecutor(), onProgress: (f, phase) => shown.update(f, phase) });
     } catch (e) {
-      if (e instanceof UserError) throw new UsageError(`${source}: ${e.message}`);
+      // the engine's errors get the file's name; the reader's (the file changed) carry it already
+      if (e instanceof UserError && !(e instanceof TrajectoryFileError)) throw new UsageError(`${source}: ${e.message}`);
       throw e;
     }
     return spectrumReport(fit.spectrum, source);
