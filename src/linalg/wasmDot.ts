@@ -279,6 +279,17 @@ function checkTile(tile: TileShape): void {
   }
 }
 
+/** The arguments of both `gramAccumulate`s: the rows fit an arena of `length` values, the row range fits the tile. */
+function checkGramArgs(M: number, w: number, n: number, G: Float64Array, rowStart: number, rowEnd: number, length: number, R: number): void {
+  if (!(M >= 1 && n >= 0 && n <= w && (M - 1 - rowStart) * w + n <= length)) {
+    throw new RangeError(`${M} rows of ${n} (stride ${w}) do not fit the arena (${length})`);
+  }
+  if (!(rowStart % R === 0 && 0 <= rowStart && rowStart <= rowEnd && rowEnd <= M)) {
+    throw new RangeError(`row range [${rowStart}, ${rowEnd}) must start at a multiple of ${R} within [0, ${M}]`);
+  }
+  if (G.length < M * M) throw new RangeError(`G holds ${G.length} values, needs ${M * M}`);
+}
+
 /**
  * The tile driver of both `gramAccumulate`s (arguments checked by the caller, n ≥ 1): rows i ≥ rowStart stored at
  * f[(i − rowStart)·w] of the arena's data (byte address DATA_BASE + bytesPer·index), R×C tiles of `fn` over rows
@@ -370,13 +381,7 @@ export class Float32Arena {
    */
   gramAccumulate(M: number, w: number, n: number, G: Float64Array, rowStart = 0, rowEnd = M): void {
     // rows from `rowStart` on are stored, row i at f32[(i − rowStart)·w]; tiles cover rows [rowStart, rowEnd) only
-    if (!(M >= 1 && n >= 0 && n <= w && (M - 1 - rowStart) * w + n <= this.length)) {
-      throw new RangeError(`${M} rows of ${n} (stride ${w}) do not fit the arena (${this.length})`);
-    }
-    if (!(rowStart % this.tile.R === 0 && 0 <= rowStart && rowStart <= rowEnd && rowEnd <= M)) {
-      throw new RangeError(`row range [${rowStart}, ${rowEnd}) must start at a multiple of ${this.tile.R} within [0, ${M}]`);
-    }
-    if (G.length < M * M) throw new RangeError(`G holds ${G.length} values, needs ${M * M}`);
+    checkGramArgs(M, w, n, G, rowStart, rowEnd, this.length, this.tile.R);
     tiledUpper(this.tile, 4, this.tileFn, this.f32, this.res, M, w, n, G, rowStart, rowEnd);
   }
 
@@ -469,13 +474,7 @@ export class Float64Arena {
    * shape and unroll (the promote is exact and so is each product of two float32; the adds are the same).
    */
   gramAccumulate(M: number, w: number, n: number, G: Float64Array, rowStart = 0, rowEnd = M): void {
-    if (!(M >= 1 && n >= 0 && n <= w && (M - 1 - rowStart) * w + n <= this.length)) {
-      throw new RangeError(`${M} rows of ${n} (stride ${w}) do not fit the arena (${this.length})`);
-    }
-    if (!(rowStart % this.tile.R === 0 && 0 <= rowStart && rowStart <= rowEnd && rowEnd <= M)) {
-      throw new RangeError(`row range [${rowStart}, ${rowEnd}) must start at a multiple of ${this.tile.R} within [0, ${M}]`);
-    }
-    if (G.length < M * M) throw new RangeError(`G holds ${G.length} values, needs ${M * M}`);
+    checkGramArgs(M, w, n, G, rowStart, rowEnd, this.length, this.tile.R);
     if (n === 0) return;
     tiledUpper(this.tile, 8, this.tileFn, this.f64, this.res, M, w, n, G, rowStart, rowEnd);
   }
