@@ -34,7 +34,12 @@ export function pageThreadCount(scope: ThreadScope = globalThis as ThreadScope):
   return { threads: Math.min(MAX_PAGE_THREADS, cores) };
 }
 
-/** Starts `threads − 1` nested workers and resolves once all have loaded (or to the reason they could not). */
+/**
+ * Starts `threads − 1` nested workers and resolves once each has loaded ('ready') and answered a ping: one message
+ * each way before the fit, because in Chromium a job posted right after 'ready' by a worker that then blocked in
+ * Atomics.wait was seen never to arrive (threadExecutor.ts would then take the job back: slower, not stuck). Resolves
+ * to the reason when they cannot start.
+ */
 export async function startPageThreads(threads: number, newWorker: () => Worker): Promise<PageThreads> {
   const workers: Worker[] = [];
   const close = () => { for (const w of workers) w.terminate(); };
