@@ -10,7 +10,7 @@ import { readBlob } from '../io';
 import { computeSpectrum } from '../koopman/analyze';
 import { spectrumReport, type SpectrumReport } from '../koopman/report';
 import { byTime, serveJob } from './job';
-import type { ReadRequest, ReadResult } from './jobRequests';
+import type { FitThreads, ReadRequest, ReadResult } from './jobRequests';
 import { MIN_MADDS, MIN_PRODUCT_MADDS, sharedCopy } from './threadExecutor';
 import { pageThreadCount, startPageThreads, type PageThreads } from './threadPool';
 
@@ -22,6 +22,17 @@ const PROGRESS_INTERVAL_MS = 50;
  * product (≥ 16 columns) over all the data, past threadExecutor.ts's thresholds.
  */
 const wantsThreads = (M: number, N: number): boolean => (M * M * N) / 2 >= MIN_MADDS || M * N * 16 >= MIN_PRODUCT_MADDS;
+
+/** What the run's details say of a large fit's threads (FitThreads): how many did work, or why one. */
+function fitThreads(t: PageThreads | { threads: number; why?: string }): FitThreads {
+  if ('executor' in t) {
+    const late = t.executor.takenBack();
+    return t.executor.split() > 0
+      ? { count: t.threads, ...(late ? { late } : {}) }
+      : { count: 1, why: 'its products were too small to split (or memory for the threads ran short)' };
+  }
+  return { count: 1, why: t.why ?? 'no other thread was available' };
+}
 
 /** The array itself when it owns its whole buffer, else a copy that does (so transferring it moves no extra bytes). */
 function ownBuffer<A extends Float32Array | Float64Array>(a: A): A {
@@ -72,11 +83,9 @@ serveJob<ReadRequest, ReadResult>(async (request, job) => {
     } finally {
       if (threads && 'close' in threads) threads.close();
     }
-    const used = wanted ? threads ?? plan : undefined;
-    const late = threads && 'executor' in threads ? threads.executor.takenBack() : 0;
     return {
       kind: 'analysed', runs: result.runs, T: result.T, N: result.N, params: result.params, report,
-      ...(used ? { threads: 'why' in used && used.why ? { count: 1, why: used.why } : { count: used.threads, ...(late ? { late } : {}) } } : {}),
+      ...(wanted ? { threads: fitThreads(threads ?? plan!) } : {}),
     };
   }
   return { kind: 'trajectory', runs: result.runs, T: result.T, N: result.N, params: result.params, data: ownBuffer(result.data) };

@@ -39,8 +39,11 @@ export interface ThreadPool {
   post(i: number, job: ThreadJob): void;
 }
 
-/** `takenBack()`: how many jobs the calling thread has run in another thread's place (their messages came late). */
-export type ThreadExecutor = GramExecutor & ProductsExecutor & { takenBack(): number };
+/**
+ * `takenBack()`: how many jobs the calling thread has run in another thread's place (their messages came late);
+ * `split()`: how many Grams and randomized product sets were split over the threads (0: every one was declined).
+ */
+export type ThreadExecutor = GramExecutor & ProductsExecutor & { takenBack(): number; split(): number };
 
 /**
  * `threads`: the calling thread plus the pool's (what `threads` reports); `pool()` gives the started pool, or
@@ -54,7 +57,7 @@ export function threadExecutor(
   const openRows = limits.openRows;
   const minProduct = limits.minProductMadds ?? MIN_PRODUCT_MADDS;
   const n = Math.max(1, Math.floor(threads));
-  let takenBack = 0;
+  let takenBack = 0, split = 0;
   /**
    * Posts `jobs` (one per pool thread, in order), runs `mine` here, waits for all; throws when a thread failed.
    * `takeBack(w)` gives the state with which this thread may run job w itself (or undefined: it must wait for
@@ -101,6 +104,7 @@ export function threadExecutor(
   return {
     threads: n,
     takenBack: () => takenBack,
+    split: () => split,
     /**
      * The randomized route's products split by snapshots (ProductsExecutor): each thread holds a contiguous share of
      * the snapshots in its own wasm arena (this thread the first), D = X·B is computed row share by row share into
@@ -129,6 +133,7 @@ export function threadExecutor(
       } catch {
         return undefined; // out of memory in a thread or here: the caller uses one thread
       }
+      split++;
       const Cmax = (delays + 1) * HankelProducts.blockCols(maxC);
       const shared = (len: number) => new Float64Array(new SharedArrayBuffer(8 * len));
       const B = shared(N * Cmax), D = shared(Ttot * Cmax), W = shared(Ttot * Cmax);
@@ -178,6 +183,7 @@ export function threadExecutor(
         kind: 'gram-rows', source: reader.source, rows: list, i0: cut(w + 1), i1: cut(w + 2), out: G, ctl, slot,
       }) satisfies GramRowsJob), () => gramUpperRowsFrom(reader, list, 0, cut(1), G, onProgress), (_w, now) => (now ? undefined : {}));
       mirrorUpper(G, M);
+      split++;
       return G;
     },
     gram(data: FloatArray, M: number, N: number, onProgress?: (fraction: number) => void): Float64Array | undefined {
@@ -191,6 +197,7 @@ export function threadExecutor(
         kind: 'gram', data, M, N, i0: cut(w + 1), i1: cut(w + 2), out: G, ctl, slot,
       }) satisfies GramJob), () => gramUpperRows(data, M, N, 0, cut(1), G, 'auto', onProgress), (_w, now) => (now ? undefined : {}));
       mirrorUpper(G, M);
+      split++;
       return G;
     },
   };

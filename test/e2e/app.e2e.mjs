@@ -8,8 +8,9 @@
  *   a. a preset trains and its eigenvalues appear (quadratic: |λ| = 0.95, 0.85, 0.5 in the live table);
  *   b. a dropped .npz and one chosen through the file input give the spectrum `koopscope spectrum FILE --json` gives
  *      with the app's DMD options (read from the DMD panel and turned into CLI flags);
- *   b2. a file large enough to split is fitted on every core (nested workers) with the CLI's spectrum; served without
- *      COOP/COEP the same file is fitted on one thread and the page says why;
+ *   b2. a file large enough to split is fitted on every core (nested workers) with the CLI's spectrum, on the Gram route
+ *      and (2100 snapshots) the randomized one; served without COOP/COEP the same file is fitted on one thread and the
+ *      page says why;
  *   c. a bad file gives a role="alert" and the app still trains afterwards;
  *   d. a URL reproduces a configuration: the controls show its values, a change rewrites the hash, a reload keeps it;
  *   f. the demos gallery runs paper 1 in workers: OMD vs OGD (W1 as published), quadratic (as the CLI), Cancel;
@@ -242,6 +243,18 @@ describe('Koopscope, built app', { concurrency: false }, () => {
     if (cores > 1) assert.equal(note, `Fitted in the page on ${Math.min(8, cores)} threads.`);
     else assert.match(note, /one thread: the browser reports one core/);
     await finish(page);
+
+    // many snapshots: the randomized route (more than 2000 pairs), its products split by snapshots over the threads
+    const tall = path.join(tmp, 'tall.npy');
+    writeLinearNpy(tall, 2100, 2000);
+    const tallExpected = JSON.parse(cli('spectrum', tall, ...flags, '--json'));
+    // (a fixed rank and more than RANDOMIZED_MIN_PAIRS = 2000 pairs: the route choice of docs/engine.md)
+    assert.ok(tallExpected.pairs > 2000 && tallExpected.rankRule.kind === 'rank', `tall.npy should take the randomized route: ${tallExpected.pairs} pairs`);
+    const page1 = await open('');
+    await page1.getByTestId('open-file').setInputFiles(tall);
+    assertSameSpectrum(await openedRows(page1, 'tall.npy'), tallExpected, 'tall.npy (threads, randomized route)');
+    if (cores > 1) assert.equal(await page1.getByTestId('fit-threads').textContent(), `Fitted in the page on ${Math.min(8, cores)} threads.`);
+    await finish(page1);
 
     // a static host without the isolation headers: same spectrum, one thread, and the page says why
     const plain = await serveStatic(path.join(root, 'dist'), 0, { isolated: false });

@@ -36,6 +36,10 @@ describe('threadExecutor: jobs whose messages are lost are run by the calling th
     expect(G).toEqual(gram(d, M, N));
     expect(pool.sent).toEqual([0, 1]);
     expect(exec.takenBack()).toBe(1);
+    expect(exec.split()).toBe(1);
+    // a Gram too small to split is declined and not counted
+    expect(exec.gram(data32(8, 1000), 8, 1000)).toBeUndefined();
+    expect(exec.split()).toBe(1);
   });
 
   it('a share whose init was taken back stays with the calling thread; the products equal one thread', () => {
