@@ -225,6 +225,12 @@ export interface FitPlan {
   route: 'gram' | 'svd' | 'randomized';
 }
 
+/** Whether a plan reads its data only in ways a RowReader serves (see RowSnapshots). */
+export function readsOnDemand(plan: FitPlan, options: SpectrumOptions): boolean {
+  if (options.sketch || plan.o.pca > 0) return false;
+  return plan.route === 'gram' || (plan.route === 'randomized' && !plan.o.center && plan.o.rank.kind === 'rank');
+}
+
 /** The shape of a snapshot set, without its values. */
 export type SnapshotShape = Pick<SnapshotSet, 'runs' | 'T' | 'N' | 'times'>;
 
@@ -257,8 +263,10 @@ export function planFit(shape: SnapshotShape, options: SpectrumOptions = {}): Fi
 
 /**
  * Snapshots read on demand through a RowReader instead of held in memory (e.g. a large file: src/cli/fileRows.ts):
- * the shape of a SnapshotSet, with `reader` (rows = runs·T, snapshot r·T + t as row) in place of `data`. Only the
- * Gram route without a sketch reads its data through a Gram alone, so only that plan is accepted (planFit tells).
+ * the shape of a SnapshotSet, with `reader` (rows = runs·T, snapshot r·T + t as row) in place of `data`. Plans that
+ * read the data only through a Gram or through the randomized route's products are accepted: no sketch, and no
+ * centring on the randomized route (it would need the centred snapshots in memory). planFit tells beforehand; see
+ * readsOnDemand.
  */
 export interface RowSnapshots extends SnapshotShape {
   reader: RowReader;
@@ -342,11 +350,24 @@ function spectrumOfRows(input: RowSnapshots, options: SpectrumOptions): Fit {
   if (reader.rows !== input.runs * input.T || reader.N !== input.N) {
     throw new Error(`the row reader holds ${reader.rows} rows of ${reader.N}, not ${input.runs}·${input.T} of ${input.N}`);
   }
-  const { o, offsets, segments, warnings, N, route } = planFit(input, options);
-  if (route !== 'gram' || options.sketch) {
-    throw new Error(`snapshots read on demand are fitted on the Gram route only; these options take the ${options.sketch ? 'sketched' : route} route`);
+  const plan = planFit(input, options);
+  const { o, offsets, segments, warnings, N, route } = plan;
+  if (!readsOnDemand(plan, options)) {
+    throw new Error(`snapshots read on demand are fitted on the Gram route, or the randomized one without centring; these options take the ${options.sketch ? 'sketched' : route} route${o.center ? ', centred' : ''}`);
   }
   const rows = offsets.map((off) => off / N);
+  const access = readerRows(reader, input.T);
+  if (route === 'randomized') {
+    if (o.rank.kind !== 'rank') throw new OptionError(`the randomized route needs a fixed rank, not the '${o.rank.kind}' rule`);
+    const problem = pairProblemRandomized(reader, rows, segments, N, o.delays, o.rank.r, {
+      executor: options.productsExecutor, ...options.randomized,
+      // a non-finite norm: find and name the value before any product
+      onNonFinite: (S) => checkFinite(access, [offsets[S]]),
+    });
+    const fit = finish(problem, o, input.runs, warnings);
+    attachModes(fit, access, offsets, segments, o);
+    return fit;
+  }
   const progress = options.onProgress && ((f: number) => options.onProgress!(f, 'gram'));
   let G = options.gramExecutor?.gramRows?.(reader, rows, progress);
   if (G) progress?.(1);
@@ -356,7 +377,6 @@ function spectrumOfRows(input: RowSnapshots, options: SpectrumOptions): Fit {
     gramUpperRowsFrom(reader, rows, 0, M, G, progress);
     mirrorUpper(G, M);
   }
-  const access = readerRows(reader, input.T);
   locateNonFinite(G, access, offsets);
   const fit = fitGram({ G, runLengths: segments, dim: N }, o, warnings, input.runs);
   if (o.pca === 0) attachModes(fit, access, offsets, segments, o);

@@ -14,6 +14,7 @@
  * tile. Summation: each entry sums over k in order within a block, blocks are added in order (differs from the JS
  * loops by rounding only, ~1e-16 relative).
  */
+import type { RowReader } from '../linalg/gram';
 import { Float32Arena, wasmSimdAvailable } from '../linalg/wasmDot';
 
 /** Snapshot-dimension block of D = X·B: IB rows of B (IB·C·8 bytes, ≤ 200 KiB at C = 24) stay in L2. */
@@ -28,6 +29,8 @@ const SB = 512;
 export interface HankelProductsLike {
   mulX(c: number, fillB: (B: Float64Array, cp: number) => void): Float64Array;
   mulXt(c: number, fillW: (W: Float64Array, cp: number) => void): Float64Array;
+  /** ‖x_S‖² of each snapshot, in the order of `offsets` (summed in float64 over i in order, as randomized.ts did). */
+  readonly norms: Float64Array;
 }
 
 /**
@@ -39,7 +42,7 @@ export interface HankelProductsLike {
  */
 export interface ProductsExecutor {
   readonly threads: number;
-  hankel(data: Float32Array, offsets: ArrayLike<number>, N: number, delays: number, maxC: number): HankelProductsLike | undefined;
+  hankel(data: Float32Array | RowReader, offsets: ArrayLike<number>, N: number, delays: number, maxC: number): HankelProductsLike | undefined;
 }
 
 export class HankelProducts implements HankelProductsLike {
@@ -51,10 +54,12 @@ export class HankelProducts implements HankelProductsLike {
 
   /**
    * Copies the `offsets.length` snapshots (N values each, at `offsets` in `data`) into a new arena with room for
-   * operands of up to `maxC` columns per delay block and `delays` + 1 blocks. Throws when wasm SIMD is missing or
-   * the arena cannot be allocated (past 4 GiB, or out of memory): callers fall back to the JS loops.
+   * operands of up to `maxC` columns per delay block and `delays` + 1 blocks, and takes their norms. With a RowReader
+   * for `data`, `offsets` are its row indices and each snapshot is read straight into the arena (no other copy).
+   * Throws when wasm SIMD is missing or the arena cannot be allocated (past 4 GiB, or out of memory): callers fall
+   * back to the JS loops.
    */
-  constructor(data: Float32Array, offsets: ArrayLike<number>, readonly N: number, readonly delays: number, maxC: number) {
+  constructor(data: Float32Array | RowReader, offsets: ArrayLike<number>, readonly N: number, readonly delays: number, maxC: number) {
     if (!wasmSimdAvailable()) throw new Error('WebAssembly SIMD is not available');
     const Ttot = offsets.length;
     const Cmax = (delays + 1) * HankelProducts.blockCols(maxC);
@@ -62,11 +67,20 @@ export class HankelProducts implements HankelProductsLike {
     this.scratch = (N + Ttot) * Cmax;
     this.arena = new Float32Arena(Ttot * N, undefined, (N + Ttot + 1) * Cmax);
     const f = this.arena.f32;
-    for (let S = 0; S < Ttot; S++) f.set(data.subarray(offsets[S], offsets[S] + N), S * N);
+    this.norms = new Float64Array(Ttot);
+    for (let S = 0; S < Ttot; S++) {
+      const x = f.subarray(S * N, S * N + N);
+      if (data instanceof Float32Array) x.set(data.subarray(offsets[S], offsets[S] + N));
+      else data.read(offsets[S], 0, x);
+      let nn = 0;
+      for (let i = 0; i < N; i++) nn += x[i] ** 2;
+      this.norms[S] = nn;
+    }
     this.Ttot = Ttot;
   }
 
   readonly Ttot: number;
+  readonly norms: Float64Array;
 
   /** Columns per delay block for c columns. */
   static blockCols(c: number): number { return Math.ceil(c / 4) * 4; }

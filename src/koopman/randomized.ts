@@ -23,7 +23,7 @@
 import { xorshift32 } from '../linalg/random';
 import { thinSvd } from '../linalg/eig';
 import type { PairProblem, Projected } from './dmd';
-import type { FloatArray } from '../linalg/gram';
+import type { FloatArray, RowReader } from '../linalg/gram';
 import { DataError, OptionError } from '../linalg/errors';
 import { HankelProducts, type HankelProductsLike, type ProductsExecutor } from './hankelWasm';
 
@@ -60,6 +60,11 @@ export interface RandomizedOptions {
   residual?: 'auto' | 'explicit';
   /** Runs the wasm products elsewhere (e.g. over threads, see ProductsExecutor); absent or declining: this thread. */
   executor?: ProductsExecutor;
+  /**
+   * Snapshots read on demand (a RowReader for `data`): called with the index (into `offsets`) of a snapshot whose
+   * norm is not finite, before any product; it should throw, naming the value (analyze.ts locates it).
+   */
+  onNonFinite?: (snapshot: number) => void;
 }
 
 /** A pair problem from the randomized route: only the leading k singular values are known. */
@@ -130,10 +135,12 @@ function tallSvd(Z: Float64Array, n: number, k: number): { s: Float64Array; U: F
 /**
  * The randomized pair problem of the delay-embedded ensemble. Run ρ has `runLengths[ρ]` snapshots (runs may differ
  * in length: segments of a run split at a gap count as runs); `offsets[start_ρ + s]` is the offset in `data` of its
- * snapshot s (N values each), start_ρ = Σ_{σ<ρ} runLengths[σ]; `r` is the requested rank.
+ * snapshot s (N values each), start_ρ = Σ_{σ<ρ} runLengths[σ]; `r` is the requested rank. `data` may be a RowReader
+ * (snapshots read on demand): `offsets` are then its row indices, the products need the wasm kernel (the snapshots are
+ * read straight into its arena) and the few other passes (the first snapshots, an explicit residual) read rows.
  */
 export function pairProblemRandomized(
-  data: FloatArray, offsets: ArrayLike<number>, runLengths: readonly number[], N: number, delays: number, r: number,
+  data: FloatArray | RowReader, offsets: ArrayLike<number>, runLengths: readonly number[], N: number, delays: number, r: number,
   o: RandomizedOptions = {},
 ): RandomizedPairProblem {
   const R = runLengths.length, d = delays, n = (d + 1) * N;
@@ -150,11 +157,32 @@ export function pairProblemRandomized(
   const off = (rho: number, s: number) => offsets[snapStart[rho] + s];
   // the snapshots copied once into a wasm arena for the `mm` kernel (see hankelWasm.ts); undefined: the JS loops
   let hp: HankelProductsLike | undefined;
-  if (data instanceof Float32Array && (o.kernel ?? 'auto') === 'auto') {
+  const reader = data instanceof Float32Array || data instanceof Float64Array ? undefined : data;
+  if ((reader || data instanceof Float32Array) && (o.kernel ?? 'auto') === 'auto') {
     const offs = Array.from({ length: total }, (_, i) => offsets[i]);
-    try { hp = o.executor?.hankel(data, offs, N, d, k); } catch { hp = undefined; } // declined or failed: this thread
-    if (!hp) try { hp = new HankelProducts(data, offs, N, d, k); } catch { hp = undefined; }
+    const src = data as Float32Array | RowReader;
+    try { hp = o.executor?.hankel(src, offs, N, d, k); } catch { hp = undefined; } // declined or failed: this thread
+    if (!hp) {
+      try { hp = new HankelProducts(src, offs, N, d, k); } catch (e) {
+        // a reader's own error (the file changed) is the user's; otherwise the JS loops, which need the data in memory
+        if (reader && !(e instanceof Error && e.message === 'WebAssembly SIMD is not available')) throw e;
+        hp = undefined;
+      }
+    }
   }
+  if (reader && !hp) throw new Error('snapshots read on demand need the WebAssembly SIMD products (not available here)');
+  if (reader && o.onNonFinite) {
+    for (let S = 0; S < total; S++) if (!Number.isFinite(hp!.norms[S])) o.onNonFinite(S);
+  }
+  /** Values k0 … k0 + len − 1 of the snapshot at offset `base` (a view of data, or of one buffer read on demand). */
+  const rowBuf = reader ? new Float32Array(N) : undefined;
+  const segment = (base: number, k0: number, len: number): FloatArray => {
+    if (!reader) return (data as FloatArray).subarray(base + k0, base + k0 + len);
+    const v = rowBuf!.subarray(0, len);
+    reader.read(base, k0, v);
+    return v;
+  };
+  const mem = data as FloatArray; // the JS loops below run only on data in memory (hp is set for a reader)
 
   /** (rows of A or B) · V: V is n × c, result m × c; shift 0 gives A (X), 1 gives B (Y). */
   const mulX = (V: Float64Array, c: number, shift: number): Float64Array => hp ? mulXWasm(hp, V, c, shift) : mulXJs(V, c, shift);
@@ -218,7 +246,7 @@ export function pairProblemRandomized(
           if (t < 0 || t >= P) continue;
           const dOff = (s * (d + 1) + j) * c;
           for (let i = 0; i < N; i++) {
-            const xi = data[base + i];
+            const xi = mem[base + i];
             if (xi === 0) continue;
             const vOff = (j * N + i) * c;
             for (let a = 0; a < c; a++) D[dOff + a] += xi * V[vOff + a];
@@ -246,7 +274,7 @@ export function pairProblemRandomized(
           if (t < 0 || t >= P) continue;
           const uOff = (pairStart[rho] + t) * c;
           for (let i = 0; i < N; i++) {
-            const xi = data[base + i];
+            const xi = mem[base + i];
             if (xi === 0) continue;
             const oOff = (j * N + i) * c;
             for (let a = 0; a < c; a++) out[oOff + a] += xi * U[uOff + a];
@@ -257,14 +285,16 @@ export function pairProblemRandomized(
     return out;
   };
 
-  // ‖X‖², ‖Y‖² from per-snapshot norms (each snapshot s enters X in the rows t = s − j, Y in t = s − 1 − j)
+  // ‖X‖², ‖Y‖² from per-snapshot norms (each snapshot s enters X in the rows t = s − j, Y in t = s − 1 − j); the wasm
+  // products took them while copying the snapshots (same sums)
   let xNorm2 = 0, yNorm2 = 0;
   for (let rho = 0; rho < R; rho++) {
     const T = Ts[rho], P = Ps[rho];
     for (let s = 0; s < T; s++) {
       const base = off(rho, s);
       let nn = 0;
-      for (let i = 0; i < N; i++) nn += data[base + i] ** 2;
+      if (hp) nn = hp.norms[snapStart[rho] + s];
+      else for (let i = 0; i < N; i++) nn += mem[base + i] ** 2;
       for (let j = 0; j <= d; j++) {
         if (s - j >= 0 && s - j < P) xNorm2 += nn;
         if (s - 1 - j >= 0 && s - 1 - j < P) yNorm2 += nn;
@@ -326,12 +356,12 @@ export function pairProblemRandomized(
         const i1 = Math.min(N, i0 + IBLOCK);
         for (let rho = 0; rho < R; rho++) {
           for (let t = 0; t < Ps[rho]; t++) {
-            const vo = (pairStart[rho] + t) * rr, base = off(rho, t + 1 + j);
+            const vo = (pairStart[rho] + t) * rr, x = segment(off(rho, t + 1 + j), i0, i1 - i0);
             for (let i = i0; i < i1; i++) {
               const row = (j * N + i) * rr;
               let pred = 0;
               for (let b = 0; b < rr; b++) pred += UK[row + b] * V[vo + b];
-              const e = data[base + i] - pred;
+              const e = x[i - i0] - pred;
               residual2 += e * e;
             }
           }
@@ -343,7 +373,7 @@ export function pairProblemRandomized(
 
   // the first embedded snapshot x_0 (run 0, rows 0..d)
   const x0 = new Float64Array(n);
-  for (let j = 0; j <= d; j++) for (let i = 0; i < N; i++) x0[j * N + i] = data[off(0, j) + i];
+  for (let j = 0; j <= d; j++) x0.set(segment(off(0, j), 0, N), j * N);
 
   return {
     sigma, numericalRank, n, m, route: 'randomized', k, iterations: q, xNorm2, accuracy,

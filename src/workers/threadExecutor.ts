@@ -19,6 +19,7 @@
  */
 import { gramUpperRows, gramUpperRowsFrom, mirrorUpper, type FloatArray, type GramExecutor, type RowReader } from '../linalg/gram';
 import { HankelProducts, type HankelProductsLike, type ProductsExecutor } from '../koopman/hankelWasm';
+import { UserError } from '../linalg/errors';
 import {
   executeJob, type GramJob, type GramRowsJob, type HankelInitJob, type HankelProductJob, type RowOpener, type ThreadJob,
   type ThreadState,
@@ -111,9 +112,11 @@ export function threadExecutor(
      * one shared result, Z = Xᵀ·W as per-share partial sums added here in thread order. Declines (undefined) for
      * data off shared memory, one thread, small products, or when a thread cannot allocate its share.
      */
-    hankel(data: Float32Array, offsets: ArrayLike<number>, N: number, delays: number, maxC: number): HankelProductsLike | undefined {
+    hankel(data: Float32Array | RowReader, offsets: ArrayLike<number>, N: number, delays: number, maxC: number): HankelProductsLike | undefined {
       const Ttot = offsets.length;
-      if (n < 2 || !(data.buffer instanceof SharedArrayBuffer) || Ttot * N * maxC < minProduct || Ttot < 2 * n) return undefined;
+      // the threads see data on shared memory, or open a reader's source themselves
+      const visible = data instanceof Float32Array ? data.buffer instanceof SharedArrayBuffer : data.source !== undefined && !!openRows;
+      if (n < 2 || !visible || Ttot * N * maxC < minProduct || Ttot < 2 * n) return undefined;
       const p = pool();
       if (!p) return undefined;
       const parts = p.size + 1;
@@ -124,14 +127,21 @@ export function threadExecutor(
       // a share whose init this thread took back (its state then holds products) stays here: its products run here
       const local: ThreadState[] = others.map(() => ({}));
       const ownedHere = (w: number, now: boolean) => (now && local[w].products ? local[w] : undefined);
+      const norms = new Float64Array(new SharedArrayBuffer(8 * Ttot));
+      const what = data instanceof Float32Array ? { data } : { source: data.source };
       let mine: HankelProducts;
       try {
         together(p, others.map((w) => (ctl, slot) => ({
-          kind: 'hankel-init', data, offsets: offs.slice(cut(w + 1), cut(w + 2)), N, delays, maxC, ctl, slot,
-        }) satisfies HankelInitJob), () => { mine = new HankelProducts(data, offs.slice(0, cut(1)), N, delays, maxC); },
-        (w, now) => (now ? undefined : local[w]));
-      } catch {
-        return undefined; // out of memory in a thread or here: the caller uses one thread
+          kind: 'hankel-init', ...what, offsets: offs.slice(cut(w + 1), cut(w + 2)), N, delays, maxC, norms, row0: cut(w + 1), ctl, slot,
+        }) satisfies HankelInitJob), () => {
+          mine = new HankelProducts(data, offs.slice(0, cut(1)), N, delays, maxC);
+          norms.set(mine.norms, 0);
+        }, (w, now) => (now ? undefined : local[w]));
+      } catch (e) {
+        // a reader's own error here (the file changed) is the user's; out of memory, or any failure in a thread: the
+        // caller uses one thread (and meets a reader's error itself)
+        if (e instanceof UserError) throw e;
+        return undefined;
       }
       split++;
       const Cmax = (delays + 1) * HankelProducts.blockCols(maxC);
@@ -139,6 +149,7 @@ export function threadExecutor(
       const B = shared(N * Cmax), D = shared(Ttot * Cmax), W = shared(Ttot * Cmax);
       const Zparts = others.map(() => shared(N * Cmax)), Zsum = new Float64Array(N * Cmax);
       return {
+        norms,
         mulX(c, fillB) {
           const C = (delays + 1) * HankelProducts.blockCols(c);
           const b = B.subarray(0, N * C), out = D.subarray(0, Ttot * C);

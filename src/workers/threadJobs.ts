@@ -47,14 +47,20 @@ export interface GramRowsJob extends Signal {
 /** Opens the rows a RowReader.source describes, on this thread (e.g. the file: src/cli/fileRows.ts). */
 export type RowOpener = (source: unknown) => RowReader & { close(): void };
 
-/** This thread's snapshots: `offsets` into the shared `data` (N values each), with room for `maxC` columns a delay. */
+/**
+ * This thread's snapshots: `offsets` into the shared `data` (N values each), or with `source` (a RowReader's, opened
+ * here with RowOpener) its row indices; room for `maxC` columns a delay. Their norms go to `norms` from `row0`.
+ */
 export interface HankelInitJob extends Signal {
   kind: 'hankel-init';
-  data: Float32Array;
+  data?: Float32Array;
+  source?: unknown;
   offsets: number[];
   N: number;
   delays: number;
   maxC: number;
+  norms: Float64Array;
+  row0: number;
 }
 
 /**
@@ -94,10 +100,18 @@ export function executeJob(job: ThreadJob, state: ThreadState, openRows?: RowOpe
       try { gramUpperRowsFrom(reader, job.rows, job.i0, job.i1, job.out); } finally { reader.close(); }
       return;
     }
-    case 'hankel-init':
+    case 'hankel-init': {
       state.products = undefined; // let the last one go before allocating the next
-      state.products = products = new HankelProducts(job.data, job.offsets, job.N, job.delays, job.maxC);
+      if (job.data) {
+        state.products = products = new HankelProducts(job.data, job.offsets, job.N, job.delays, job.maxC);
+      } else {
+        if (!openRows) throw new Error('this thread cannot open rows read on demand');
+        const reader = openRows(job.source);
+        try { state.products = products = new HankelProducts(reader, job.offsets, job.N, job.delays, job.maxC); } finally { reader.close(); }
+      }
+      job.norms.set(products.norms, job.row0);
       return;
+    }
     case 'hankel-mulX': {
       if (!products) throw new Error('hankel-mulX before hankel-init');
       const D = products.mulX(job.c, (B) => B.set(job.input)); // rows × C

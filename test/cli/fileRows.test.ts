@@ -18,6 +18,8 @@ import { cli } from './inProcess';
 
 let dir = '';
 const path = (name: string) => join(dir, name);
+/** tall.npy: 2200 snapshots of 700 values, more than 2000 pairs: a fixed rank takes the randomized route. */
+const TALL = [2200, 700] as const;
 
 /** T × N float32 values of a damped linear system seen through a random map, plus a little noise; seeded. */
 function trajectory(T: number, N: number, seed = 3): Float32Array {
@@ -39,6 +41,7 @@ beforeAll(() => {
   writeFileSync(path('traj.npy'), writeNpy({ dtype: 'float32', shape: [80, 9001], data: trajectory(80, 9001) }));
   writeFileSync(path('cube.npy'), writeNpy({ dtype: 'float32', shape: [50, 30, 41], data: trajectory(50, 1230) }));
   writeFileSync(path('weights.npy'), writeNpy({ dtype: 'float32', shape: [2, 40, 8500], data: trajectory(80, 8500, 9) }));
+  writeFileSync(path('tall.npy'), writeNpy({ dtype: 'float32', shape: [...TALL], data: trajectory(TALL[0], TALL[1], 21) }));
   writeFileSync(path('f64.npy'), writeNpy({ dtype: 'float64', shape: [80, 300], data: Float64Array.from(trajectory(80, 300)) }));
   const bad = trajectory(80, 3001);
   bad[17 * 3001 + 123] = NaN;
@@ -97,12 +100,53 @@ describe('a fit through the reader equals the fit of the file read whole', () =>
   });
   it('refuses a plan that would read the data other than through the Gram', () => {
     const r = npyRows(path('traj.npy'))!;
-    expect(() => computeSpectrum(r, { route: 'svd' })).toThrow(/Gram route only/);
+    expect(() => computeSpectrum(r, { route: 'svd' })).toThrow(/fitted on the Gram route, or the randomized one without centring/);
+    expect(() => computeSpectrum(r, { route: 'randomized', center: true })).toThrow(/centred/);
     r.reader.close();
   });
   it('a non-finite value is found and named, as on the whole file', () => {
     const r = npyRows(path('nan.npy'))!;
     expect(() => computeSpectrum(r, { rank: { kind: 'rank', r: 4 } })).toThrow(/snapshot 17 of run 0 has a non-finite value \(NaN\) at parameter 123/);
+    r.reader.close();
+  });
+});
+
+describe('the randomized route on rows read on demand', () => {
+  // 2200 snapshots: more than 2000 pairs at a fixed rank take the randomized route
+  const T = TALL[0], N = TALL[1];
+  const file = () => path('tall.npy');
+  const options: SpectrumOptions = { rank: { kind: 'rank', r: 6 }, delays: 1 };
+  it('the same eigenvalues (to 1e-12), residual and modes as the file read whole, on one thread', () => {
+    const r = npyRows(file())!;
+    const whole = loadTrajectory(file());
+    expect(planFit(r, options).route).toBe('randomized');
+    const a = computeSpectrum(r, options), b = computeSpectrum(whole, options);
+    expect(a.spectrum.eigenvalues.length).toBe(6);
+    a.spectrum.eigenvalues.forEach((e, k) => expect(Math.hypot(e.re - b.spectrum.eigenvalues[k].re, e.im - b.spectrum.eigenvalues[k].im)).toBeLessThan(1e-12));
+    expect(Math.abs(a.spectrum.residual - b.spectrum.residual)).toBeLessThan(1e-12 * Math.max(1, b.spectrum.residual));
+    expect(a.modes?.('projected').re.length).toBe(b.modes?.('projected').re.length);
+    r.reader.close();
+  });
+  it('its products split over Node threads that each read their own snapshots from the file', () => {
+    const exec = createGramWorkers(3, { minProductMadds: 0 });
+    try {
+      const r = npyRows(file())!;
+      let split = 0;
+      const counting = { threads: 3, hankel: (...a: Parameters<typeof exec.hankel>) => { const h = exec.hankel(...a); if (h) split++; return h; } };
+      const a = computeSpectrum(r, { ...options, productsExecutor: counting });
+      const b = computeSpectrum(loadTrajectory(file()), options);
+      expect(split).toBe(1);
+      expect(exec.takenBack()).toBe(0);
+      a.spectrum.eigenvalues.forEach((e, k) => expect(Math.hypot(e.re - b.spectrum.eigenvalues[k].re, e.im - b.spectrum.eigenvalues[k].im)).toBeLessThan(1e-12));
+      r.reader.close();
+    } finally { void exec.close(); }
+  });
+  it('a non-finite value is named before any product', () => {
+    const data = trajectory(T, N, 21);
+    data[1500 * N + 77] = -Infinity;
+    writeFileSync(path('tallbad.npy'), writeNpy({ dtype: 'float32', shape: [T, N], data }));
+    const r = npyRows(path('tallbad.npy'))!;
+    expect(() => computeSpectrum(r, options)).toThrow(/snapshot 1500 of run 0 has a non-finite value \(-Infinity\) at parameter 77/);
     r.reader.close();
   });
 });
@@ -136,6 +180,12 @@ describe('koopscope spectrum reads large .npy files on demand, with the same ans
     process.env.KOOPSCOPE_READ = mode;
     try { return await cli(...argv); } finally { if (before === undefined) delete process.env.KOOPSCOPE_READ; else process.env.KOOPSCOPE_READ = before; }
   };
+  it('the randomized route: the same eigenvalues on demand as read whole (to rounding), all threads', async () => {
+    const a = JSON.parse((await withRead('on-demand', 'spectrum', path('tall.npy'), '--rank', '6', '--json')).out);
+    const b = JSON.parse((await withRead('whole', 'spectrum', path('tall.npy'), '--rank', '6', '--json')).out);
+    expect(a.pairs).toBeGreaterThan(2000);
+    a.eigenvalues.forEach(([re, im]: number[], k: number) => expect(Math.hypot(re - b.eigenvalues[k][0], im - b.eigenvalues[k][1])).toBeLessThan(1e-12));
+  });
   it.each([
     [['--rank', '6']], [['--rank', '5', '--window', '10:70', '--delays', '1']], [['--energy', '0.99', '--center']],
   ])('%j: the same JSON on demand as read whole', async (flags) => {

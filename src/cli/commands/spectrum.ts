@@ -2,7 +2,7 @@
 import { commandArgs } from '../command';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { computeSpectrum, planFit } from '../../koopman/analyze';
+import { computeSpectrum, planFit, readsOnDemand } from '../../koopman/analyze';
 import { npyRows } from '../fileRows';
 import { TrajectoryFileError } from '../../io/errors';
 import { spectrumReport, type SpectrumReport } from '../../koopman/report';
@@ -38,7 +38,8 @@ ${SPECTRUM_USAGE}`;
 
 /**
  * Spectrum of one file under the parsed flags (shared with `compare`). A large float32 .npy whose fit reads its data
- * only through the Gram is read on demand (fileRows.ts) instead of whole; the result is the same to the bit.
+ * only through the Gram or the randomized products is read on demand (fileRows.ts) instead of whole; the same result
+ * (to the bit on the Gram route, to rounding on the randomized one).
  */
 export function spectrumOfFile(path: string, values: Record<string, unknown>): SpectrumReport {
   const onDemand = rowsOnDemand(path, values);
@@ -91,11 +92,12 @@ function rowsOnDemand(path: string, values: Record<string, unknown>): SpectrumRe
     const options = spectrumOptionsFrom(values);
     let plan;
     try { plan = planFit(rows, options); } catch { return undefined; } // the usual path gives the usual message
-    if (plan.route !== 'gram' || options.sketch) return undefined;
+    if (!readsOnDemand(plan, options)) return undefined;
     const shown = bar = progressBar(path);
     let fit;
     try {
-      fit = computeSpectrum(rows, { ...options, gramExecutor: gramExecutor(), onProgress: (f, phase) => shown.update(f, phase) });
+      const exec = gramExecutor();
+      fit = computeSpectrum(rows, { ...options, gramExecutor: exec, productsExecutor: exec, onProgress: (f, phase) => shown.update(f, phase) });
     } catch (e) {
       // the engine's errors get the file's name; the reader's (the file changed) carry it already
       if (e instanceof UserError && !(e instanceof TrajectoryFileError)) throw new UsageError(`${source}: ${e.message}`);
