@@ -127,6 +127,14 @@ describe('the randomized route on rows read on demand', () => {
     expect(a.modes?.('projected').re.length).toBe(b.modes?.('projected').re.length);
     r.reader.close();
   });
+  it('the explicit residual pass reads the rows too: the same residual as on the file read whole', () => {
+    const r = npyRows(file())!;
+    const explicit: SpectrumOptions = { ...options, randomized: { residual: 'explicit' } };
+    const a = computeSpectrum(r, explicit).spectrum.residual, b = computeSpectrum(loadTrajectory(file()), explicit).spectrum.residual;
+    expect(a).toBeGreaterThan(0);
+    expect(Math.abs(a - b)).toBeLessThan(1e-12 * b);
+    r.reader.close();
+  });
   it('its products split over Node threads that each read their own snapshots from the file', () => {
     const exec = createGramWorkers(3, { minProductMadds: 0 });
     try {
