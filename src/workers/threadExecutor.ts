@@ -32,7 +32,7 @@ export const MIN_PRODUCT_MADDS = 5e7;
 /** How long to wait for the other threads before giving up (a thread that died never signals). */
 const TIMEOUT_MS = 30 * 60 * 1000;
 /** After this long, a job no thread has claimed is run by the calling thread (see `together`). */
-const STEAL_MS = 1000;
+const STEAL_MS = 3000; // a thread that got its message claims it at once: 3 s is far past any scheduling delay
 
 /** Started threads that run threadJobs.ts: `size` of them besides the calling thread; `post(i, job)` sends to the i-th. */
 export interface ThreadPool {
