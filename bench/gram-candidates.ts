@@ -43,23 +43,26 @@ export function gramInPlace(arena: Float32Arena, M: number, N: number, block = 8
 
 /** The previous wasm gram(): column blocks of `len` columns copied as float32 into a Float32Arena, 2×4 tiles that promote. */
 export function gramF32Tiles(data: Float32Array, M: number, N: number, len = wasmBlock(M, N)): Float64Array {
-  const arena = new Float32Arena(M * len, GRAM_TILE), f = arena.f32, G = new Float64Array(M * M);
-  for (let k0 = 0; k0 < N; k0 += len) {
-    const w = Math.min(len, N - k0);
-    for (let i = 0; i < M; i++) f.set(data.subarray(i * N + k0, i * N + k0 + w), i * w);
-    arena.gramAccumulate(M, w, w, G);
-  }
-  mirrorUpper(G, M);
-  return G;
+  const arena = new Float32Arena(M * len, GRAM_TILE);
+  return blockedGram(data, M, N, len, arena.f32, (w, G) => arena.gramAccumulate(M, w, w, G));
 }
 
 /** gram()'s wasm route with another block length or tile: blocks promoted to float64 while packing, Float64Arena. */
 export function gramF64Tiles(data: Float32Array, M: number, N: number, len = wasmBlock(M, N), tile?: TileShape): Float64Array {
-  const arena = new Float64Arena(M * len, tile), f = arena.f64, G = new Float64Array(M * M);
+  const arena = new Float64Arena(M * len, tile);
+  return blockedGram(data, M, N, len, arena.f64, (w, G) => arena.gramAccumulate(M, w, w, G));
+}
+
+/** Both candidates' loop: each column block of all M rows packed into `f` with stride w, then `accumulate`d into G. */
+function blockedGram(
+  data: Float32Array, M: number, N: number, len: number, f: Float32Array | Float64Array,
+  accumulate: (w: number, G: Float64Array) => void,
+): Float64Array {
+  const G = new Float64Array(M * M);
   for (let k0 = 0; k0 < N; k0 += len) {
     const w = Math.min(len, N - k0);
     for (let i = 0; i < M; i++) f.set(data.subarray(i * N + k0, i * N + k0 + w), i * w);
-    arena.gramAccumulate(M, w, w, G);
+    accumulate(w, G);
   }
   mirrorUpper(G, M);
   return G;

@@ -66,8 +66,9 @@ export interface SpectrumOptions {
   randomized?: RandomizedOptions;
   /**
    * Computes the Gram route's snapshot Gram elsewhere (e.g. split over threads: src/workers/threadExecutor.ts, on
-   * Node's worker threads or the page's nested workers). Used for contiguous unsketched rows; when absent or when it declines (returns undefined), gram() runs here
-   * on one thread. Eigenvalues agree with the one-thread Gram to rounding (~1e-14 on well-conditioned fits).
+   * Node's worker threads or the page's nested workers). Used for contiguous unsketched rows and for rows read on
+   * demand; when absent or when it declines (returns undefined), the Gram is computed here on one thread.
+   * Eigenvalues agree with the one-thread Gram to rounding (~1e-14 on well-conditioned fits).
    */
   gramExecutor?: GramExecutor;
   /**
@@ -306,9 +307,7 @@ export function computeSpectrum(input: SnapshotSet | RowSnapshots, options: Spec
       data = dense;
       rowOffsets = offsets.map((_, i) => i * N);
     }
-    const problem = pairProblemRandomized(data, rowOffsets, segments, N, o.delays, o.rank.r,
-      { executor: options.productsExecutor, ...options.randomized });
-    fit = finish(problem, o, set.runs, warnings);
+    fit = randomizedFit(data, rowOffsets, segments, N, o.rank.r, o, set.runs, warnings, options);
     if (!sketcher) attachModes(fit, rowsOf(set), offsets, segments, o);
   } else if (useSvd) {
     let rows = sketcher || offsets.some((off, i) => off !== offsets[0] + i * N) || !(set.data instanceof Float64Array)
@@ -343,7 +342,7 @@ export function computeSpectrum(input: SnapshotSet | RowSnapshots, options: Spec
   return unscale(fit, scale);
 }
 
-/** computeSpectrum for snapshots read on demand: the Gram route's plan only (see RowSnapshots). */
+/** computeSpectrum for snapshots read on demand: the plans readsOnDemand accepts (see RowSnapshots). */
 function spectrumOfRows(input: RowSnapshots, options: SpectrumOptions): Fit {
   const { reader } = input;
   checkSnapshotShape(input);
@@ -357,14 +356,10 @@ function spectrumOfRows(input: RowSnapshots, options: SpectrumOptions): Fit {
   }
   const rows = offsets.map((off) => off / N);
   const access = readerRows(reader, input.T);
-  if (route === 'randomized') {
-    if (o.rank.kind !== 'rank') throw new OptionError(`the randomized route needs a fixed rank, not the '${o.rank.kind}' rule`);
-    const problem = pairProblemRandomized(reader, rows, segments, N, o.delays, o.rank.r, {
-      executor: options.productsExecutor, ...options.randomized,
-      // a non-finite norm: find and name the value before any product
-      onNonFinite: (S) => checkFinite(access, [offsets[S]]),
-    });
-    const fit = finish(problem, o, input.runs, warnings);
+  if (route === 'randomized' && o.rank.kind === 'rank') { // (readsOnDemand let only a fixed rank through)
+    // a non-finite norm: find and name the value before any product
+    const fit = randomizedFit(reader, rows, segments, N, o.rank.r, o, input.runs, warnings, options,
+      (S) => checkFinite(access, [offsets[S]]));
     attachModes(fit, access, offsets, segments, o);
     return fit;
   }
@@ -381,6 +376,16 @@ function spectrumOfRows(input: RowSnapshots, options: SpectrumOptions): Fit {
   const fit = fitGram({ G, runLengths: segments, dim: N }, o, warnings, input.runs);
   if (o.pca === 0) attachModes(fit, access, offsets, segments, o);
   return fit;
+}
+
+/** The randomized route's fit of rank r on the snapshots at `rowOffsets` of `data` (in memory, or a RowReader's rows). */
+function randomizedFit(
+  data: FloatArray | RowReader, rowOffsets: ArrayLike<number>, segments: number[], N: number, r: number, o: Resolved,
+  runs: number, warnings: string[], options: SpectrumOptions, onNonFinite?: (snapshot: number) => void,
+): Fit {
+  const problem = pairProblemRandomized(data, rowOffsets, segments, N, o.delays, r,
+    { executor: options.productsExecutor, ...options.randomized, ...(onNonFinite ? { onNonFinite } : {}) });
+  return finish(problem, o, runs, warnings);
 }
 
 /**

@@ -263,14 +263,15 @@ const OUT_PTR = 0, DATA_BASE = 256;
 /** The most float32 values one arena can hold. */
 export const ARENA_MAX_FLOATS = (MAX_WASM_PAGES * PAGE - DATA_BASE) / 4;
 
-/** Pages of memory an arena of `floats` float32 values needs; a clear Error beyond the 4 GiB wasm32 limit. */
-export function arenaPages(floats: number): number {
-  if (!(Number.isInteger(floats) && floats >= 0)) throw new Error(`arena size must be a whole number of floats, got ${floats}`);
-  if (floats > ARENA_MAX_FLOATS) {
-    throw new Error(`a WebAssembly arena of ${floats} float32 values (${(floats * 4 / 2 ** 30).toFixed(2)} GiB) exceeds ` +
+/** Pages of memory an arena of `floats` values of `bytesPer` bytes (float32: 4, float64: 8) needs; a clear Error beyond the 4 GiB wasm32 limit. */
+export function arenaPages(floats: number, bytesPer: 4 | 8 = 4): number {
+  const kind = bytesPer === 4 ? 'float32' : 'float64';
+  if (!(Number.isInteger(floats) && floats >= 0)) throw new Error(`arena size must be a whole number of ${kind} values, got ${floats}`);
+  if (floats > (MAX_WASM_PAGES * PAGE - DATA_BASE) / bytesPer) {
+    throw new Error(`a WebAssembly arena of ${floats} ${kind} values (${(floats * bytesPer / 2 ** 30).toFixed(2)} GiB) exceeds ` +
       `the 4 GiB limit of a WebAssembly memory (65536 pages of 64 KiB)`);
   }
-  return Math.max(1, Math.ceil((DATA_BASE + 4 * floats) / PAGE));
+  return Math.max(1, Math.ceil((DATA_BASE + bytesPer * floats) / PAGE));
 }
 
 function checkTile(tile: TileShape): void {
@@ -430,8 +431,6 @@ export class Float32Arena {
   }
 }
 
-/** The most float64 values one Float64Arena can hold. */
-export const ARENA64_MAX_VALUES = (MAX_WASM_PAGES * PAGE - DATA_BASE) / 8;
 
 /**
  * `length` float64 values in a fixed-size WebAssembly.Memory (`f64` is the view to store them in) plus the
@@ -449,15 +448,10 @@ export class Float64Arena {
   private readonly tileFn: (...args: number[]) => void;
 
   constructor(length: number, tile?: TileShape) {
-    if (!(Number.isInteger(length) && length >= 0)) throw new Error(`arena size must be a whole number of values, got ${length}`);
-    if (length > ARENA64_MAX_VALUES) {
-      throw new Error(`a WebAssembly arena of ${length} float64 values (${(length * 8 / 2 ** 30).toFixed(2)} GiB) exceeds ` +
-        `the 4 GiB limit of a WebAssembly memory (65536 pages of 64 KiB)`);
-    }
+    const pages = arenaPages(length, 8);
     if (tile) checkTile(tile);
     const wasm = tile ? compile(GRAM_TILE, tile) : load();
     if (!wasm) throw new Error('WebAssembly SIMD is not available in this environment');
-    const pages = Math.max(1, Math.ceil((DATA_BASE + 8 * length) / PAGE));
     const memory = new wasm.api.Memory({ initial: pages, maximum: pages });
     const instance = new wasm.api.Instance(wasm.module, { env: { mem: memory } });
     this.tileFn = instance.exports.tile64 as (...args: number[]) => void;

@@ -102,6 +102,27 @@ export function threadExecutor(
     if (Atomics.load(ctl, 1)) throw new Error('a worker thread failed (see the message above)');
   };
 
+  /**
+   * A Gram of M rows of N values split into row ranges of equal triangle area (see the header): the pool's threads
+   * get `job(i0, i1, G, …)` for theirs, the calling thread runs `mine(i1, G)` for the first (widest) rows [0, i1).
+   * Undefined (declined) with one thread, below MIN_MADDS, or without a pool.
+   */
+  const splitGram = (
+    M: number, N: number, job: (i0: number, i1: number, out: Float64Array, ctl: Int32Array, slot: number) => ThreadJob,
+    mine: (i1: number, G: Float64Array) => void,
+  ): Float64Array | undefined => {
+    if (n < 2 || (M * M * N) / 2 < MIN_MADDS) return undefined;
+    const p = pool();
+    if (!p) return undefined;
+    const G = new Float64Array(new SharedArrayBuffer(8 * M * M));
+    const cut = triangleCuts(M, p.size + 1);
+    together(p, Array.from({ length: p.size }, (_, w) => (ctl, slot) => job(cut(w + 1), cut(w + 2), G, ctl, slot)),
+      () => mine(cut(1), G), (_w, now) => (now ? undefined : {}));
+    mirrorUpper(G, M);
+    split++;
+    return G;
+  };
+
   return {
     threads: n,
     takenBack: () => takenBack,
@@ -183,33 +204,17 @@ export function threadExecutor(
      * to one thread. Declines without a source or an opener, with one thread, or below MIN_MADDS.
      */
     gramRows(reader: RowReader, rows: readonly number[], onProgress?: (fraction: number) => void): Float64Array | undefined {
-      const M = rows.length, N = reader.N;
-      if (n < 2 || reader.source === undefined || !openRows || (M * M * N) / 2 < MIN_MADDS) return undefined;
-      const p = pool();
-      if (!p) return undefined;
-      const G = new Float64Array(new SharedArrayBuffer(8 * M * M));
-      const cut = triangleCuts(M, p.size + 1);
+      if (reader.source === undefined || !openRows) return undefined;
       const list = Array.from(rows);
-      together(p, Array.from({ length: p.size }, (_, w) => (ctl, slot) => ({
-        kind: 'gram-rows', source: reader.source, rows: list, i0: cut(w + 1), i1: cut(w + 2), out: G, ctl, slot,
-      }) satisfies GramRowsJob), () => gramUpperRowsFrom(reader, list, 0, cut(1), G, onProgress), (_w, now) => (now ? undefined : {}));
-      mirrorUpper(G, M);
-      split++;
-      return G;
+      return splitGram(list.length, reader.N,
+        (i0, i1, out, ctl, slot) => ({ kind: 'gram-rows', source: reader.source, rows: list, i0, i1, out, ctl, slot }) satisfies GramRowsJob,
+        (i1, G) => gramUpperRowsFrom(reader, list, 0, i1, G, onProgress));
     },
     gram(data: FloatArray, M: number, N: number, onProgress?: (fraction: number) => void): Float64Array | undefined {
-      if (n < 2 || !(data.buffer instanceof SharedArrayBuffer) || (M * M * N) / 2 < MIN_MADDS) return undefined;
-      const p = pool();
-      if (!p) return undefined;
-      const G = new Float64Array(new SharedArrayBuffer(8 * M * M));
-      const cut = triangleCuts(M, p.size + 1);
-      // the calling thread takes the first (widest) rows; the pool the rest
-      together(p, Array.from({ length: p.size }, (_, w) => (ctl, slot) => ({
-        kind: 'gram', data, M, N, i0: cut(w + 1), i1: cut(w + 2), out: G, ctl, slot,
-      }) satisfies GramJob), () => gramUpperRows(data, M, N, 0, cut(1), G, 'auto', onProgress), (_w, now) => (now ? undefined : {}));
-      mirrorUpper(G, M);
-      split++;
-      return G;
+      if (!(data.buffer instanceof SharedArrayBuffer)) return undefined;
+      return splitGram(M, N,
+        (i0, i1, out, ctl, slot) => ({ kind: 'gram', data, M, N, i0, i1, out, ctl, slot }) satisfies GramJob,
+        (i1, G) => gramUpperRows(data, M, N, 0, i1, G, 'auto', onProgress));
     },
   };
 }

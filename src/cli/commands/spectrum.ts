@@ -2,7 +2,8 @@
 import { commandArgs } from '../command';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { computeSpectrum, planFit, readsOnDemand } from '../../koopman/analyze';
+import { computeSpectrum, planFit, readsOnDemand, type SpectrumOptions } from '../../koopman/analyze';
+import type { Spectrum } from '../../koopman/types';
 import { npyRows } from '../fileRows';
 import { TrajectoryFileError } from '../../io/errors';
 import { spectrumReport, type SpectrumReport } from '../../koopman/report';
@@ -54,20 +55,10 @@ export function spectrumOfFile(path: string, values: Record<string, unknown>): S
   }
   const spacing = stepSpacing(traj);
   const options = spectrumOptionsFrom(values, spacing.dt);
-  let fit;
-  try {
-    // snapshots dropped for NaN/Inf leave gaps; `times` makes the engine split the runs there (the reader kept every
-    // snapshot: --every is applied by the engine here)
-    const times = timesAfterDropping(traj.T, traj.dropped);
-    fit = computeSpectrum(times ? { ...traj, times } : traj, { ...options, gramExecutor: exec, productsExecutor: exec, onProgress: (f, phase) => bar.update(f, phase) });
-  } catch (e) {
-    // the engine's OptionError/DataError are the user's; anything else is a bug and stays one (main.ts)
-    if (e instanceof UserError) throw new UsageError(`${traj.source}: ${e.message}`);
-    throw e;
-  } finally {
-    bar.done();
-  }
-  const report = spectrumReport(fit.spectrum, traj.source);
+  // snapshots dropped for NaN/Inf leave gaps; `times` makes the engine split the runs there (the reader kept every
+  // snapshot: --every is applied by the engine here)
+  const times = timesAfterDropping(traj.T, traj.dropped);
+  const report = spectrumReport(fitWithBar(times ? { ...traj, times } : traj, options, traj.source, bar), traj.source);
   if (spacing.warning) report.warnings.unshift(spacing.warning);
   if (traj.dropped && traj.dropped.length) {
     report.warnings.unshift(`${traj.source}: dropped ${traj.dropped.length} snapshot(s) with NaN/Inf values`);
@@ -86,27 +77,32 @@ function rowsOnDemand(path: string, values: Record<string, unknown>): SpectrumRe
   try { if (mode !== 'on-demand' && statSync(path).size < ON_DEMAND_MIN_BYTES) return undefined; } catch { return undefined; }
   const rows = npyRows(path);
   if (!rows) return undefined;
-  const source = basename(path);
-  let bar: ReturnType<typeof progressBar> | undefined;
   try {
     const options = spectrumOptionsFrom(values);
     let plan;
     try { plan = planFit(rows, options); } catch { return undefined; } // the usual path gives the usual message
     if (!readsOnDemand(plan, options)) return undefined;
-    const shown = bar = progressBar(path);
-    let fit;
-    try {
-      const exec = gramExecutor();
-      fit = computeSpectrum(rows, { ...options, gramExecutor: exec, productsExecutor: exec, onProgress: (f, phase) => shown.update(f, phase) });
-    } catch (e) {
-      // the engine's errors get the file's name; the reader's (the file changed) carry it already
-      if (e instanceof UserError && !(e instanceof TrajectoryFileError)) throw new UsageError(`${source}: ${e.message}`);
-      throw e;
-    }
-    return spectrumReport(fit.spectrum, source);
+    const source = basename(path);
+    return spectrumReport(fitWithBar(rows, options, source, progressBar(path)), source);
   } finally {
-    bar?.done();
     rows.reader.close();
+  }
+}
+
+/**
+ * computeSpectrum on the CLI's threads, reporting to `bar` (closed after). The engine's user errors get the file's
+ * name (`source`); the reader's own (a file that changed while read on demand) carry it already; anything else is a
+ * bug and stays one (main.ts).
+ */
+function fitWithBar(input: Parameters<typeof computeSpectrum>[0], options: SpectrumOptions, source: string, bar: ReturnType<typeof progressBar>): Spectrum {
+  const exec = gramExecutor();
+  try {
+    return computeSpectrum(input, { ...options, gramExecutor: exec, productsExecutor: exec, onProgress: (f, phase) => bar.update(f, phase) }).spectrum;
+  } catch (e) {
+    if (e instanceof UserError && !(e instanceof TrajectoryFileError)) throw new UsageError(`${source}: ${e.message}`);
+    throw e;
+  } finally {
+    bar.done();
   }
 }
 
