@@ -198,16 +198,23 @@ describe('Koopscope live page, built app', { concurrency: false }, () => {
       const play = await page.getByRole('button', { name: /^Play/ }).boundingBox();
       assert.ok(play && play.y >= 0 && play.y + play.height <= height && play.x + play.width <= width,
         `${width}×${height}: Play at ${JSON.stringify(play)} is not on screen without scrolling`);
-      // a recording to scrub: twelve steps, then the slider back a few snapshots
+      // a recording to scrub: twelve steps, then the slider back to snapshot 6. The steps are queued and the slider's
+      // range follows the recording at most 4 times a second, so wait for ten snapshots rather than for the slider to
+      // open: CI once caught it at exactly six, and setting 6 then changed nothing (React fires no change).
       for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
-      await page.waitForFunction(() => !document.querySelector('[data-testid="scrubber"]')?.disabled, undefined, { timeout: 60_000 });
+      const scrubber = page.getByTestId('scrubber');
+      await page.waitForFunction(() => {
+        const el = document.querySelector('[data-testid="scrubber"]');
+        return el && !el.disabled && Number(el.max) >= 10;
+      }, undefined, { timeout: 60_000 });
+      assert.notEqual(await scrubber.inputValue(), '6');
       if (width === 1366) {
         // the exported file is named after the run: seed and learning rate, decimals kept
         await freshness(page).waitFor({ timeout: 30_000 });
         const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export live spectrum (JSON)' }).click()]);
         assert.match(download.suggestedFilename(), /^quadratic_quick_seed_0_lr_0\.05_step_\d+\.spectrum\.json$/);
       }
-      await page.getByTestId('scrubber').evaluate((el) => {
+      await scrubber.evaluate((el) => {
         Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, '6');
         el.dispatchEvent(new Event('input', { bubbles: true }));
         el.dispatchEvent(new Event('change', { bubbles: true }));
