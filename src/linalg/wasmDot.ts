@@ -9,50 +9,20 @@
  * promoted to float64, `Float64Arena.gramAccumulate`: no promotes in the kernel, 1.2–1.3× `tile`, bit for bit its
  * results); `mm`/`mm4`, float32 × float64 products (the randomized route).
  *
- * Why hand-assembled: the whole module is a few small functions (a few KiB); emitting them here needs no compiler toolchain in
- * the build, no binary asset to load (it works unchanged in Node, the browser and workers) and keeps it reviewable.
+ * Why hand-assembled, and how `WebAssembly` is reached without DOM/Node types: wasmAsm.ts.
  *
  * Why an arena: wasm code reads only its own linear memory, so the data must live in a `WebAssembly.Memory`.
  * `Float32Arena` owns one of fixed size (never grown, so its buffer and views stay valid) and hands out a
  * Float32Array view of it; callers store their rows there and ask for inner products by float32-element offset.
- *
- * The core is typechecked without DOM/Node types, where `WebAssembly` is not declared: it is reached through
- * `globalThis` with the minimal interface below (a `declare namespace` would clash with the DOM lib in the app build).
  */
-
-interface WasmMemory { readonly buffer: ArrayBuffer }
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
-}
+import {
+  F32_LOAD, F64_ADD, F64_PROMOTE_F32, F64_STORE, F64X2_ADD, F64X2_MUL, F64X2_SPLAT, I32, I32_ADD, I32_CONST, I32_LT_U,
+  I32_SUB, LOCAL_TEE, PROMOTE, V128, compileModule, get, lane, load64zero, name, section, set, sleb, uleb, v128load,
+  v128store, vec, type WasmApi,
+} from './wasmAsm';
 
 /** dot4(x, r0, r1, r2, r3, nbytes, out): see dot4Body. All arguments are byte addresses / counts (i32, unsigned). */
 type Dot4 = (x: number, r0: number, r1: number, r2: number, r3: number, nbytes: number, out: number) => void;
-
-// ------------------------------------------------------------------------------------------------ tiny assembler
-/** Unsigned / signed LEB128, the integer encoding of the wasm binary format. */
-const uleb = (n: number): number[] => { const o: number[] = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; o.push(b); } while (n); return o; };
-const sleb = (n: number): number[] => {
-  const o: number[] = [];
-  for (;;) { const b = n & 0x7f; n >>= 7; if ((n === 0 && !(b & 0x40)) || (n === -1 && (b & 0x40))) { o.push(b); return o; } o.push(b | 0x80); }
-};
-/** A length-prefixed vector, a section (id, byte size, body) and a name. */
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
-const I32 = 0x7f, V128 = 0x7b;
-const get = (i: number) => [0x20, ...uleb(i)];                               // local.get i
-const set = (i: number) => [0x21, ...uleb(i)];                               // local.set i
-const I32_ADD = 0x6a, I32_LT_U = 0x49, I32_CONST = 0x41, LOCAL_TEE = 0x22, F64_ADD = 0xa0, F64_STORE = 0x39;
-const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
-const load64zero = (offset: number) => simd(0x5d, 2, ...uleb(offset));     // v128.load64_zero (align hint 4 bytes)
-const PROMOTE = simd(0x5f);                                                  // f64x2.promote_low_f32x4
-const F64X2_ADD = simd(0xf0), F64X2_MUL = simd(0xf2);
-const lane = (l: number) => simd(0x21, l);                                   // f64x2.extract_lane l
-const v128load = (offset: number) => simd(0x00, 3, ...uleb(offset));          // v128.load (align hint 8 bytes)
-const v128store = (offset: number) => simd(0x0b, 3, ...uleb(offset));         // v128.store
 
 /**
  * dot4(x, r0, r1, r2, r3, nbytes, out): out[q] = Σ_k x[k]·r_q[k] for q < 4, float32 data at byte addresses x, r_q,
@@ -141,8 +111,6 @@ function tileBody(R: number, C: number, unroll: number, f64 = false): number[] {
   return [...uleb(body.length), ...body];
 }
 
-const F32_LOAD = 0x2a, F64_PROMOTE_F32 = 0xbb, I32_SUB = 0x6b;
-const F64X2_SPLAT = simd(0x14);
 
 /**
  * mm(K, astride, a0, a1, b, bstride, out, ostride): a 2×8 block of a float32 × float64 matrix product, accumulated:
@@ -224,15 +192,7 @@ function load(): { api: WasmApi; module: object } | null {
 }
 
 function compile(tile: TileShape, tile64: TileShape): { api: WasmApi; module: object } | null {
-  let compiled: { api: WasmApi; module: object } | null = null;
-  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-  try {
-    const bytes = moduleBytes(tile, tile64);
-    // validate() is false where the engine lacks fixed-width SIMD; compiling can still throw (e.g. a CSP without
-    // 'wasm-unsafe-eval'), which also means "not available"
-    if (api && typeof api.validate === 'function' && api.validate(bytes)) compiled = { api, module: new api.Module(bytes) };
-  } catch { compiled = null; }
-  return compiled;
+  return compileModule(moduleBytes(tile, tile64));
 }
 
 /** Whether WebAssembly with fixed-width SIMD can be used here (checked once, then cached). */
