@@ -17,8 +17,13 @@
  * Accuracy is that of tred2/tql2 (backward stable): eigenvalues to ~n·ε·‖A‖ absolute, eigenvectors orthonormal to
  * ~n·ε; the tests compare it with NumPy's eigh (test/linalg/symeig.test.ts).
  *
- * Only the lower triangle of A is read (as JAMA does); no imports, so the numerical core can use it anywhere.
+ * From order TRIDIAG_WASM_MIN_N on, the two O(n³) loops of tred2 run as WebAssembly SIMD kernels (wasmTridiag.ts),
+ * bit for bit the JS loops' arithmetic, where the engine has wasm SIMD.
+ *
+ * Only the lower triangle of A is read (as JAMA does). Imports only wasmTridiag.ts (itself free of platform APIs), so
+ * the numerical core can use it anywhere.
  */
+import { tridiagWork, type TridiagWork } from './wasmTridiag';
 
 /** Eigenvalues (descending) and eigenvectors as columns of a row-major n×n array: vectors[i*n + k] = v_k[i]. */
 export interface SymmetricEigResult {
@@ -27,6 +32,12 @@ export interface SymmetricEigResult {
 }
 
 const EPS = 2.220446049250313e-16; // 2^-52, as JAMA
+
+/**
+ * Which loops run tred2: 'auto' the wasm SIMD kernels where available (wasmTridiag.ts), 'js' the JS loops (the
+ * reference; tests compare the two bit for bit).
+ */
+export type SymEigKernel = 'auto' | 'js';
 
 /** √(a² + b²) without overflow or destructive underflow (Math.hypot is variadic and slow in V8). */
 function hypot(a: number, b: number): number {
@@ -75,7 +86,10 @@ function checkInput(a: ArrayLike<number>, n: number, fn: string): void {
  * are the columns of the orthogonal Q with Qᵀ A Q = T). Without `vectors`, row i of W keeps the Householder vector
  * u_i of step i in its entries 0 … i−1 and `hOut[i]` receives its h (Q = P_{n−1}·…·P_1, P_i = I − u_i u_iᵀ/h_i).
  */
-function tred2(W: Float64Array, n: number, d: Float64Array, e: Float64Array, vectors: boolean, hOut?: Float64Array): void {
+function tred2(
+  W: Float64Array, n: number, d: Float64Array, e: Float64Array, vectors: boolean, hOut?: Float64Array,
+  kernels?: TridiagWork['kernels'],
+): void {
   const last = (n - 1) * n;
   for (let j = 0; j < n; j++) d[j] = W[j * n + n - 1]; // V[n-1][j]
 
@@ -114,6 +128,13 @@ function tred2(W: Float64Array, n: number, d: Float64Array, e: Float64Array, vec
         let g0 = e[j] + W[oj + j] * f;
         let g1 = 0;
         let k = j + 1;
+        if (kernels && k + 1 < i) { // the same pairs in wasm SIMD (wasmTridiag.ts): lane 0 is g0, lane 1 g1
+          const pairs = (i - k) >> 1;
+          kernels.symvRow(oj + k, k, pairs, f, g0, g1);
+          g0 = kernels.out[0];
+          g1 = kernels.out[1];
+          k += 2 * pairs;
+        }
         for (; k + 1 < i; k += 2) {
           const w0 = W[oj + k], w1 = W[oj + k + 1]; // V[k][j], V[k+1][j]
           g0 += w0 * d[k];
@@ -137,7 +158,9 @@ function tred2(W: Float64Array, n: number, d: Float64Array, e: Float64Array, vec
         const oj = j * n;
         const fj = d[j];
         const gj = e[j];
-        for (let k = j; k < i; k++) W[oj + k] -= fj * e[k] + gj * d[k]; // V[k][j]
+        let k = j;
+        if (kernels && k + 1 < i) { const pairs = (i - k) >> 1; kernels.syr2Row(oj + k, k, pairs, fj, gj); k += 2 * pairs; }
+        for (; k < i; k++) W[oj + k] -= fj * e[k] + gj * d[k]; // V[k][j]
         d[j] = W[oj + i - 1]; // V[i-1][j]
         W[oj + i] = 0; // V[i][j]
       }
@@ -296,9 +319,8 @@ function descendingOrder(d: Float64Array): number[] {
   return order;
 }
 
-/** W = s·Aᵀ (reads the lower triangle of A as JAMA does; for a symmetric A this is a plain (scaled) copy). */
-function transposedCopy(a: ArrayLike<number>, n: number, s = 1): Float64Array {
-  const W = new Float64Array(n * n);
+/** W = s·Aᵀ, into `W` when given (reads the lower triangle of A as JAMA does; for a symmetric A this is a plain (scaled) copy). */
+function transposedCopy(a: ArrayLike<number>, n: number, s = 1, W: Float64Array = new Float64Array(n * n)): Float64Array {
   for (let i = 0; i < n; i++) {
     const oi = i * n;
     for (let j = 0; j < n; j++) W[j * n + i] = a[oi + j] * s;
@@ -324,16 +346,15 @@ function powerOfTwoScale(a: ArrayLike<number>, n: number): number {
  * descending order, eigenvectors as columns (vectors[i*n + k] is component i of eigenvector k), orthonormal.
  * Throws an Error for non-finite entries.
  */
-export function symmetricEigFlat(a: ArrayLike<number>, n: number): SymmetricEigResult {
+export function symmetricEigFlat(a: ArrayLike<number>, n: number, kernel: SymEigKernel = 'auto'): SymmetricEigResult {
   checkInput(a, n, 'symmetricEig');
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   if (n === 0) return { values, vectors };
   const scale = powerOfTwoScale(a, n);
-  const W = transposedCopy(a, n, scale);
-  const d = new Float64Array(n);
-  const e = new Float64Array(n);
-  tred2(W, n, d, e, true);
+  const { W, d, e, kernels } = tridiagWork(n, kernel === 'auto');
+  transposedCopy(a, n, scale, W);
+  tred2(W, n, d, e, true, undefined, kernels);
   // W = Qᵀ; QL wants Q itself (rows of Q walked contiguously by the rotations), so transpose once (O(n²)).
   const V = transposedCopy(W, n);
   tql2(d, e, n, V);
@@ -351,15 +372,14 @@ export function symmetricEigFlat(a: ArrayLike<number>, n: number): SymmetricEigR
  * accumulation of the reflections and QL without rotating vectors (tql1-style), about 3-4× cheaper than
  * symmetricEigFlat. Throws an Error for non-finite entries.
  */
-export function symmetricEigenvalues(a: ArrayLike<number>, n: number): Float64Array {
+export function symmetricEigenvalues(a: ArrayLike<number>, n: number, kernel: SymEigKernel = 'auto'): Float64Array {
   checkInput(a, n, 'symmetricEigenvalues');
   const values = new Float64Array(n);
   if (n === 0) return values;
   const scale = powerOfTwoScale(a, n);
-  const W = transposedCopy(a, n, scale);
-  const d = new Float64Array(n);
-  const e = new Float64Array(n);
-  tred2(W, n, d, e, false);
+  const { W, d, e, kernels } = tridiagWork(n, kernel === 'auto');
+  transposedCopy(a, n, scale, W);
+  tred2(W, n, d, e, false, undefined, kernels);
   tql2(d, e, n, null);
   const order = descendingOrder(d);
   for (let k = 0; k < n; k++) values[k] = d[order[k]] / scale;
@@ -389,14 +409,15 @@ export interface SymmetricLeadingEig {
   vectors(r: number): Float64Array;
 }
 
-export function symmetricEigLeading(a: ArrayLike<number>, n: number): SymmetricLeadingEig {
+export function symmetricEigLeading(a: ArrayLike<number>, n: number, kernel: SymEigKernel = 'auto'): SymmetricLeadingEig {
   checkInput(a, n, 'symmetricEigLeading');
   const values = new Float64Array(n);
   if (n === 0) return { values, vectors: () => new Float64Array(0) };
   const scale = powerOfTwoScale(a, n);
-  const W = transposedCopy(a, n, scale);
-  const d = new Float64Array(n), e = new Float64Array(n), h = new Float64Array(n);
-  tred2(W, n, d, e, false, h);
+  const { W, d, e, kernels } = tridiagWork(n, kernel === 'auto');
+  transposedCopy(a, n, scale, W);
+  const h = new Float64Array(n);
+  tred2(W, n, d, e, false, h, kernels);
   const diag = d.slice(), off = e.slice(); // T: diag[i], off[i] couples i−1 and i (i ≥ 1)
   tql2(d, e, n, null);
   const order = descendingOrder(d);

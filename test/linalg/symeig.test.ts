@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { uniformRng as rng } from '../matchers';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { symmetricEigFlat, symmetricEigenvalues } from '../../src/linalg/symeig';
+import { symmetricEigFlat, symmetricEigLeading, symmetricEigenvalues } from '../../src/linalg/symeig';
+import { TRIDIAG_WASM_MIN_N, tridiagWork } from '../../src/linalg/wasmTridiag';
 import { symmetricEig } from '../../src/linalg/eig';
 import { randomSymmetric } from './randomSymmetric';
 import fixtures from '../fixtures/symeig.json';
@@ -67,6 +68,36 @@ describe('symmetricEigFlat against NumPy eigh (test/fixtures/symeig.json)', () =
     expect(threes.length).toBe(3);
     expect(minusTwos.length).toBe(4);
   });
+});
+
+describe('tred2 in wasm SIMD (wasmTridiag.ts) against its JS loops', () => {
+  /** A PSD Gram of rank p (many eigenvalues at the rounding level, like a DMD window's) or, p = 0, a random matrix. */
+  const matrix = (n: number, p: number, seed: number): Float64Array => {
+    if (p === 0) return randomSymmetric(n, rng(seed));
+    const r = rng(seed), X = Float64Array.from({ length: n * p }, () => r() - 0.5), a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = 0; for (let k = 0; k < p; k++) s += X[i * p + k] * X[j * p + k]; a[i * n + j] = s; }
+    return a;
+  };
+
+  it('the kernels are there in Node from TRIDIAG_WASM_MIN_N on (else the comparisons below compare JS with JS)', () => {
+    expect(tridiagWork(TRIDIAG_WASM_MIN_N).kernels).toBeDefined();
+    expect(tridiagWork(TRIDIAG_WASM_MIN_N - 1).kernels).toBeUndefined();
+    expect(tridiagWork(200, false).kernels).toBeUndefined();
+  });
+
+  // odd and even orders (rows end on a pair or on one value done in JS), at and past the threshold
+  for (const [n, p] of [[48, 0], [49, 0], [64, 10], [131, 0], [200, 30], [257, 0]]) {
+    it(`n = ${n}${p ? `, a Gram of rank ${p}` : ', random'}: eigenvalues and eigenvectors bit for bit`, () => {
+      const a = matrix(n, p, 1000 + n);
+      expect(Array.from(symmetricEigenvalues(a, n))).toEqual(Array.from(symmetricEigenvalues(a, n, 'js')));
+      const full = symmetricEigFlat(a, n), fullJs = symmetricEigFlat(a, n, 'js');
+      expect(Array.from(full.values)).toEqual(Array.from(fullJs.values));
+      expect(Array.from(full.vectors)).toEqual(Array.from(fullJs.vectors));
+      const lead = symmetricEigLeading(a, n), leadJs = symmetricEigLeading(a, n, 'js');
+      expect(Array.from(lead.values)).toEqual(Array.from(leadJs.values));
+      expect(Array.from(lead.vectors(5))).toEqual(Array.from(leadJs.vectors(5)));
+    });
+  }
 });
 
 describe('symmetricEigFlat: random n = 256 against ml-matrix', () => {
