@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { emit, log, now, quick, type Metric } from './common';
+import { emit, log, now, numpyEnv, quick, type Metric } from './common';
 import { eigenvalueError, TrajectoryGenerator } from './synthetic';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -70,13 +70,6 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Timed {
 
 const lastJson = (s: string) => JSON.parse(s.trim().split('\n').filter((l) => l.startsWith('{')).pop()!);
 
-function numpyEnv(threads: number | 'all'): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE; delete env.OPENBLAS_L2_SIZE; // NumPy only: its own AVX-512 kernel (see the header)
-  const n = threads === 'all' ? String(CORES) : String(threads);
-  Object.assign(env, { OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n });
-  return env;
-}
 const oursEnv = (threads: number | 'all'): NodeJS.ProcessEnv => ({ ...process.env, KOOPSCOPE_THREADS: String(threads === 'all' ? CORES : threads) });
 
 function main(): void {

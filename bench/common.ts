@@ -14,7 +14,22 @@ export interface Metric {
   note?: string;
 }
 
+import * as os from 'node:os';
+
 export const quick = process.argv.includes('--quick');
+
+/**
+ * The environment for a NumPy reference run on `threads` BLAS threads ('all': every core). OPENBLAS_CORETYPE and
+ * OPENBLAS_L2_SIZE are removed for NumPy only (this machine's environment pins older OpenBLAS builds to the Haswell
+ * kernel; NumPy's own choice is SkylakeX/AVX-512 where the CPU has it: docs/benchmarks.md, section batch).
+ */
+export function numpyEnv(threads: number | 'all'): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE; delete env.OPENBLAS_L2_SIZE;
+  const n = threads === 'all' ? String(os.availableParallelism()) : String(threads);
+  Object.assign(env, { OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n });
+  return env;
+}
 
 export function now(): number { return performance.now(); }
 

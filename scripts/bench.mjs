@@ -83,6 +83,11 @@ const SECTIONS = [
     },
   },
   {
+    id: 'symeig',
+    title: 'Symmetric eigensolver (the Gram route\'s T × T eigenproblem): JS loops, wasm SIMD, vs NumPy eigvalsh/eigh on one thread',
+    run: () => runTs('symeig.ts'),
+  },
+  {
     id: 'candidates',
     title: 'Gram kernel candidates (bench/gram-candidates.ts) vs the core kernels',
     run: () => {
