@@ -71,9 +71,22 @@ describe('symmetricEigFlat against NumPy eigh (test/fixtures/symeig.json)', () =
 });
 
 describe('tred2 in wasm SIMD (wasmTridiag.ts) against its JS loops', () => {
-  /** A PSD Gram of rank p (many eigenvalues at the rounding level, like a DMD window's) or, p = 0, a random matrix. */
+  /**
+   * A PSD Gram of rank p > 0 (many eigenvalues at the rounding level, like a DMD window's); p = 0 a random matrix;
+   * p = −1 block-diagonal random (blocks of n − 40 and 40: the reduction meets a zero column between them); p = −2
+   * random with row and column 20 zero (the same, mid-way, right after a fused step).
+   */
   const matrix = (n: number, p: number, seed: number): Float64Array => {
     if (p === 0) return randomSymmetric(n, rng(seed));
+    if (p < 0) {
+      const a = randomSymmetric(n, rng(seed));
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          if (p === -1 ? (i < n - 40) !== (j < n - 40) : i === 20 || j === 20) a[i * n + j] = 0;
+        }
+      }
+      return a;
+    }
     const r = rng(seed), X = Float64Array.from({ length: n * p }, () => r() - 0.5), a = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = 0; for (let k = 0; k < p; k++) s += X[i * p + k] * X[j * p + k]; a[i * n + j] = s; }
     return a;
@@ -86,8 +99,9 @@ describe('tred2 in wasm SIMD (wasmTridiag.ts) against its JS loops', () => {
   });
 
   // odd and even orders (rows end on a pair or on one value done in JS), at and past the threshold
-  for (const [n, p] of [[48, 0], [49, 0], [64, 10], [131, 0], [200, 30], [257, 0]]) {
-    it(`n = ${n}${p ? `, a Gram of rank ${p}` : ', random'}: eigenvalues and eigenvectors bit for bit`, () => {
+  const what = (p: number) => (p > 0 ? `a Gram of rank ${p}` : ['random', 'block-diagonal', 'a zero row and column'][-p]);
+  for (const [n, p] of [[48, 0], [49, 0], [64, 10], [131, 0], [200, 30], [257, 0], [100, -1], [101, -2], [64, -2]]) {
+    it(`n = ${n}, ${what(p)}: eigenvalues and eigenvectors bit for bit`, () => {
       const a = matrix(n, p, 1000 + n);
       expect(Array.from(symmetricEigenvalues(a, n))).toEqual(Array.from(symmetricEigenvalues(a, n, 'js')));
       const full = symmetricEigFlat(a, n), fullJs = symmetricEigFlat(a, n, 'js');
@@ -98,6 +112,14 @@ describe('tred2 in wasm SIMD (wasmTridiag.ts) against its JS loops', () => {
       expect(Array.from(lead.vectors(5))).toEqual(Array.from(leadJs.vectors(5)));
     });
   }
+
+  it('a diagonal matrix (every step a zero column) gives the sorted diagonal, as the JS loops do', () => {
+    const n = 60, a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) a[i * n + i] = ((i * 37) % n) - 20;
+    const values = symmetricEigenvalues(a, n);
+    expect(Array.from(values)).toEqual(Array.from(symmetricEigenvalues(a, n, 'js')));
+    expect(Array.from(values)).toEqual(Array.from({ length: n }, (_, i) => n - 1 - i - 20));
+  });
 });
 
 describe('symmetricEigFlat: random n = 256 against ml-matrix', () => {
