@@ -9,7 +9,7 @@
  * symmetricEigenvalues with the default kernel (tred2's two O(n³) loops in wasm SIMD, wasmTridiag.ts); `leading`
  * symmetricEigLeading plus its 10 leading vectors (what the Gram route of computeSpectrum calls). Ratios ours / NumPy.
  *
- *   node scripts/bench.mjs --only=symeig [--full]     # quick: n = 64 … 511; full: n = 64 … 2047
+ *   node scripts/bench.mjs --only=symeig [--full]     # quick: n = 64 … 511; full: n = 64 … 4095 (4095: the Gram only)
  *   node --import tsx bench/symeig.ts [--quick]
  *
  * Prints a table on stderr and, like the other sections, one JSON object on the last line of stdout.
@@ -64,30 +64,32 @@ function numpy(a: Float64Array, n: number, values: Float64Array, reps: number): 
   } finally { fs.rmSync(dir, { recursive: true, force: true }); }
 }
 
-const sizes = quick ? [64, 128, 256, 511] : [64, 256, 511, 1023, 2047];
+const sizes = quick ? [64, 128, 256, 511] : [64, 256, 511, 1023, 2047, 4095];
 const metrics: Metric[] = [];
 const rows: string[] = [];
 const info: Record<string, unknown> = { sizes };
-const f = (x: number | undefined | null, w = 9) => (x === undefined || x === null ? '—' : x < 10 ? x.toFixed(2) : x.toFixed(0)).padStart(w);
+const f = (x: number | undefined | null, w = 9) => (x === undefined || x === null || Number.isNaN(x) ? '—' : x < 10 ? x.toFixed(2) : x.toFixed(0)).padStart(w);
 for (const n of sizes) {
-  const big = n >= 1000;
-  const opts = big ? { warmup: 1, minReps: 3, maxReps: 3, minMs: 0 } : quick ? { warmup: 1, minReps: 3, minMs: 100 } : { warmup: 2, minReps: 7, minMs: 500 };
+  const big = n >= 1000, huge = n >= 4000; // (at 4095 one call of each, and the JS loops, ~80 s, are not timed)
+  const opts = huge ? { warmup: 0, minReps: 1, maxReps: 1, minMs: 0 } : big ? { warmup: 1, minReps: 3, maxReps: 3, minMs: 0 }
+    : quick ? { warmup: 1, minReps: 3, minMs: 100 } : { warmup: 2, minReps: 7, minMs: 500 };
   for (const [kind, a] of [['random', randomSymmetric(n, rng(n))], ['gram', gram(n, n >> 2, n + 1)]] as const) {
+    if (huge && kind === 'random') continue;
     const tMl = n <= 256 ? median(timeIt(() => mlMatrix(a, n), opts)) : undefined;
-    const tJs = median(timeIt(() => symmetricEigenvalues(a, n, 'js'), opts));
+    const tJs = huge ? NaN : median(timeIt(() => symmetricEigenvalues(a, n, 'js'), opts));
     const tVals = median(timeIt(() => symmetricEigenvalues(a, n), opts));
     const tLead = median(timeIt(() => symmetricEigLeading(a, n).vectors(Math.min(10, n)), opts));
-    const np = numpy(a, n, symmetricEigenvalues(a, n), big ? 3 : 7);
+    const np = numpy(a, n, symmetricEigenvalues(a, n), huge ? 1 : big ? 3 : 7);
     const rel = np ? np.max_abs_diff / np.norm : undefined;
     rows.push(`${String(n).padStart(4)}  ${kind.padEnd(6)}  ${f(tMl)}  ${f(tJs)}  ${f(tVals)}  ${f(tLead)}  ${f(np?.eigvalsh_ms)}  ${f(np?.eigh_ms)}  `
       + `${f(np?.evr10_ms)}  ${f(tJs / tVals, 6)}×  ${f(np && tVals / np.eigvalsh_ms, 6)}×  ${f(np && tLead / np.eigh_ms, 6)}×  ${rel === undefined ? '—' : rel.toExponential(1)}`);
     log(`n = ${n} ${kind}: js ${tJs.toFixed(1)} ms, values ${tVals.toFixed(1)} ms, leading ${tLead.toFixed(1)} ms; NumPy eigvalsh ${np?.eigvalsh_ms.toFixed(1)} ms, eigh ${np?.eigh_ms.toFixed(1)} ms`);
     const id = `symeig.${kind}.${n}`;
     if (tMl !== undefined) metrics.push({ id: `${id}.ml`, label: `ml-matrix symmetric EVD, ${kind} n=${n}`, value: tMl, unit: 'ms' });
-    metrics.push({ id: `${id}.js`, label: `eigenvalues, JS loops, ${kind} n=${n}`, value: tJs, unit: 'ms' });
+    if (!huge) metrics.push({ id: `${id}.js`, label: `eigenvalues, JS loops, ${kind} n=${n}`, value: tJs, unit: 'ms' });
     metrics.push({ id: `${id}.values`, label: `eigenvalues (wasm SIMD tred2), ${kind} n=${n}`, value: tVals, unit: 'ms' });
     metrics.push({ id: `${id}.leading`, label: `eigenvalues + 10 leading vectors, ${kind} n=${n}`, value: tLead, unit: 'ms' });
-    metrics.push({ id: `${id}.simd`, label: `JS loops / wasm SIMD, ${kind} n=${n}`, value: tJs / tVals, unit: '×' });
+    if (!huge) metrics.push({ id: `${id}.simd`, label: `JS loops / wasm SIMD, ${kind} n=${n}`, value: tJs / tVals, unit: '×' });
     if (np) {
       metrics.push({ id: `${id}.np.eigvalsh`, label: `NumPy eigvalsh (1 thread), ${kind} n=${n}`, value: np.eigvalsh_ms, unit: 'ms' });
       metrics.push({ id: `${id}.np.eigh`, label: `NumPy eigh (1 thread), ${kind} n=${n}`, value: np.eigh_ms, unit: 'ms' });

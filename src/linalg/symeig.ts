@@ -23,7 +23,7 @@
  * Only the lower triangle of A is read (as JAMA does). Imports only wasmTridiag.ts (itself free of platform APIs), so
  * the numerical core can use it anywhere.
  */
-import { tridiagWork, type TridiagWork } from './wasmTridiag';
+import { tridiagWork, type TridiagVector, type TridiagWork } from './wasmTridiag';
 
 /** Eigenvalues (descending) and eigenvectors as columns of a row-major n×n array: vectors[i*n + k] = v_k[i]. */
 export interface SymmetricEigResult {
@@ -90,7 +90,16 @@ function tred2(
   W: Float64Array, n: number, d: Float64Array, e: Float64Array, vectors: boolean, hOut?: Float64Array,
   kernels?: TridiagWork['kernels'],
 ): void {
-  const last = (n - 1) * n;
+  if (kernels) reduceFused(W, n, d, e, kernels);
+  else reduce(W, n, d, e);
+  finishTred2(W, n, d, e, vectors, hOut);
+}
+
+/**
+ * tred2's reduction loop (JAMA's, the reference): on return d[i] = h_i and e[i] the subdiagonal for i ≥ 1, d[0] =
+ * V[0][0], row i of W holds u_i in its entries 0 … i−1, and the rest of W what finishTred2 expects.
+ */
+function reduce(W: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
   for (let j = 0; j < n; j++) d[j] = W[j * n + n - 1]; // V[n-1][j]
 
   for (let i = n - 1; i > 0; i--) {
@@ -128,13 +137,6 @@ function tred2(
         let g0 = e[j] + W[oj + j] * f;
         let g1 = 0;
         let k = j + 1;
-        if (kernels && k + 1 < i) { // the same pairs in wasm SIMD (wasmTridiag.ts): lane 0 is g0, lane 1 g1
-          const pairs = (i - k) >> 1;
-          kernels.symvRow(oj + k, k, pairs, f, g0, g1);
-          g0 = kernels.out[0];
-          g1 = kernels.out[1];
-          k += 2 * pairs;
-        }
         for (; k + 1 < i; k += 2) {
           const w0 = W[oj + k], w1 = W[oj + k + 1]; // V[k][j], V[k+1][j]
           g0 += w0 * d[k];
@@ -158,16 +160,150 @@ function tred2(
         const oj = j * n;
         const fj = d[j];
         const gj = e[j];
-        let k = j;
-        if (kernels && k + 1 < i) { const pairs = (i - k) >> 1; kernels.syr2Row(oj + k, k, pairs, fj, gj); k += 2 * pairs; }
-        for (; k < i; k++) W[oj + k] -= fj * e[k] + gj * d[k]; // V[k][j]
+        for (let k = j; k < i; k++) W[oj + k] -= fj * e[k] + gj * d[k]; // V[k][j]
         d[j] = W[oj + i - 1]; // V[i-1][j]
         W[oj + i] = 0; // V[i][j]
       }
     }
     d[i] = h;
   }
+}
 
+/**
+ * `reduce` with the wasm SIMD row kernels (wasmTridiag.ts), bit for bit its arithmetic, and with each step's rank-2
+ * update fused with the next step's symv: one pass over the active triangle per step instead of two (it is read by
+ * the symv, then read and written by the update; at n ≥ ~1000 the triangle leaves the cache). That needs the next
+ * step's Householder vector before the pass: it is column i−1 after the update, whose entries are updated first (a
+ * pre-pass over one column); and two pairs of vectors (u, p) for the two steps, which swap after each step. A zero
+ * column (scale 0) takes reduce's path after the unfused update. Outputs as `reduce`.
+ */
+function reduceFused(W: Float64Array, n: number, d: Float64Array, e: Float64Array, K: NonNullable<TridiagWork['kernels']>): void {
+  const hs = new Float64Array(n), sub = new Float64Array(n); // h_i and the subdiagonal, into d and e at the end
+  const vec = K.vec, out = K.out;
+  let U: TridiagVector = 0, P: TridiagVector = 1, U2: TridiagVector = 2, P2: TridiagVector = 3;
+  for (let j = 0; j < n; j++) vec[U][j] = W[j * n + n - 1]; // V[n-1][j]
+
+  /** reduce's Householder vector of step i from u[0 … i) (scale > 0): u and p as reduce leaves them; returns h. */
+  const householder = (i: number, u: Float64Array, p: Float64Array, scale: number): number => {
+    const inv = 1 / scale;
+    let h = 0;
+    for (let k = 0; k < i; k++) { const x = u[k] * inv; u[k] = x; h += x * x; }
+    const f = u[i - 1];
+    let g = Math.sqrt(h);
+    if (f > 0) g = -g;
+    sub[i] = scale * g;
+    h -= f * g;
+    u[i - 1] = f - g;
+    for (let j = 0; j < i; j++) p[j] = 0;
+    return h;
+  };
+  const scaleOf = (u: Float64Array, i: number): number => { let s = 0; for (let k = 0; k < i; k++) s += Math.abs(u[k]); return s; };
+  /** The rest of row j's update (W −= fj·p + gj·u) from entry k0 to i (exclusive). */
+  const syr2Rest = (oj: number, k0: number, i: number, u: Float64Array, p: Float64Array, fj: number, gj: number): void => {
+    let k = k0;
+    if (k + 1 < i) { const pairs = (i - k) >> 1; K.syr2Row(oj + k, k, pairs, U, P, fj, gj); k += 2 * pairs; }
+    for (; k < i; k++) W[oj + k] -= fj * p[k] + gj * u[k];
+  };
+
+  let h = 0;
+  let symvDone = false; // step i's symv was done by the previous step's fused pass
+  for (let i = n - 1; i > 0; i--) {
+    const oi = i * n;
+    const u = vec[U], p = vec[P];
+    if (!symvDone) {
+      const scale = scaleOf(u, i);
+      if (scale === 0) {
+        sub[i] = u[i - 1];
+        for (let j = 0; j < i; j++) {
+          const oj = j * n;
+          u[j] = W[oj + i - 1]; // V[i-1][j]
+          W[oj + i] = 0;
+          W[oi + j] = 0;
+        }
+        hs[i] = 0;
+        continue;
+      }
+      h = householder(i, u, p, scale);
+      for (let j = 0; j < i; j++) { // reduce's symv, the pairs in wasm (lane 0 is g0, lane 1 g1)
+        const oj = j * n;
+        const f = u[j];
+        W[oi + j] = f;
+        let g0 = p[j] + W[oj + j] * f, g1 = 0;
+        let k = j + 1;
+        if (k + 1 < i) {
+          const pairs = (i - k) >> 1;
+          K.symvRow(oj + k, k, pairs, U, P, f, g0, g1);
+          g0 = out[0]; g1 = out[1];
+          k += 2 * pairs;
+        }
+        if (k < i) { const w = W[oj + k]; g0 += w * u[k]; p[k] += w * f; }
+        p[j] = g0 + g1;
+      }
+    }
+    let f = 0;
+    const invh = 1 / h;
+    for (let j = 0; j < i; j++) { const x = p[j] * invh; p[j] = x; f += x * u[j]; }
+    const hh = f / (h + h);
+    for (let j = 0; j < i; j++) p[j] -= hh * u[j];
+    hs[i] = h;
+
+    if (i === 1) { // the last update: row 0, entry 0
+      W[0] -= u[0] * p[0] + p[0] * u[0];
+      W[1] = 0;
+      break;
+    }
+    // column i−1 after this step's update: the next step's vector (reduce's d[j] = V[i-1][j] after the update)
+    const u2 = vec[U2], p2 = vec[P2];
+    const up = p[i - 1], uu = u[i - 1];
+    for (let j = 0; j < i; j++) {
+      const oj = j * n;
+      W[oj + i - 1] -= u[j] * up + p[j] * uu;
+      u2[j] = W[oj + i - 1];
+      W[oj + i] = 0; // V[i][j]
+    }
+    const i2 = i - 1, o2 = i2 * n;
+    const scale2 = scaleOf(u2, i2);
+    if (scale2 === 0) { // the next step takes the zero path, which reads the updated column i−2: update unfused
+      for (let j = 0; j < i2; j++) syr2Rest(j * n, j, i2, u, p, u[j], p[j]);
+      [U, P, U2, P2] = [U2, P2, U, P];
+      symvDone = false;
+      continue;
+    }
+    h = householder(i2, u2, p2, scale2);
+    for (let j = 0; j < i2; j++) { // this step's update of row j (entries j … i−2) fused with the next step's symv
+      const oj = j * n;
+      const fj = u[j], gj = p[j];
+      W[oj + j] -= fj * p[j] + gj * u[j];
+      const f2 = u2[j];
+      W[o2 + j] = f2;
+      let g0 = p2[j] + W[oj + j] * f2, g1 = 0;
+      let k = j + 1;
+      if (k + 1 < i2) {
+        const pairs = (i2 - k) >> 1;
+        K.fusedRow(oj + k, k, pairs, U, P, U2, P2, fj, gj, f2, g0, g1);
+        g0 = out[0]; g1 = out[1];
+        k += 2 * pairs;
+      }
+      if (k < i2) {
+        W[oj + k] -= fj * p[k] + gj * u[k];
+        const w = W[oj + k];
+        g0 += w * u2[k];
+        p2[k] += w * f2;
+      }
+      p2[j] = g0 + g1;
+    }
+    [U, P, U2, P2] = [U2, P2, U, P];
+    symvDone = true;
+  }
+  // reduce's outputs: d[i] = h_i, e[i] the subdiagonal (i ≥ 1), d[0] = V[0][0] (d and e are vec[0] and vec[1])
+  for (let i = 1; i < n; i++) { d[i] = hs[i]; e[i] = sub[i]; }
+  d[0] = W[0];
+  e[0] = 0;
+}
+
+/** The rest of tred2 after the reduction (reduce or reduceFused): the diagonal, and Q or the reflections' h. */
+function finishTred2(W: Float64Array, n: number, d: Float64Array, e: Float64Array, vectors: boolean, hOut?: Float64Array): void {
+  const last = (n - 1) * n;
   if (!vectors) {
     // hOut[i] = h of the reflection of step i (its vector is row i of W, entries 0 … i−1): see applyReflections
     if (hOut) hOut.set(d);
