@@ -109,8 +109,11 @@ function moduleBytes(): Uint8Array {
 
 let compiled: ReturnType<typeof compileModule> | undefined;
 
-/** Below this order the JS loops are as fast (rows of a few pairs; the memory costs more than it saves). */
-export const TRIDIAG_WASM_MIN_N = 48;
+/**
+ * Below this order the JS loops are as fast: a fresh WebAssembly memory costs ~0.6 ms (at n = 64 the wasm path took
+ * 0.97 ms, the JS loops 0.35; break-even at n = 128, 1.3× at 160, 1.7× at 192: bench section symeig and its probe).
+ */
+export const TRIDIAG_WASM_MIN_N = 160;
 
 /** A vector of TridiagWork by number: 0 d, 1 e, 2 and 3 two more of length n (the fused reduction's second pair). */
 export type TridiagVector = 0 | 1 | 2 | 3;

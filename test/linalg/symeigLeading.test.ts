@@ -7,10 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { uniformRng as rng } from '../matchers';
 import { symmetricEigFlat, symmetricEigLeading } from '../../src/linalg/symeig';
 import { randomSymmetric } from './randomSymmetric';
-import fixtures from '../fixtures/symeig.json';
+import { symeigCases as cases } from './symeigCases';
 
-interface Case { name: string; n: number; a: number[]; values: number[] }
-const cases = (fixtures as { cases: Case[] }).cases;
 
 /** max |A v_k − λ_k v_k| / ‖A‖ over k < r and max |VᵀV − I| of the n×r vectors. */
 function invariants(a: ArrayLike<number>, n: number, values: Float64Array, V: Float64Array, r: number, norm: number) {
@@ -55,7 +53,7 @@ function compareWithFull(a: Float64Array, n: number, r: number, gapTol: number) 
 describe('symmetricEigLeading', () => {
   for (const c of cases) {
     it(`${c.name}: values as NumPy's eigh and bit-identical to symmetricEigFlat, leading vectors as its`, () => {
-      const a = Float64Array.from(c.a);
+      const a = c.a;
       const lead = symmetricEigLeading(a, c.n);
       const scale = Math.max(...c.values.map(Math.abs), Number.MIN_VALUE);
       for (let k = 0; k < c.n; k++) expect(Math.abs(lead.values[k] - c.values[k]) / scale).toBeLessThan(1e-12);
