@@ -95,6 +95,55 @@ function tred2(
   finishTred2(W, n, d, e, vectors, hOut);
 }
 
+/** tred2's column scale Σ_{k<i} |u[k]| (0: the zero-column path). */
+function scaleOf(u: Float64Array, i: number): number {
+  let s = 0;
+  for (let k = 0; k < i; k++) s += Math.abs(u[k]);
+  return s;
+}
+
+/**
+ * tred2's zero-column step i (scale 0): sub[i] = u[i−1], u ← column i−1 (the next step's vector), row and column i
+ * of the active block zeroed. (reduce passes e as `sub`, reduceFused its own array.)
+ */
+function zeroColumnStep(W: Float64Array, n: number, i: number, u: Float64Array, sub: Float64Array): void {
+  const oi = i * n;
+  sub[i] = u[i - 1];
+  for (let j = 0; j < i; j++) {
+    const oj = j * n;
+    u[j] = W[oj + i - 1]; // V[i-1][j]
+    W[oj + i] = 0; // V[i][j]
+    W[oi + j] = 0; // V[j][i]
+  }
+}
+
+/**
+ * tred2's Householder vector of step i from u[0 … i) (scale > 0): u scaled and its last entry shifted, sub[i] the
+ * subdiagonal entry, p[0 … i) zeroed (sub may be p: it writes index i only); returns h.
+ */
+function householderStep(i: number, u: Float64Array, p: Float64Array, scale: number, sub: Float64Array): number {
+  const inv = 1 / scale;
+  let h = 0;
+  for (let k = 0; k < i; k++) { const x = u[k] * inv; u[k] = x; h += x * x; }
+  const f = u[i - 1];
+  let g = Math.sqrt(h);
+  if (f > 0) g = -g;
+  sub[i] = scale * g;
+  h -= f * g;
+  u[i - 1] = f - g;
+  for (let j = 0; j < i; j++) p[j] = 0;
+  return h;
+}
+
+/** tred2's p = (A u)/h − (uᵀ(A u)/(2h²))·u over [0, i), from p = A u. */
+function finishP(i: number, u: Float64Array, p: Float64Array, h: number): void {
+  let f = 0;
+  const invh = 1 / h;
+  for (let j = 0; j < i; j++) { const x = p[j] * invh; p[j] = x; f += x * u[j]; }
+  const hh = f / (h + h);
+  for (let j = 0; j < i; j++) p[j] -= hh * u[j];
+}
+
 /**
  * tred2's reduction loop (JAMA's, the reference): on return d[i] = h_i and e[i] the subdiagonal for i ≥ 1, d[0] =
  * V[0][0], row i of W holds u_i in its entries 0 … i−1, and the rest of W what finishTred2 expects.
@@ -104,34 +153,17 @@ function reduce(W: Float64Array, n: number, d: Float64Array, e: Float64Array): v
 
   for (let i = n - 1; i > 0; i--) {
     const oi = i * n;
-    let scale = 0;
     let h = 0;
-    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
+    const scale = scaleOf(d, i);
     if (scale === 0) {
-      e[i] = d[i - 1];
-      for (let j = 0; j < i; j++) {
-        const oj = j * n;
-        d[j] = W[oj + i - 1]; // V[i-1][j]
-        W[oj + i] = 0; // V[i][j]
-        W[oi + j] = 0; // V[j][i]
-      }
+      zeroColumnStep(W, n, i, d, e);
     } else {
-      // Generate the Householder vector.
-      const inv = 1 / scale;
-      for (let k = 0; k < i; k++) { const x = d[k] * inv; d[k] = x; h += x * x; }
-      let f = d[i - 1];
-      let g = Math.sqrt(h);
-      if (f > 0) g = -g;
-      e[i] = scale * g;
-      h -= f * g;
-      d[i - 1] = f - g;
-      for (let j = 0; j < i; j++) e[j] = 0;
-
+      h = householderStep(i, d, e, scale, e);
       // Apply the similarity transformation to the remaining columns: e = A d (lower triangle of the leading
       // i×i block, stored as rows of W).
       for (let j = 0; j < i; j++) {
         const oj = j * n;
-        f = d[j];
+        const f = d[j];
         W[oi + j] = f; // V[j][i] = f
         // g = e[j] + Σ_k V[k][j]·d[k] with two partial sums (a single one is a latency-bound add chain)
         let g0 = e[j] + W[oj + j] * f;
@@ -151,11 +183,7 @@ function reduce(W: Float64Array, n: number, d: Float64Array, e: Float64Array): v
         }
         e[j] = g0 + g1;
       }
-      f = 0;
-      const invh = 1 / h;
-      for (let j = 0; j < i; j++) { const x = e[j] * invh; e[j] = x; f += x * d[j]; }
-      const hh = f / (h + h);
-      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      finishP(i, d, e, h);
       for (let j = 0; j < i; j++) {
         const oj = j * n;
         const fj = d[j];
@@ -183,21 +211,6 @@ function reduceFused(W: Float64Array, n: number, d: Float64Array, e: Float64Arra
   let U: TridiagVector = 0, P: TridiagVector = 1, U2: TridiagVector = 2, P2: TridiagVector = 3;
   for (let j = 0; j < n; j++) vec[U][j] = W[j * n + n - 1]; // V[n-1][j]
 
-  /** reduce's Householder vector of step i from u[0 … i) (scale > 0): u and p as reduce leaves them; returns h. */
-  const householder = (i: number, u: Float64Array, p: Float64Array, scale: number): number => {
-    const inv = 1 / scale;
-    let h = 0;
-    for (let k = 0; k < i; k++) { const x = u[k] * inv; u[k] = x; h += x * x; }
-    const f = u[i - 1];
-    let g = Math.sqrt(h);
-    if (f > 0) g = -g;
-    sub[i] = scale * g;
-    h -= f * g;
-    u[i - 1] = f - g;
-    for (let j = 0; j < i; j++) p[j] = 0;
-    return h;
-  };
-  const scaleOf = (u: Float64Array, i: number): number => { let s = 0; for (let k = 0; k < i; k++) s += Math.abs(u[k]); return s; };
   /** The rest of row j's update (W −= fj·p + gj·u) from entry k0 to i (exclusive). */
   const syr2Rest = (oj: number, k0: number, i: number, u: Float64Array, p: Float64Array, fj: number, gj: number): void => {
     let k = k0;
@@ -213,17 +226,11 @@ function reduceFused(W: Float64Array, n: number, d: Float64Array, e: Float64Arra
     if (!symvDone) {
       const scale = scaleOf(u, i);
       if (scale === 0) {
-        sub[i] = u[i - 1];
-        for (let j = 0; j < i; j++) {
-          const oj = j * n;
-          u[j] = W[oj + i - 1]; // V[i-1][j]
-          W[oj + i] = 0;
-          W[oi + j] = 0;
-        }
+        zeroColumnStep(W, n, i, u, sub);
         hs[i] = 0;
         continue;
       }
-      h = householder(i, u, p, scale);
+      h = householderStep(i, u, p, scale, sub);
       for (let j = 0; j < i; j++) { // reduce's symv, the pairs in wasm (lane 0 is g0, lane 1 g1)
         const oj = j * n;
         const f = u[j];
@@ -240,11 +247,7 @@ function reduceFused(W: Float64Array, n: number, d: Float64Array, e: Float64Arra
         p[j] = g0 + g1;
       }
     }
-    let f = 0;
-    const invh = 1 / h;
-    for (let j = 0; j < i; j++) { const x = p[j] * invh; p[j] = x; f += x * u[j]; }
-    const hh = f / (h + h);
-    for (let j = 0; j < i; j++) p[j] -= hh * u[j];
+    finishP(i, u, p, h);
     hs[i] = h;
 
     if (i === 1) { // the last update: row 0, entry 0
@@ -269,7 +272,7 @@ function reduceFused(W: Float64Array, n: number, d: Float64Array, e: Float64Arra
       symvDone = false;
       continue;
     }
-    h = householder(i2, u2, p2, scale2);
+    h = householderStep(i2, u2, p2, scale2, sub);
     for (let j = 0; j < i2; j++) { // this step's update of row j (entries j … i−2) fused with the next step's symv
       const oj = j * n;
       const fj = u[j], gj = p[j];
