@@ -46,13 +46,14 @@ export const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt
 export const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
 export const get = (i: number) => [0x20, ...uleb(i)];                               // local.get i
 export const set = (i: number) => [0x21, ...uleb(i)];                               // local.set i
-export const I32_ADD = 0x6a, I32_SUB = 0x6b, I32_LT_U = 0x49, I32_CONST = 0x41, LOCAL_TEE = 0x22;
+export const I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c, I32_LT_U = 0x49, I32_CONST = 0x41, LOCAL_TEE = 0x22;
 export const F64_ADD = 0xa0, F64_STORE = 0x39, F32_LOAD = 0x2a, F64_PROMOTE_F32 = 0xbb;
 export const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 export const load64zero = (offset: number) => simd(0x5d, 2, ...uleb(offset));     // v128.load64_zero (align hint 4 bytes)
 export const PROMOTE = simd(0x5f);                                                  // f64x2.promote_low_f32x4
 export const F64X2_ADD = simd(0xf0), F64X2_SUB = simd(0xf1), F64X2_MUL = simd(0xf2);
 export const F64X2_SPLAT = simd(0x14);
+export const V128_ZERO = simd(0x0c, ...new Array<number>(16).fill(0));                // v128.const 0
 export const lane = (l: number) => simd(0x21, l);                                   // f64x2.extract_lane l
 export const replaceLane = (l: number) => simd(0x22, l);                            // f64x2.replace_lane l
 export const v128load = (offset: number) => simd(0x00, 3, ...uleb(offset));          // v128.load (align hint 8 bytes)

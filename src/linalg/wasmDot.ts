@@ -7,7 +7,8 @@
  * block of inner products on float32 data (GRAM_TILE = 2×4, `Float32Arena.gramAccumulate`, 1.2–1.3× dot4 in the
  * batch Gram); `tile64`, the same on float64 data, which the batch Gram uses (gram.ts packs each column block
  * promoted to float64, `Float64Arena.gramAccumulate`: no promotes in the kernel, 1.2–1.3× `tile`, bit for bit its
- * results); `mm`/`mm4`, float32 × float64 products (the randomized route).
+ * results), and `strip64`, a row of tile64's tiles in one call; `mm`/`mm4`, float32 × float64 products (the
+ * randomized route).
  *
  * Why hand-assembled, and how `WebAssembly` is reached without DOM/Node types: wasmAsm.ts.
  *
@@ -17,8 +18,8 @@
  */
 import {
   F32_LOAD, F64_ADD, F64_PROMOTE_F32, F64_STORE, F64X2_ADD, F64X2_MUL, F64X2_SPLAT, I32, I32_ADD, I32_CONST, I32_LT_U,
-  I32_SUB, LOCAL_TEE, PROMOTE, V128, compileModule, get, lane, load64zero, name, section, set, sleb, uleb, v128load,
-  v128store, vec, type WasmApi,
+  I32_MUL, I32_SUB, LOCAL_TEE, PROMOTE, V128, V128_ZERO, compileModule, get, lane, load64zero, name, section, set,
+  sleb, uleb, v128load, v128store, vec, type WasmApi,
 } from './wasmAsm';
 
 /** dot4(x, r0, r1, r2, r3, nbytes, out): see dot4Body. All arguments are byte addresses / counts (i32, unsigned). */
@@ -113,6 +114,54 @@ function tileBody(R: number, C: number, unroll: number, f64 = false): number[] {
 
 
 /**
+ * strip64(nbytes, out, x_0 … x_{R−1}, rbase, rstride, count): `count` consecutive R×C tiles of tile64 in one call,
+ * the tile t against the C float64 rows at byte addresses rbase + (t·C + b)·rstride, its R·C results stored row-major
+ * at out + 8·R·C·t. Each tile is exactly tile64's (the same loop, accumulators and lane sums), so the results are bit
+ * for bit the ones `count` calls of tile64 give; what it saves is a JS → wasm call, the address setup and the result
+ * read-back per tile (~0.6 s of a 1024 × 100k Gram's 7–8 s in a CPU profile, tiledUpper). count ≥ 1.
+ */
+function stripBody(R: number, C: number, unroll: number): number[] {
+  const NBYTES = 0, OUT = 1, XP = 2, RBASE = 2 + R, RSTRIDE = 3 + R, COUNT = 4 + R;
+  const K = R + 5, T = R + 6, RP = (b: number) => R + 7 + b;
+  const V0 = R + 7 + C, ACC = (a: number, b: number) => V0 + a * C + b, X = (a: number) => V0 + R * C + a, Y = V0 + R * C + R;
+  const c: number[] = [];
+  c.push(0x03, 0x40);                                                                    // loop over tiles
+  for (let b = 0; b < C; b++) {                                                          //   r_b = rbase + b·rstride
+    c.push(...get(RBASE));
+    if (b > 0) c.push(...get(RSTRIDE), I32_CONST, ...sleb(b), I32_MUL, I32_ADD);
+    c.push(...set(RP(b)));
+  }
+  for (let a = 0; a < R; a++) for (let b = 0; b < C; b++) c.push(...V128_ZERO, ...set(ACC(a, b)));
+  c.push(I32_CONST, 0, ...set(K));                                                       //   k = 0
+  c.push(0x03, 0x40);                                                                    //   loop over k (as tileBody)
+  for (let u = 0; u < unroll; u++) {
+    const ld = v128load(16 * u);
+    for (let a = 0; a < R; a++) c.push(...get(XP + a), ...get(K), I32_ADD, ...ld, ...set(X(a)));
+    for (let b = 0; b < C; b++) {
+      c.push(...get(RP(b)), ...get(K), I32_ADD, ...ld, ...set(Y));
+      for (let a = 0; a < R; a++) {
+        c.push(...get(ACC(a, b)), ...get(X(a)), ...get(Y), ...F64X2_MUL, ...F64X2_ADD, ...set(ACC(a, b)));
+      }
+    }
+  }
+  c.push(...get(K), I32_CONST, ...sleb(16 * unroll), I32_ADD, LOCAL_TEE, ...uleb(K));
+  c.push(...get(NBYTES), I32_LT_U, 0x0d, 0x00, 0x0b);                                   //   br_if (k < nbytes); end
+  for (let a = 0; a < R; a++) {
+    for (let b = 0; b < C; b++) {
+      c.push(...get(OUT));
+      c.push(...get(ACC(a, b)), ...lane(0), ...get(ACC(a, b)), ...lane(1), F64_ADD);
+      c.push(F64_STORE, 3, ...uleb(8 * (a * C + b)));
+    }
+  }
+  c.push(...get(OUT), I32_CONST, ...sleb(8 * R * C), I32_ADD, ...set(OUT));              //   out += 8·R·C
+  c.push(...get(RBASE), ...get(RSTRIDE), I32_CONST, ...sleb(C), I32_MUL, I32_ADD, ...set(RBASE)); // rbase += C·rstride
+  c.push(...get(T), I32_CONST, 1, I32_ADD, LOCAL_TEE, ...uleb(T));                       //   t += 1
+  c.push(...get(COUNT), I32_LT_U, 0x0d, 0x00, 0x0b, 0x0b);                               //   br_if (t < count); end; end
+  const body = [...vec([[2 + C, I32], [R * C + R + 1, V128]]), ...c];
+  return [...uleb(body.length), ...body];
+}
+
+/**
  * mm(K, astride, a0, a1, b, bstride, out, ostride): a 2×8 block of a float32 × float64 matrix product, accumulated:
  *     out_r[c] += Σ_{k<K} A_r[k] · B_k[c]   for r < 2, c < 8,
  * where A_r[k] is the float32 at byte address a_r + k·astride (a row of snapshots: astride = 4; a column of them:
@@ -167,18 +216,19 @@ function moduleBytes(tile: TileShape = GRAM_TILE, tile64: TileShape = GRAM_TILE6
   const nt = tile.R + tile.C + 2, nt64 = tile64.R + tile64.C + 2;
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,                                      // magic, version 1
-    ...section(1, vec([                                                                   // types 0 (dot4), 1 (tile), 2 (mm), 3 (tile64)
+    ...section(1, vec([                                                                   // types 0 (dot4), 1 (tile), 2 (mm), 3 (tile64), 4 (strip64)
       [0x60, ...vec(Array.from({ length: 7 }, () => [I32])), ...vec([])],
       [0x60, ...vec(Array.from({ length: nt }, () => [I32])), ...vec([])],
       [0x60, ...vec(Array.from({ length: 8 }, () => [I32])), ...vec([])],
       [0x60, ...vec(Array.from({ length: nt64 }, () => [I32])), ...vec([])],
+      [0x60, ...vec(Array.from({ length: tile64.R + 5 }, () => [I32])), ...vec([])],
     ])),
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 0x01]])),             // import memory, min 1 page
-    ...section(3, vec([[0], [1], [2], [2], [3]])),                                        // functions 0 … 4
+    ...section(3, vec([[0], [1], [2], [2], [3], [4]])),                                   // functions 0 … 5
     ...section(7, vec([[...name('dot4'), 0x00, 0x00], [...name('tile'), 0x00, 0x01], [...name('mm'), 0x00, 0x02],
-      [...name('mm4'), 0x00, 0x03], [...name('tile64'), 0x00, 0x04]])),
+      [...name('mm4'), 0x00, 0x03], [...name('tile64'), 0x00, 0x04], [...name('strip64'), 0x00, 0x05]])),
     ...section(10, vec([dot4Body(), tileBody(tile.R, tile.C, tile.unroll), mmBody(4), mmBody(2),
-      tileBody(tile64.R, tile64.C, tile64.unroll, true)])),                              // code
+      tileBody(tile64.R, tile64.C, tile64.unroll, true), stripBody(tile64.R, tile64.C, tile64.unroll)])), // code
   ]);
 }
 
@@ -251,6 +301,44 @@ function checkGramArgs(M: number, w: number, n: number, G: Float64Array, rowStar
   if (G.length < M * M) throw new RangeError(`G holds ${G.length} values, needs ${M * M}`);
 }
 
+/** Tiles per strip64 call (its results area: STRIP_TILES · R·C ≤ 32 float64 after the arena's data). */
+const STRIP_TILES = 256;
+
+/** Float64Arena's strip64: the caller of its exact arity, and its results area (byte address and view). */
+interface Strip { call: (nb: number, out: number, p: Int32Array, rbase: number, rstride: number, count: number) => void; ptr: number; res: Float64Array }
+
+/** A caller of strip64 with its exact arity for R rows (a spread call or a mismatched arity is slower in V8). */
+function callStrip(fn: (...a: number[]) => void, R: number): Strip['call'] {
+  switch (R) {
+    case 1: return (nb, out, p, rb, rs, cnt) => fn(nb, out, p[0], rb, rs, cnt);
+    case 2: return (nb, out, p, rb, rs, cnt) => fn(nb, out, p[0], p[1], rb, rs, cnt);
+    case 3: return (nb, out, p, rb, rs, cnt) => fn(nb, out, p[0], p[1], p[2], rb, rs, cnt);
+    default: return (nb, out, p, rb, rs, cnt) => fn(nb, out, ...Array.from(p.subarray(0, R)), rb, rs, cnt);
+  }
+}
+
+/**
+ * The whole tiles j0 = from, from + C, … < to of the row strip i0 … i0 + R − 1 through strip64, STRIP_TILES per call,
+ * each result added to G as tiledUpper adds a tile's (every entry once per column block: the same sums, bit for bit).
+ */
+function stripTiles(
+  strip: Strip, nb: number, p: Int32Array, rowAddr: (i: number) => number, i0: number, from: number, to: number,
+  R: number, C: number, M: number, rowBytes: number, G: Float64Array,
+): void {
+  const res = strip.res, RC = R * C;
+  for (let j0 = from; j0 < to; j0 += STRIP_TILES * C) {
+    const count = Math.min(STRIP_TILES, (to - j0) / C);
+    strip.call(nb, strip.ptr, p, rowAddr(j0), rowBytes, count);
+    for (let a = 0; a < R; a++) {
+      const g = (i0 + a) * M + j0;
+      for (let t = 0; t < count; t++) {
+        const o = t * RC + a * C, gt = g + t * C;
+        for (let b = 0; b < C; b++) G[gt + b] += res[o + b];
+      }
+    }
+  }
+}
+
 /**
  * The tile driver of both `gramAccumulate`s (arguments checked by the caller, n ≥ 1): rows i ≥ rowStart stored at
  * f[(i − rowStart)·w] of the arena's data (byte address DATA_BASE + bytesPer·index), R×C tiles of `fn` over rows
@@ -258,7 +346,7 @@ function checkGramArgs(M: number, w: number, n: number, G: Float64Array, rowStar
  */
 function tiledUpper(
   tile: TileShape, bytesPer: number, fn: (...args: number[]) => void, f: Float32Array | Float64Array, res: Float64Array,
-  M: number, w: number, n: number, G: Float64Array, rowStart: number, rowEnd: number,
+  M: number, w: number, n: number, G: Float64Array, rowStart: number, rowEnd: number, strip?: Strip,
 ): void {
   const { R, C, unroll } = tile;
   const last = M - 1;
@@ -266,10 +354,24 @@ function tiledUpper(
   const p = new Int32Array(12);                                   // the tile's R + C ≤ 12 byte addresses
   const call = callTile(fn, R + C);
   const r0 = rowStart;
+  const rowAddr = (i: number) => DATA_BASE + bytesPer * (i - r0) * w;
+  // the first tile from which no entry lies below the diagonal (j ≥ i for all R rows): from there on, the whole
+  // tiles of a row strip can go to `strip` (no tail columns, all R rows in range); the others are done one by one
+  const skip = C * Math.ceil((R - 1) / C);
   for (let i0 = rowStart; i0 < rowEnd; i0 += R) {
-    for (let a = 0; a < R; a++) p[a] = DATA_BASE + bytesPer * ((i0 + a <= last ? i0 + a : last) - r0) * w;
+    for (let a = 0; a < R; a++) p[a] = rowAddr(i0 + a <= last ? i0 + a : last);
+    let stripFrom = M, stripTo = M; // tiles with j0 in [stripFrom, stripTo) go to the strip kernel
+    if (strip && nb > 0 && nv === n && i0 + R - 1 <= last && i0 + R - 1 < rowEnd) {
+      stripFrom = i0 + skip;
+      stripTo = stripFrom + C * Math.max(0, Math.floor((M - stripFrom) / C));
+    }
     for (let j0 = i0; j0 < M; j0 += C) {
-      for (let b = 0; b < C; b++) p[R + b] = DATA_BASE + bytesPer * ((j0 + b <= last ? j0 + b : last) - r0) * w;
+      if (j0 === stripFrom && stripTo > stripFrom) {
+        stripTiles(strip!, nb, p, rowAddr, i0, j0, stripTo, R, C, M, w * bytesPer, G);
+        j0 = stripTo - C;
+        continue;
+      }
+      for (let b = 0; b < C; b++) p[R + b] = rowAddr(j0 + b <= last ? j0 + b : last);
       if (nb > 0) call(nb, OUT_PTR, p);
       for (let a = 0; a < R && i0 + a <= last && i0 + a < rowEnd; a++) {
         const i = i0 + a, xo = (i - r0) * w;
@@ -406,9 +508,10 @@ export class Float64Arena {
   readonly tile: TileShape;
   private readonly res: Float64Array;
   private readonly tileFn: (...args: number[]) => void;
+  private readonly strip: Strip;
 
   constructor(length: number, tile?: TileShape) {
-    const pages = arenaPages(length, 8);
+    const pages = arenaPages(length + STRIP_TILES * 32, 8);
     if (tile) checkTile(tile);
     const wasm = tile ? compile(GRAM_TILE, tile) : load();
     if (!wasm) throw new Error('WebAssembly SIMD is not available in this environment');
@@ -419,6 +522,12 @@ export class Float64Arena {
     this.length = length;
     this.f64 = new Float64Array(memory.buffer, DATA_BASE, length);
     this.res = new Float64Array(memory.buffer, OUT_PTR, 32);
+    const stripPtr = DATA_BASE + 8 * length; // the strip's results after the data (R·C ≤ 32 per tile)
+    this.strip = {
+      call: callStrip(instance.exports.strip64 as (...args: number[]) => void, this.tile.R),
+      ptr: stripPtr,
+      res: new Float64Array(memory.buffer, stripPtr, STRIP_TILES * 32),
+    };
   }
 
   /**
@@ -430,6 +539,6 @@ export class Float64Arena {
   gramAccumulate(M: number, w: number, n: number, G: Float64Array, rowStart = 0, rowEnd = M): void {
     checkGramArgs(M, w, n, G, rowStart, rowEnd, this.length, this.tile.R);
     if (n === 0) return;
-    tiledUpper(this.tile, 8, this.tileFn, this.f64, this.res, M, w, n, G, rowStart, rowEnd);
+    tiledUpper(this.tile, 8, this.tileFn, this.f64, this.res, M, w, n, G, rowStart, rowEnd, this.strip);
   }
 }
